@@ -1,0 +1,96 @@
+//! A tiny blog: users and their posts, stored in a real ScyllaDB (or Cassandra).
+//!
+//! Run it with `scripts/db up && cargo run -p orm-examples --example blog`; it connects to
+//! `SCYLLA_URI` (default `127.0.0.1:9042`).
+
+use orm_core::schema::Replication;
+use orm_core::scylla::value::CqlTimestamp;
+use orm_core::{Db, Model};
+use uuid::Uuid;
+
+/// A user, looked up by id.
+#[derive(Model, Debug)]
+#[orm(table = "users")]
+struct User {
+    #[orm(partition_key)]
+    id: Uuid,
+    name: String,
+    email: String,
+}
+
+/// A post, stored in its author's partition, newest first.
+#[derive(Model, Debug)]
+#[orm(table = "posts")]
+struct Post {
+    #[orm(partition_key)]
+    user_id: Uuid,
+    #[orm(clustering_key, order = "desc")]
+    created_at: CqlTimestamp,
+    title: String,
+    #[orm(rename = "body_text")]
+    body: String,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let uri = std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned());
+    let db = Db::connect(&uri).await?;
+    db.create_keyspace("orm_blog_example", &Replication::Simple(1))
+        .await?;
+    db.use_keyspace("orm_blog_example").await?;
+    User::create_table(&db).await?;
+    Post::create_table(&db).await?;
+
+    let ada = User {
+        id: Uuid::new_v4(),
+        name: "Ada Lovelace".into(),
+        email: "ada@example.com".into(),
+    };
+    ada.insert(&db).await?;
+
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_millis() as i64;
+    let posts = [
+        (
+            "Notes on the Analytical Engine",
+            "It weaves algebraic patterns.",
+        ),
+        (
+            "On Bernoulli numbers",
+            "A program, before there were computers.",
+        ),
+    ];
+    for (i, (title, body)) in posts.into_iter().enumerate() {
+        let post = Post {
+            user_id: ada.id,
+            created_at: CqlTimestamp(now + i as i64),
+            title: title.into(),
+            body: body.into(),
+        };
+        post.insert(&db).await?;
+    }
+
+    let user = User::find(&db, &ada.id)
+        .await?
+        .ok_or("the user we just wrote is missing")?;
+    println!("user  {} <{}> ({})", user.name, user.email, user.id);
+    for i in 0..posts.len() as i64 {
+        let post = Post::find(&db, &(ada.id, CqlTimestamp(now + i)))
+            .await?
+            .ok_or("a post we just wrote is missing")?;
+        println!("post  {:?}: {}", post.title, post.body);
+    }
+
+    // Clean up this run's rows; the tables stay for the next run.
+    for i in 0..posts.len() as i64 {
+        Post::delete_by_key(&db, &(ada.id, CqlTimestamp(now + i))).await?;
+    }
+    user.delete(&db).await?;
+    println!(
+        "read back 1 user and {} posts; {} statements sent",
+        posts.len(),
+        db.statements_executed()
+    );
+    Ok(())
+}

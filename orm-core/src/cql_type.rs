@@ -1,0 +1,176 @@
+//! Which CQL type stores which Rust type.
+//!
+//! The driver already knows how to serialize and deserialize each type; this module only
+//! names the CQL type a column should be declared with, so `CREATE TABLE` can be derived
+//! from the model.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+use std::hash::{BuildHasher, Hash};
+use std::net::IpAddr;
+
+use scylla::deserialize::value::DeserializeValue;
+use scylla::serialize::value::SerializeValue;
+use scylla::value::{
+    Counter, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlTimeuuid, CqlVarint,
+};
+
+/// A CQL type as it appears in a column declaration.
+///
+/// # Example
+/// ```
+/// use orm_core::{CqlType, CqlTyped};
+///
+/// assert_eq!(<Vec<String> as CqlTyped>::CQL_TYPE.to_string(), "list<text>");
+/// assert_eq!(CqlType::Map(&CqlType::Native("text"), &CqlType::Native("int")).to_string(), "map<text, int>");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CqlType {
+    /// A native type such as `int`, `text` or `uuid`.
+    Native(&'static str),
+    /// `list<T>`.
+    List(&'static CqlType),
+    /// `set<T>`.
+    Set(&'static CqlType),
+    /// `map<K, V>`.
+    Map(&'static CqlType, &'static CqlType),
+    /// `tuple<...>`.
+    Tuple(&'static [CqlType]),
+    /// A user-defined type, by name.
+    Udt(&'static str),
+    /// `frozen<T>`.
+    Frozen(&'static CqlType),
+}
+
+impl CqlType {
+    /// Whether values of this type must be frozen when nested in a collection.
+    fn is_multi_cell(&self) -> bool {
+        matches!(
+            self,
+            CqlType::List(_) | CqlType::Set(_) | CqlType::Map(..) | CqlType::Udt(_)
+        )
+    }
+
+    fn fmt_nested(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_multi_cell() {
+            write!(f, "frozen<{self}>")
+        } else {
+            write!(f, "{self}")
+        }
+    }
+}
+
+impl fmt::Display for CqlType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CqlType::Native(name) => f.write_str(name),
+            CqlType::List(item) => {
+                f.write_str("list<")?;
+                item.fmt_nested(f)?;
+                f.write_str(">")
+            }
+            CqlType::Set(item) => {
+                f.write_str("set<")?;
+                item.fmt_nested(f)?;
+                f.write_str(">")
+            }
+            CqlType::Map(key, value) => {
+                f.write_str("map<")?;
+                key.fmt_nested(f)?;
+                f.write_str(", ")?;
+                value.fmt_nested(f)?;
+                f.write_str(">")
+            }
+            CqlType::Tuple(items) => {
+                f.write_str("tuple<")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    item.fmt_nested(f)?;
+                }
+                f.write_str(">")
+            }
+            CqlType::Udt(name) => write!(f, "{}", crate::ident::quoted(name)),
+            CqlType::Frozen(inner) => write!(f, "frozen<{inner}>"),
+        }
+    }
+}
+
+/// A Rust type that can be stored in a model column, with the CQL type to declare it as.
+///
+/// Implemented for the driver's value types; `Option<T>` maps to `T`'s type (CQL columns
+/// are all nullable).
+///
+/// # Example
+/// ```
+/// use orm_core::CqlTyped;
+///
+/// assert_eq!(<i64 as CqlTyped>::CQL_TYPE.to_string(), "bigint");
+/// assert_eq!(<Option<String> as CqlTyped>::CQL_TYPE.to_string(), "text");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a model column",
+    label = "no CQL type is known for `{Self}`",
+    note = "use a type the scylla driver serializes (String, i32, i64, Uuid, CqlTimestamp, Vec<T>, HashMap<K, V>, ...) or mark the field `#[orm(skip)]`"
+)]
+pub trait CqlTyped: SerializeValue + for<'f, 'm> DeserializeValue<'f, 'm> {
+    /// The CQL type a column holding this Rust type is declared with.
+    const CQL_TYPE: CqlType;
+}
+
+macro_rules! native {
+    ($($rust:ty => $cql:literal),* $(,)?) => {
+        $(impl CqlTyped for $rust {
+            const CQL_TYPE: CqlType = CqlType::Native($cql);
+        })*
+    };
+}
+
+native! {
+    bool => "boolean",
+    i8 => "tinyint",
+    i16 => "smallint",
+    i32 => "int",
+    i64 => "bigint",
+    f32 => "float",
+    f64 => "double",
+    String => "text",
+    Vec<u8> => "blob",
+    IpAddr => "inet",
+    uuid::Uuid => "uuid",
+    CqlTimeuuid => "timeuuid",
+    CqlTimestamp => "timestamp",
+    CqlDate => "date",
+    CqlTime => "time",
+    CqlDuration => "duration",
+    CqlVarint => "varint",
+    CqlDecimal => "decimal",
+    Counter => "counter",
+}
+
+impl<T: CqlTyped> CqlTyped for Option<T> {
+    const CQL_TYPE: CqlType = T::CQL_TYPE;
+}
+
+impl<T: CqlTyped> CqlTyped for Vec<T> {
+    const CQL_TYPE: CqlType = CqlType::List(&T::CQL_TYPE);
+}
+
+impl<T: CqlTyped + Eq + Hash, S: BuildHasher + Default + 'static> CqlTyped for HashSet<T, S> {
+    const CQL_TYPE: CqlType = CqlType::Set(&T::CQL_TYPE);
+}
+
+impl<T: CqlTyped + Ord> CqlTyped for BTreeSet<T> {
+    const CQL_TYPE: CqlType = CqlType::Set(&T::CQL_TYPE);
+}
+
+impl<K: CqlTyped + Eq + Hash, V: CqlTyped, S: BuildHasher + Default + 'static> CqlTyped
+    for HashMap<K, V, S>
+{
+    const CQL_TYPE: CqlType = CqlType::Map(&K::CQL_TYPE, &V::CQL_TYPE);
+}
+
+impl<K: CqlTyped + Ord, V: CqlTyped> CqlTyped for BTreeMap<K, V> {
+    const CQL_TYPE: CqlType = CqlType::Map(&K::CQL_TYPE, &V::CQL_TYPE);
+}

@@ -1,0 +1,93 @@
+//! The ORM's error type: every failure carries the CQL and, where known, the model.
+
+use std::borrow::Cow;
+
+use scylla::errors::{
+    DeserializationError, ExecutionError, IntoRowsResultError, MaybeFirstRowError, NewSessionError,
+    PrepareError, RowsError, UseKeyspaceError,
+};
+
+/// Shorthand for `Result<T, orm_core::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong between a model and the database.
+///
+/// The driver's errors are boxed: they are large, and `Result<T, Error>` is returned on
+/// every hot path.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No session could be opened.
+    #[error("could not connect to {uri}: {source}")]
+    Connect {
+        /// The contact point that was tried.
+        uri: String,
+        /// The driver's reason.
+        #[source]
+        source: Box<NewSessionError>,
+    },
+    /// `USE keyspace` failed.
+    #[error("could not use keyspace {keyspace}: {source}")]
+    UseKeyspace {
+        /// The keyspace name.
+        keyspace: String,
+        /// The driver's reason.
+        #[source]
+        source: Box<UseKeyspaceError>,
+    },
+    /// A name given at run time is not a valid CQL name.
+    #[error("invalid {kind} name {name:?}: use 1 to 48 ASCII letters, digits or underscores")]
+    InvalidName {
+        /// What the name was for (`keyspace`, ...).
+        kind: &'static str,
+        /// The rejected name.
+        name: String,
+    },
+    /// The server refused to prepare a statement.
+    #[error("could not prepare `{cql}`: {source}")]
+    Prepare {
+        /// The statement text.
+        cql: Cow<'static, str>,
+        /// The driver's reason.
+        #[source]
+        source: Box<PrepareError>,
+    },
+    /// A statement failed to execute.
+    #[error("`{cql}` failed: {source}")]
+    Execute {
+        /// The statement text.
+        cql: Cow<'static, str>,
+        /// The driver's reason.
+        #[source]
+        source: Box<ExecutionError>,
+    },
+    /// Rows came back but could not be read into the model.
+    #[error("could not read {model} rows from `{cql}`: {source}")]
+    Rows {
+        /// The Rust type the rows were read into.
+        model: &'static str,
+        /// The statement text.
+        cql: Cow<'static, str>,
+        /// What went wrong.
+        #[source]
+        source: RowsReadError,
+    },
+}
+
+/// Why rows could not be read into a model.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RowsReadError {
+    /// The response was not a rows result.
+    #[error(transparent)]
+    NotRows(#[from] Box<IntoRowsResultError>),
+    /// The columns did not match the model.
+    #[error(transparent)]
+    TypeCheck(#[from] RowsError),
+    /// The first row did not match the model.
+    #[error(transparent)]
+    FirstRow(#[from] MaybeFirstRowError),
+    /// A row's value could not be deserialized.
+    #[error(transparent)]
+    Deserialize(#[from] DeserializationError),
+}

@@ -1,0 +1,112 @@
+//! Model metadata: what a `#[derive(Model)]` knows about its table, as plain data.
+//!
+//! Everything else (CQL text, key handling, relations later) is computed from these
+//! structures, so a table is described once.
+
+use crate::cql_type::CqlType;
+
+/// The role a column plays in the table's primary key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyRole {
+    /// Part of the partition key; rows with equal partition keys live together.
+    PartitionKey,
+    /// Part of the clustering key, with its on-disk order inside a partition.
+    ClusteringKey(ClusteringOrder),
+    /// A column shared by all rows of one partition.
+    Static,
+    /// An ordinary column.
+    Regular,
+}
+
+/// On-disk order of a clustering column inside its partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ClusteringOrder {
+    /// Ascending (CQL's default).
+    #[default]
+    Asc,
+    /// Descending.
+    Desc,
+}
+
+impl ClusteringOrder {
+    /// The CQL keyword, `ASC` or `DESC`.
+    pub const fn as_cql(self) -> &'static str {
+        match self {
+            ClusteringOrder::Asc => "ASC",
+            ClusteringOrder::Desc => "DESC",
+        }
+    }
+}
+
+/// One column of a model's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ColumnMeta {
+    /// The column name in CQL (after `#[orm(rename = "...")]`).
+    pub name: &'static str,
+    /// The Rust field the column is read into and written from.
+    pub field: &'static str,
+    /// The column's CQL type.
+    pub cql_type: &'static CqlType,
+    /// Its role in the primary key.
+    pub role: KeyRole,
+}
+
+/// A model's table: its name, optional keyspace and columns in declaration order.
+///
+/// # Example
+/// ```
+/// use orm_core::Model;
+///
+/// #[derive(Model)]
+/// #[orm(table = "events")]
+/// struct Event {
+///     #[orm(partition_key)]
+///     day: String,
+///     #[orm(clustering_key)]
+///     seq: i64,
+///     payload: String,
+/// }
+///
+/// let table = Event::TABLE;
+/// assert_eq!(table.name, "events");
+/// assert_eq!(table.partition_key().map(|c| c.name).collect::<Vec<_>>(), ["day"]);
+/// assert_eq!(table.clustering_key().map(|c| c.name).collect::<Vec<_>>(), ["seq"]);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableMeta {
+    /// The Rust type the table belongs to, for error messages.
+    pub model: &'static str,
+    /// The table name in CQL.
+    pub name: &'static str,
+    /// The keyspace, when the model pins one; otherwise the session's keyspace is used.
+    pub keyspace: Option<&'static str>,
+    /// Every column, in the order the struct declares its fields.
+    pub columns: &'static [ColumnMeta],
+}
+
+impl TableMeta {
+    /// The partition-key columns, in key order.
+    pub fn partition_key(&self) -> impl Iterator<Item = &'static ColumnMeta> + use<> {
+        let columns: &'static [ColumnMeta] = self.columns;
+        columns.iter().filter(|c| c.role == KeyRole::PartitionKey)
+    }
+
+    /// The clustering-key columns, in key order.
+    pub fn clustering_key(&self) -> impl Iterator<Item = &'static ColumnMeta> + use<> {
+        let columns: &'static [ColumnMeta] = self.columns;
+        columns
+            .iter()
+            .filter(|c| matches!(c.role, KeyRole::ClusteringKey(_)))
+    }
+
+    /// The full primary key: partition key columns, then clustering columns.
+    pub fn primary_key(&self) -> impl Iterator<Item = &'static ColumnMeta> + use<> {
+        self.partition_key().chain(self.clustering_key())
+    }
+
+    /// Looks a column up by its CQL name.
+    pub fn column(&self, name: &str) -> Option<&'static ColumnMeta> {
+        let columns: &'static [ColumnMeta] = self.columns;
+        columns.iter().find(|c| c.name == name)
+    }
+}

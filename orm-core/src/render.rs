@@ -1,0 +1,146 @@
+//! CQL text for a model's fixed-shape statements, rendered from its [`TableMeta`].
+//!
+//! Rendering happens once per process per statement (see [`crate::statement`]); values are
+//! never part of the text, only `?` bind markers.
+
+use std::fmt::Write;
+
+use crate::ident::quoted;
+use crate::meta::{ColumnMeta, KeyRole, TableMeta};
+
+/// `"keyspace"."table"` or `"table"`.
+pub fn table_ref(table: &TableMeta) -> String {
+    match table.keyspace {
+        Some(keyspace) => format!("{}.{}", quoted(keyspace), quoted(table.name)),
+        None => quoted(table.name).to_string(),
+    }
+}
+
+/// `"a", "b", "c"`.
+pub fn column_list<'a>(columns: impl IntoIterator<Item = &'a ColumnMeta>) -> String {
+    let mut out = String::new();
+    for (i, column) in columns.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write!(out, "{}", quoted(column.name)).expect("writing to a String cannot fail");
+    }
+    out
+}
+
+/// `"a" = ? AND "b" = ?`.
+pub fn equalities<'a>(columns: impl IntoIterator<Item = &'a ColumnMeta>) -> String {
+    let mut out = String::new();
+    for (i, column) in columns.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(" AND ");
+        }
+        write!(out, "{} = ?", quoted(column.name)).expect("writing to a String cannot fail");
+    }
+    out
+}
+
+/// `INSERT INTO t ("a", "b") VALUES (?, ?)`: every column, in declaration order.
+///
+/// # Example
+/// ```
+/// use orm_core::{Model, render};
+///
+/// #[derive(Model)]
+/// #[orm(table = "users")]
+/// struct User {
+///     #[orm(partition_key)]
+///     id: i64,
+///     name: String,
+/// }
+///
+/// assert_eq!(
+///     render::insert(User::TABLE),
+///     r#"INSERT INTO "users" ("id", "name") VALUES (?, ?)"#
+/// );
+/// ```
+pub fn insert(table: &TableMeta) -> String {
+    let markers = vec!["?"; table.columns.len()].join(", ");
+    format!(
+        "INSERT INTO {} ({}) VALUES ({markers})",
+        table_ref(table),
+        column_list(table.columns),
+    )
+}
+
+/// `SELECT <every column> FROM t WHERE <full primary key> = ?`.
+pub fn select_by_primary_key(table: &TableMeta) -> String {
+    format!(
+        "SELECT {} FROM {} WHERE {}",
+        column_list(table.columns),
+        table_ref(table),
+        equalities(table.primary_key()),
+    )
+}
+
+/// `DELETE FROM t WHERE <full primary key> = ?`.
+pub fn delete_by_primary_key(table: &TableMeta) -> String {
+    format!(
+        "DELETE FROM {} WHERE {}",
+        table_ref(table),
+        equalities(table.primary_key()),
+    )
+}
+
+/// `CREATE TABLE IF NOT EXISTS ...` for the model, with its keys and clustering order.
+///
+/// # Example
+/// ```
+/// use orm_core::{Model, render};
+///
+/// #[derive(Model)]
+/// #[orm(table = "posts")]
+/// struct Post {
+///     #[orm(partition_key)]
+///     user_id: i64,
+///     #[orm(clustering_key, order = "desc")]
+///     created_at: i64,
+///     title: String,
+/// }
+///
+/// assert_eq!(
+///     render::create_table(Post::TABLE),
+///     "CREATE TABLE IF NOT EXISTS \"posts\" (\"user_id\" bigint, \"created_at\" bigint, \
+///      \"title\" text, PRIMARY KEY ((\"user_id\"), \"created_at\")) \
+///      WITH CLUSTERING ORDER BY (\"created_at\" DESC)"
+/// );
+/// ```
+pub fn create_table(table: &TableMeta) -> String {
+    let mut out = format!("CREATE TABLE IF NOT EXISTS {} (", table_ref(table));
+    for column in table.columns {
+        write!(out, "{} {}", quoted(column.name), column.cql_type)
+            .expect("writing to a String cannot fail");
+        if column.role == KeyRole::Static {
+            out.push_str(" STATIC");
+        }
+        out.push_str(", ");
+    }
+    write!(out, "PRIMARY KEY (({})", column_list(table.partition_key()))
+        .expect("writing to a String cannot fail");
+    for column in table.clustering_key() {
+        write!(out, ", {}", quoted(column.name)).expect("writing to a String cannot fail");
+    }
+    out.push_str("))");
+
+    let mut clustering = table.clustering_key().peekable();
+    if clustering.peek().is_some() {
+        out.push_str(" WITH CLUSTERING ORDER BY (");
+        for (i, column) in clustering.enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            let KeyRole::ClusteringKey(order) = column.role else {
+                unreachable!("clustering_key() yields clustering columns only")
+            };
+            write!(out, "{} {}", quoted(column.name), order.as_cql())
+                .expect("writing to a String cannot fail");
+        }
+        out.push(')');
+    }
+    out
+}

@@ -1,0 +1,42 @@
+//! The `#[orm(...)]` attributes as written, parsed by darling.
+
+use darling::util::{Flag, SpannedValue};
+use darling::{FromDeriveInput, FromField, FromMeta, ast};
+
+/// Struct-level `#[orm(...)]`.
+#[derive(FromDeriveInput)]
+#[darling(attributes(orm), supports(struct_named))]
+pub struct ModelAttrs {
+    pub ident: syn::Ident,
+    pub generics: syn::Generics,
+    pub data: ast::Data<(), FieldAttrs>,
+    /// `table = "name"`.
+    pub table: Option<SpannedValue<String>>,
+}
+
+/// Field-level `#[orm(...)]`.
+#[derive(FromField)]
+#[darling(attributes(orm))]
+pub struct FieldAttrs {
+    pub ident: Option<syn::Ident>,
+    pub ty: syn::Type,
+    /// `partition_key`.
+    pub partition_key: Flag,
+    /// `clustering_key`.
+    pub clustering_key: Flag,
+    /// `order = "asc" | "desc"`, for clustering columns.
+    pub order: Option<SpannedValue<Order>>,
+    /// `rename = "column"`.
+    pub rename: Option<SpannedValue<String>>,
+    /// `skip`: not a column; read as `Default::default()`.
+    pub skip: Flag,
+}
+
+/// A clustering column's order.
+#[derive(FromMeta, Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[darling(rename_all = "lowercase")]
+pub enum Order {
+    #[default]
+    Asc,
+    Desc,
+}

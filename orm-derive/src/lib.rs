@@ -1,0 +1,24 @@
+//! Derive macros of the ScyllaDB ORM. Use them through `orm_core`, which re-exports them.
+//!
+//! The derive runs in three stages, one file each: [`attr`] reads the `#[orm(...)]`
+//! attributes, [`check`] enforces every rule a user can break (all errors reported in one
+//! compile, each at the span to fix) and produces the plain [`ast`], and [`expand`]
+//! generates code from it.
+
+mod ast;
+mod attr;
+mod check;
+mod expand;
+
+use proc_macro::TokenStream;
+use syn::{DeriveInput, parse_macro_input};
+
+/// Derives `orm_core::Model`. See the `orm_core` crate docs for the attributes.
+#[proc_macro_derive(Model, attributes(orm))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match check::model(&input) {
+        Ok(model) => expand::model(&model).into(),
+        Err(errors) => errors.write_errors().into(),
+    }
+}

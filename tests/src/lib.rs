@@ -1,0 +1,91 @@
+//! The harness the integration tests share.
+//!
+//! - connects to the real server at `SCYLLA_URI` (default `127.0.0.1:9042`; start one with
+//!   `scripts/db up`);
+//! - gives each test binary its own keyspace (replication factor 1), dropped and created
+//!   afresh once per run, so binaries run in parallel without touching each other;
+//! - creates each model's table once per run, however many tests ask for it.
+//!
+//! Each test opens its own session: `#[tokio::test]` gives every test its own runtime, and a
+//! session must not outlive the runtime that spawned its connection tasks.
+//! Tests keep apart inside one keyspace by using fresh partition keys ([`unique_id`]).
+
+use std::collections::BTreeSet;
+
+use orm_core::schema::Replication;
+use orm_core::{Db, TableMeta, render};
+use tokio::sync::{Mutex, OnceCell};
+
+/// The address of the server under test.
+pub fn scylla_uri() -> String {
+    std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned())
+}
+
+/// A handle on this test binary's keyspace, with the tables of `models` created.
+///
+/// # Panics
+/// When no server answers or the schema cannot be created: a test cannot run then, and
+/// the message says how to start a server.
+pub async fn db(models: &[&'static TableMeta]) -> Db {
+    let uri = scylla_uri();
+    let db = Db::connect(&uri).await.unwrap_or_else(|err| {
+        panic!("no CQL server at {uri} ({err}); start one with `scripts/db up` or set SCYLLA_URI")
+    });
+    let keyspace = KEYSPACE.get_or_init(|| create_keyspace(&db)).await.as_str();
+    db.use_keyspace(keyspace)
+        .await
+        .expect("the test keyspace exists");
+    create_tables(&db, models).await;
+    db
+}
+
+/// A fresh UUID, to give each test partition keys no other test uses.
+pub fn unique_id() -> uuid::Uuid {
+    uuid::Uuid::new_v4()
+}
+
+static KEYSPACE: OnceCell<String> = OnceCell::const_new();
+static CREATED_TABLES: Mutex<BTreeSet<&'static str>> = Mutex::const_new(BTreeSet::new());
+
+async fn create_keyspace(db: &Db) -> String {
+    let keyspace = keyspace_name();
+    db.drop_keyspace(&keyspace)
+        .await
+        .expect("dropping the previous run's keyspace");
+    db.create_keyspace(&keyspace, &Replication::Simple(1))
+        .await
+        .expect("creating the test keyspace");
+    keyspace
+}
+
+async fn create_tables(db: &Db, models: &[&'static TableMeta]) {
+    let mut created = CREATED_TABLES.lock().await;
+    for table in models {
+        if created.contains(table.name) {
+            continue;
+        }
+        db.query_unpaged(render::create_table(table), ())
+            .await
+            .unwrap_or_else(|err| panic!("creating table {}: {err}", table.name));
+        created.insert(table.name);
+    }
+}
+
+/// `orm_test_<binary>`, from the test executable's name without cargo's hash suffix.
+fn keyspace_name() -> String {
+    let exe = std::env::current_exe().expect("the test binary has a path");
+    let stem = exe.file_stem().and_then(|s| s.to_str()).unwrap_or("tests");
+    let binary = stem.split('-').next().unwrap_or(stem);
+    let mut name: String = format!("orm_test_{binary}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    name.truncate(48);
+    name
+}

@@ -1,0 +1,8 @@
+//! Every rule `#[derive(Model)]` enforces, with the message a user sees.
+//! Refresh the expected `.stderr` files with `TRYBUILD=overwrite` after a deliberate change.
+
+#[test]
+fn model_rules() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("ui/model/*.rs");
+}

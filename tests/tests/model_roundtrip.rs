@@ -1,0 +1,235 @@
+//! `#[derive(Model)]` round trips against the real server: insert, find, delete, keys.
+
+use orm_core::Model;
+use orm_core::scylla::value::CqlTimestamp;
+use orm_tests::{db, unique_id};
+use uuid::Uuid;
+
+/// Composite partition key (sensor, day), descending clustering key, a renamed column.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "readings")]
+struct Reading {
+    #[orm(partition_key)]
+    sensor: Uuid,
+    #[orm(partition_key)]
+    day: String,
+    #[orm(clustering_key, order = "desc")]
+    at: CqlTimestamp,
+    value: f64,
+    #[orm(rename = "note_text")]
+    note: Option<String>,
+}
+
+/// One-column key, default table name (`plain_user`), a skipped field of a type CQL
+/// cannot store.
+#[derive(Model, Debug, Clone, PartialEq)]
+struct PlainUser {
+    #[orm(partition_key)]
+    id: Uuid,
+    name: String,
+    tags: Vec<String>,
+    #[orm(skip)]
+    visits_this_session: u32,
+}
+
+fn reading(sensor: Uuid, at: i64, value: f64) -> Reading {
+    Reading {
+        sensor,
+        day: "2026-11-26".into(),
+        at: CqlTimestamp(at),
+        value,
+        note: Some(format!("reading at {at}")),
+    }
+}
+
+#[tokio::test]
+async fn composite_key_round_trip() {
+    let db = db(&[Reading::TABLE]).await;
+    let sensor = unique_id();
+    let first = reading(sensor, 1_000, 1.5);
+    let second = reading(sensor, 2_000, 2.5);
+    first.insert(&db).await.unwrap();
+    second.insert(&db).await.unwrap();
+
+    let found = Reading::find(&db, &(sensor, "2026-11-26".to_owned(), CqlTimestamp(2_000)))
+        .await
+        .unwrap();
+    assert_eq!(found, Some(second.clone()));
+    let found = Reading::find(&db, &(sensor, "2026-11-26".to_owned(), CqlTimestamp(1_000)))
+        .await
+        .unwrap();
+    assert_eq!(found, Some(first));
+}
+
+#[tokio::test]
+async fn find_on_a_missing_key_is_none() {
+    let db = db(&[Reading::TABLE, PlainUser::TABLE]).await;
+    let missing = Reading::find(
+        &db,
+        &(unique_id(), "2026-11-26".to_owned(), CqlTimestamp(1)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(missing, None);
+    assert_eq!(PlainUser::find(&db, &unique_id()).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn a_row_with_other_clustering_value_is_not_found() {
+    let db = db(&[Reading::TABLE]).await;
+    let sensor = unique_id();
+    reading(sensor, 1_000, 1.0).insert(&db).await.unwrap();
+    let other_time = Reading::find(&db, &(sensor, "2026-11-26".to_owned(), CqlTimestamp(1_001)))
+        .await
+        .unwrap();
+    assert_eq!(other_time, None);
+    let other_day = Reading::find(&db, &(sensor, "2026-11-27".to_owned(), CqlTimestamp(1_000)))
+        .await
+        .unwrap();
+    assert_eq!(other_day, None);
+}
+
+#[tokio::test]
+async fn insert_replaces_the_row_with_the_same_key() {
+    let db = db(&[PlainUser::TABLE]).await;
+    let mut user = PlainUser {
+        id: unique_id(),
+        name: "Ada".into(),
+        tags: vec!["math".into()],
+        visits_this_session: 0,
+    };
+    user.insert(&db).await.unwrap();
+    user.name = "Ada Lovelace".into();
+    user.tags.push("engines".into());
+    user.insert(&db).await.unwrap();
+    assert_eq!(PlainUser::find(&db, &user.id).await.unwrap(), Some(user));
+}
+
+#[tokio::test]
+async fn skipped_fields_are_not_stored_and_read_as_default() {
+    let db = db(&[PlainUser::TABLE]).await;
+    assert!(PlainUser::TABLE.column("visits_this_session").is_none());
+    let user = PlainUser {
+        id: unique_id(),
+        name: "Edsger".into(),
+        tags: vec![],
+        visits_this_session: 7,
+    };
+    user.insert(&db).await.unwrap();
+    let found = PlainUser::find(&db, &user.id).await.unwrap().unwrap();
+    assert_eq!(found.visits_this_session, 0);
+    assert_eq!(found.name, "Edsger");
+}
+
+#[tokio::test]
+async fn delete_removes_only_that_row() {
+    let db = db(&[Reading::TABLE]).await;
+    let sensor = unique_id();
+    let kept = reading(sensor, 1_000, 1.0);
+    let deleted = reading(sensor, 2_000, 2.0);
+    kept.insert(&db).await.unwrap();
+    deleted.insert(&db).await.unwrap();
+
+    deleted.delete(&db).await.unwrap();
+
+    let key = |at| (sensor, "2026-11-26".to_owned(), CqlTimestamp(at));
+    assert_eq!(Reading::find(&db, &key(2_000)).await.unwrap(), None);
+    assert_eq!(Reading::find(&db, &key(1_000)).await.unwrap(), Some(kept));
+
+    Reading::delete_by_key(&db, &key(1_000)).await.unwrap();
+    assert_eq!(Reading::find(&db, &key(1_000)).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn null_column_reads_back_as_none() {
+    let db = db(&[Reading::TABLE]).await;
+    let mut row = reading(unique_id(), 5, 0.5);
+    row.note = None;
+    row.insert(&db).await.unwrap();
+    let key = (row.sensor, row.day.clone(), row.at);
+    assert_eq!(Reading::find(&db, &key).await.unwrap(), Some(row));
+}
+
+/// The table the server holds is the one the metadata describes: the renamed column has
+/// its CQL name, and the clustering order is descending.
+#[tokio::test]
+async fn schema_follows_the_metadata() {
+    let db = db(&[Reading::TABLE]).await;
+    let sensor = unique_id();
+    for at in [1_000, 3_000, 2_000] {
+        reading(sensor, at, 0.0).insert(&db).await.unwrap();
+    }
+    let rows = db
+        .session()
+        .query_unpaged(
+            r#"SELECT "at", "note_text" FROM "readings" WHERE "sensor" = ? AND "day" = ?"#,
+            (sensor, "2026-11-26"),
+        )
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap();
+    let read: Vec<(CqlTimestamp, Option<String>)> = rows
+        .rows::<(CqlTimestamp, Option<String>)>()
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let times: Vec<i64> = read.iter().map(|(at, _)| at.0).collect();
+    assert_eq!(times, [3_000, 2_000, 1_000], "clustering order is DESC");
+    assert_eq!(read[0].1.as_deref(), Some("reading at 3000"));
+}
+
+/// The model reads rows written by the driver's own statements, and the model binds to
+/// them, since the derive implements the driver's row traits.
+#[tokio::test]
+async fn model_works_with_the_driver_traits() {
+    let db = db(&[PlainUser::TABLE]).await;
+    let user = PlainUser {
+        id: unique_id(),
+        name: "Grace".into(),
+        tags: vec![],
+        visits_this_session: 0,
+    };
+    // Bind markers in another order than the struct's fields: values are matched by name.
+    db.session()
+        .query_unpaged(
+            r#"INSERT INTO "plain_user" ("name", "tags", "id") VALUES (?, ?, ?)"#,
+            &user,
+        )
+        .await
+        .unwrap();
+    let rows = db
+        .session()
+        .query_unpaged(
+            r#"SELECT "id", "name", "tags" FROM "plain_user" WHERE "id" = ?"#,
+            (user.id,),
+        )
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap();
+    // An empty list is stored as null; it reads back as an empty Vec.
+    assert_eq!(rows.single_row::<PlainUser>().unwrap(), user);
+}
+
+/// A result whose columns are not the model's gives an error naming both column lists.
+#[tokio::test]
+async fn reading_other_columns_is_a_clear_error() {
+    let db = db(&[PlainUser::TABLE]).await;
+    let rows = db
+        .session()
+        .query_unpaged(r#"SELECT "name", "id" FROM "plain_user" LIMIT 1"#, ())
+        .await
+        .unwrap()
+        .into_rows_result()
+        .unwrap();
+    let Err(err) = rows.rows::<PlainUser>() else {
+        panic!("the type check accepted columns in the wrong order");
+    };
+    let message = err.to_string();
+    assert!(
+        message.contains("PlainUser reads the columns [id, name, tags] in this order")
+            && message.contains("[name, id]"),
+        "{message}"
+    );
+}
