@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
-use std::hash::{BuildHasher, Hash};
 use std::net::IpAddr;
 
 use scylla::deserialize::value::DeserializeValue;
@@ -97,10 +96,11 @@ impl fmt::Display for CqlType {
     }
 }
 
-/// A Rust type that can be stored in a model column, with the CQL type to declare it as.
+/// A Rust type with a known CQL type: what a column holding it is declared as, and what
+/// a bound value of it is checked against.
 ///
 /// Implemented for the driver's value types; `Option<T>` maps to `T`'s type (CQL columns
-/// are all nullable).
+/// are all nullable), `&T` to `T`'s.
 ///
 /// # Example
 /// ```
@@ -108,16 +108,28 @@ impl fmt::Display for CqlType {
 ///
 /// assert_eq!(<i64 as CqlTyped>::CQL_TYPE.to_string(), "bigint");
 /// assert_eq!(<Option<String> as CqlTyped>::CQL_TYPE.to_string(), "text");
+/// assert_eq!(<&str as CqlTyped>::CQL_TYPE.to_string(), "text");
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be stored in a model column",
     label = "no CQL type is known for `{Self}`",
-    note = "use a type the scylla driver serializes (String, i32, i64, Uuid, CqlTimestamp, Vec<T>, HashMap<K, V>, ...) or mark the field `#[orm(skip)]`"
+    note = "use a type the scylla driver serializes (String, i32, i64, Uuid, CqlTimestamp, Vec<T>, HashMap<K, V>, a `#[derive(Udt)]` struct, ...) or mark the field `#[orm(skip)]`"
 )]
-pub trait CqlTyped: SerializeValue + for<'f, 'm> DeserializeValue<'f, 'm> {
+pub trait CqlTyped {
     /// The CQL type a column holding this Rust type is declared with.
     const CQL_TYPE: CqlType;
 }
+
+/// A type a model field can have: it has a CQL type, and the driver writes and reads it.
+/// Implemented for every such type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a model column",
+    label = "no CQL type is known for `{Self}`",
+    note = "use a type the scylla driver serializes (String, i32, i64, Uuid, CqlTimestamp, Vec<T>, HashMap<K, V>, a `#[derive(Udt)]` struct, ...) or mark the field `#[orm(skip)]`"
+)]
+pub trait FieldType: CqlTyped + SerializeValue + for<'f, 'm> DeserializeValue<'f, 'm> {}
+
+impl<T: CqlTyped + SerializeValue + for<'f, 'm> DeserializeValue<'f, 'm>> FieldType for T {}
 
 macro_rules! native {
     ($($rust:ty => $cql:literal),* $(,)?) => {
@@ -149,6 +161,14 @@ native! {
     Counter => "counter",
 }
 
+impl CqlTyped for str {
+    const CQL_TYPE: CqlType = CqlType::Native("text");
+}
+
+impl<T: CqlTyped + ?Sized> CqlTyped for &T {
+    const CQL_TYPE: CqlType = T::CQL_TYPE;
+}
+
 impl<T: CqlTyped> CqlTyped for Option<T> {
     const CQL_TYPE: CqlType = T::CQL_TYPE;
 }
@@ -157,20 +177,66 @@ impl<T: CqlTyped> CqlTyped for Vec<T> {
     const CQL_TYPE: CqlType = CqlType::List(&T::CQL_TYPE);
 }
 
-impl<T: CqlTyped + Eq + Hash, S: BuildHasher + Default + 'static> CqlTyped for HashSet<T, S> {
+impl<T: CqlTyped, S> CqlTyped for HashSet<T, S> {
     const CQL_TYPE: CqlType = CqlType::Set(&T::CQL_TYPE);
 }
 
-impl<T: CqlTyped + Ord> CqlTyped for BTreeSet<T> {
+impl<T: CqlTyped> CqlTyped for BTreeSet<T> {
     const CQL_TYPE: CqlType = CqlType::Set(&T::CQL_TYPE);
 }
 
-impl<K: CqlTyped + Eq + Hash, V: CqlTyped, S: BuildHasher + Default + 'static> CqlTyped
-    for HashMap<K, V, S>
-{
+impl<K: CqlTyped, V: CqlTyped, S> CqlTyped for HashMap<K, V, S> {
     const CQL_TYPE: CqlType = CqlType::Map(&K::CQL_TYPE, &V::CQL_TYPE);
 }
 
-impl<K: CqlTyped + Ord, V: CqlTyped> CqlTyped for BTreeMap<K, V> {
+impl<K: CqlTyped, V: CqlTyped> CqlTyped for BTreeMap<K, V> {
     const CQL_TYPE: CqlType = CqlType::Map(&K::CQL_TYPE, &V::CQL_TYPE);
+}
+
+/// A collection column type, with the type of the values `CONTAINS` looks for.
+pub trait Element {
+    /// The element (for maps: value) type.
+    type Item;
+}
+
+impl<T> Element for Vec<T> {
+    type Item = T;
+}
+
+impl<T, S> Element for HashSet<T, S> {
+    type Item = T;
+}
+
+impl<T> Element for BTreeSet<T> {
+    type Item = T;
+}
+
+impl<K, V, S> Element for HashMap<K, V, S> {
+    type Item = V;
+}
+
+impl<K, V> Element for BTreeMap<K, V> {
+    type Item = V;
+}
+
+impl<T: Element> Element for Option<T> {
+    type Item = T::Item;
+}
+
+/// A map column type, with the key type `CONTAINS KEY` looks for.
+pub trait MapKey {
+    /// The key type.
+    type Key;
+}
+
+impl<K, V, S> MapKey for HashMap<K, V, S> {
+    type Key = K;
+}
+
+impl<K, V> MapKey for BTreeMap<K, V> {
+    type Key = K;
+}
+
+impl<T: MapKey> MapKey for Option<T> {
+    type Key = T::Key;
 }

@@ -1,22 +1,27 @@
-//! The database handle: a driver session plus this ORM's prepared-statement table.
+//! The database handle: a driver session plus this ORM's prepared-statement tables.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
+use scylla::client::pager::QueryPager;
 use scylla::client::session::Session;
 use scylla::client::session_builder::SessionBuilder;
 use scylla::response::query_result::QueryResult;
+use scylla::response::{PagingState, PagingStateResponse};
 use scylla::serialize::row::SerializeRow;
 use scylla::statement::prepared::PreparedStatement;
 
 use crate::error::{Error, Result};
+use crate::options::StatementOptions;
 use crate::statement::StaticStatement;
 
 /// A handle to the database: cheap to clone, shared by every task of a program.
 ///
 /// Statements are prepared on first use and kept per `Db`, so each statement shape is
-/// prepared once per session.
+/// prepared once per session. Fixed shapes ([`StaticStatement`]) are found by index;
+/// query-builder shapes by their CQL text.
 ///
 /// # Example
 /// ```no_run
@@ -33,9 +38,36 @@ pub struct Db {
 
 struct Inner {
     session: Session,
-    /// Prepared statements of [`StaticStatement`]s, indexed by their slot.
-    prepared: RwLock<Vec<Option<Arc<PreparedStatement>>>>,
+    /// Prepared [`StaticStatement`]s, indexed by their slot.
+    by_slot: RwLock<Vec<Option<Arc<PreparedStatement>>>>,
+    /// Prepared builder statements, by CQL text. Values are always bound, so the number
+    /// of texts is bounded by the shapes a program builds.
+    by_text: RwLock<HashMap<String, Arc<PreparedStatement>>>,
     executed: AtomicU64,
+}
+
+/// The text of a statement about to run: fixed or built.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cql<'a> {
+    Static(&'static StaticStatement),
+    Built(&'a str),
+}
+
+impl Cql<'_> {
+    pub(crate) fn text(&self) -> &str {
+        match self {
+            Cql::Static(statement) => statement.cql(),
+            Cql::Built(text) => text,
+        }
+    }
+
+    /// The text for an error value: borrowed when static.
+    pub(crate) fn for_error(&self) -> Cow<'static, str> {
+        match self {
+            Cql::Static(statement) => Cow::Borrowed(statement.cql()),
+            Cql::Built(text) => Cow::Owned((*text).to_owned()),
+        }
+    }
 }
 
 impl std::fmt::Debug for Db {
@@ -67,7 +99,8 @@ impl Db {
         Db {
             inner: Arc::new(Inner {
                 session,
-                prepared: RwLock::new(Vec::new()),
+                by_slot: RwLock::new(Vec::new()),
+                by_text: RwLock::new(HashMap::new()),
                 executed: AtomicU64::new(0),
             }),
         }
@@ -91,11 +124,13 @@ impl Db {
                 keyspace: keyspace.to_owned(),
                 source: Box::new(source),
             })?;
-        self.prepared_table().clear();
+        write(&self.inner.by_slot).clear();
+        write(&self.inner.by_text).clear();
         Ok(())
     }
 
-    /// How many statements this handle (and its clones) has sent to the server.
+    /// How many statements this handle (and its clones) has sent to the server; a paged
+    /// read counts once per page.
     ///
     /// Useful to check that an operation costs the round trips it promises.
     pub fn statements_executed(&self) -> u64 {
@@ -109,7 +144,7 @@ impl Db {
         values: impl SerializeRow,
     ) -> Result<QueryResult> {
         let cql = cql.into();
-        self.count_statement();
+        self.count_statements(1);
         tracing::debug!(cql = %cql, "query (unprepared)");
         self.inner
             .session
@@ -127,16 +162,8 @@ impl Db {
         statement: &'static StaticStatement,
         values: impl SerializeRow,
     ) -> Result<QueryResult> {
-        let prepared = self.prepared(statement).await?;
-        self.count_statement();
-        self.inner
-            .session
-            .execute_unpaged(&prepared, values)
+        self.execute(Cql::Static(statement), values, &StatementOptions::default())
             .await
-            .map_err(|source| Error::Execute {
-                cql: Cow::Borrowed(statement.cql()),
-                source: Box::new(source),
-            })
     }
 
     /// The prepared form of `statement` for this session, preparing it if needed.
@@ -148,23 +175,11 @@ impl Db {
         statement: &'static StaticStatement,
     ) -> Result<Arc<PreparedStatement>> {
         let slot = statement.slot();
-        if let Some(Some(prepared)) = self.prepared_table_read().get(slot) {
+        if let Some(Some(prepared)) = read(&self.inner.by_slot).get(slot) {
             return Ok(Arc::clone(prepared));
         }
-        let cql = statement.cql();
-        tracing::debug!(cql, "preparing");
-        let prepared =
-            Arc::new(
-                self.inner
-                    .session
-                    .prepare(cql)
-                    .await
-                    .map_err(|source| Error::Prepare {
-                        cql: Cow::Borrowed(cql),
-                        source: Box::new(source),
-                    })?,
-            );
-        let mut table = self.prepared_table();
+        let prepared = self.prepare_now(Cql::Static(statement)).await?;
+        let mut table = write(&self.inner.by_slot);
         if table.len() <= slot {
             table.resize(slot + 1, None);
         }
@@ -172,27 +187,128 @@ impl Db {
         Ok(prepared)
     }
 
-    fn count_statement(&self) {
-        self.inner.executed.fetch_add(1, Ordering::Relaxed);
+    /// The prepared form of a built statement, preparing it if needed.
+    pub(crate) async fn prepared_text(&self, cql: &str) -> Result<Arc<PreparedStatement>> {
+        if let Some(prepared) = read(&self.inner.by_text).get(cql) {
+            return Ok(Arc::clone(prepared));
+        }
+        let prepared = self.prepare_now(Cql::Built(cql)).await?;
+        write(&self.inner.by_text).insert(cql.to_owned(), Arc::clone(&prepared));
+        Ok(prepared)
     }
 
-    fn prepared_table_read(
-        &self,
-    ) -> std::sync::RwLockReadGuard<'_, Vec<Option<Arc<PreparedStatement>>>> {
-        // A panic while holding the lock cannot leave the table half-written: every
-        // write is a single assignment, so a poisoned lock is still consistent.
-        self.inner
-            .prepared
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
+    async fn prepare_now(&self, cql: Cql<'_>) -> Result<Arc<PreparedStatement>> {
+        tracing::debug!(cql = cql.text(), "preparing");
+        let prepared = self
+            .inner
+            .session
+            .prepare(cql.text())
+            .await
+            .map_err(|source| Error::Prepare {
+                cql: cql.for_error(),
+                source: Box::new(source),
+            })?;
+        Ok(Arc::new(prepared))
     }
 
-    fn prepared_table(
+    /// The prepared statement for `cql`, with `options` applied to a copy when set.
+    async fn prepared_for(
         &self,
-    ) -> std::sync::RwLockWriteGuard<'_, Vec<Option<Arc<PreparedStatement>>>> {
-        self.inner
-            .prepared
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
+        cql: Cql<'_>,
+        options: &StatementOptions,
+    ) -> Result<Arc<PreparedStatement>> {
+        let prepared = match cql {
+            Cql::Static(statement) => self.prepared(statement).await?,
+            Cql::Built(text) => self.prepared_text(text).await?,
+        };
+        Ok(if options.is_default() {
+            prepared
+        } else {
+            Arc::new(options.apply(&prepared))
+        })
     }
+
+    /// Executes a statement in one request, without paging.
+    pub(crate) async fn execute(
+        &self,
+        cql: Cql<'_>,
+        values: impl SerializeRow,
+        options: &StatementOptions,
+    ) -> Result<QueryResult> {
+        let prepared = self.prepared_for(cql, options).await?;
+        self.count_statements(1);
+        let result = self
+            .inner
+            .session
+            .execute_unpaged(&prepared, values)
+            .await
+            .map_err(|source| Error::Execute {
+                cql: cql.for_error(),
+                source: Box::new(source),
+            })?;
+        log_tracing(&result);
+        Ok(result)
+    }
+
+    /// Executes a statement and fetches one page from `paging_state`.
+    pub(crate) async fn execute_page(
+        &self,
+        cql: Cql<'_>,
+        values: impl SerializeRow,
+        options: &StatementOptions,
+        paging_state: PagingState,
+    ) -> Result<(QueryResult, PagingStateResponse)> {
+        let prepared = self.prepared_for(cql, options).await?;
+        self.count_statements(1);
+        let (result, next) = self
+            .inner
+            .session
+            .execute_single_page(&prepared, values, paging_state)
+            .await
+            .map_err(|source| Error::Execute {
+                cql: cql.for_error(),
+                source: Box::new(source),
+            })?;
+        log_tracing(&result);
+        Ok((result, next))
+    }
+
+    /// Executes a statement as a pager fetching page after page on demand.
+    pub(crate) async fn execute_iter(
+        &self,
+        cql: Cql<'_>,
+        values: impl SerializeRow,
+        options: &StatementOptions,
+    ) -> Result<QueryPager> {
+        let prepared = self.prepared_for(cql, options).await?;
+        self.count_statements(1);
+        self.inner
+            .session
+            .execute_iter(Arc::unwrap_or_clone(prepared), values)
+            .await
+            .map_err(|source| Error::Pager {
+                cql: cql.for_error(),
+                source: Box::new(source),
+            })
+    }
+
+    pub(crate) fn count_statements(&self, count: u64) {
+        self.inner.executed.fetch_add(count, Ordering::Relaxed);
+    }
+}
+
+fn log_tracing(result: &QueryResult) {
+    if let Some(id) = result.tracing_id() {
+        tracing::info!(tracing_id = %id, "request traced");
+    }
+}
+
+// A panic while holding one of these locks cannot leave a table half-written: every write
+// is a single insertion, so a poisoned lock is still consistent.
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(PoisonError::into_inner)
 }

@@ -4,8 +4,10 @@ use std::borrow::Cow;
 
 use scylla::errors::{
     DeserializationError, ExecutionError, IntoRowsResultError, MaybeFirstRowError, NewSessionError,
-    PrepareError, RowsError, UseKeyspaceError,
+    NextRowError, PagerExecutionError, PrepareError, RowsError, TypeCheckError, UseKeyspaceError,
 };
+
+use crate::query::QueryError;
 
 /// Shorthand for `Result<T, orm_core::Error>`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -61,6 +63,18 @@ pub enum Error {
         #[source]
         source: Box<ExecutionError>,
     },
+    /// A paged read failed to start.
+    #[error("`{cql}` failed: {source}")]
+    Pager {
+        /// The statement text.
+        cql: Cow<'static, str>,
+        /// The driver's reason.
+        #[source]
+        source: Box<PagerExecutionError>,
+    },
+    /// A query was built in a way the model or CQL does not allow; nothing was sent.
+    #[error(transparent)]
+    Query(#[from] QueryError),
     /// Rows came back but could not be read into the model.
     #[error("could not read {model} rows from `{cql}`: {source}")]
     Rows {
@@ -90,4 +104,10 @@ pub enum RowsReadError {
     /// A row's value could not be deserialized.
     #[error(transparent)]
     Deserialize(#[from] DeserializationError),
+    /// The columns did not match the row type.
+    #[error(transparent)]
+    Type(#[from] TypeCheckError),
+    /// Fetching or reading a later page failed.
+    #[error(transparent)]
+    NextRow(#[from] Box<NextRowError>),
 }

@@ -42,12 +42,16 @@
 // Lets the derive's `::orm_core::...` paths resolve inside this crate's own tests.
 extern crate self as orm_core;
 
+mod column;
+mod condition;
 mod cql_type;
 mod db;
 mod error;
 pub mod ident;
 mod meta;
 mod model;
+mod options;
+pub mod query;
 pub mod render;
 mod row;
 pub mod schema;
@@ -57,17 +61,30 @@ mod statement;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use cql_type::{CqlType, CqlTyped};
+pub use column::{Column, Token};
+pub use condition::{BoundValue, Condition, Operator, Ordering, Target, UnknownOperator};
+pub use cql_type::{CqlType, CqlTyped, Element, FieldType, MapKey};
 pub use db::Db;
 pub use error::{Error, Result, RowsReadError};
 pub use meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use model::Model;
+pub use options::{Configure, StatementOptions};
+pub use query::{AccessPath, Page, Projection, QueryError, Select};
 pub use row::RowShapeError;
+pub use scylla::response::PagingState;
 pub use statement::StaticStatement;
+
+/// What most programs import: `use orm_core::prelude::*;`.
+pub mod prelude {
+    pub use crate::{Configure, Db, Model, PagingState, Projection, Token};
+}
 
 /// Derives [`Model`](trait@Model) for a struct with named fields. See the crate docs for
 /// its attributes.
 pub use orm_derive::Model;
+
+/// Derives [`Projection`](trait@Projection) for a struct reading some columns of a model.
+pub use orm_derive::Projection;
 
 /// The scylla driver this crate is built on, for its types and anything the ORM does not
 /// cover.

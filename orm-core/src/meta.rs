@@ -49,6 +49,20 @@ pub struct ColumnMeta {
     pub cql_type: &'static CqlType,
     /// Its role in the primary key.
     pub role: KeyRole,
+    /// Whether the model declares a secondary index on it (`#[orm(index)]`).
+    pub indexed: bool,
+}
+
+impl ColumnMeta {
+    /// Whether the column is part of the partition key.
+    pub fn is_partition_key(&self) -> bool {
+        self.role == KeyRole::PartitionKey
+    }
+
+    /// Whether the column is a clustering column.
+    pub fn is_clustering_key(&self) -> bool {
+        matches!(self.role, KeyRole::ClusteringKey(_))
+    }
 }
 
 /// A model's table: its name, optional keyspace and columns in declaration order.
@@ -82,6 +96,10 @@ pub struct TableMeta {
     pub keyspace: Option<&'static str>,
     /// Every column, in the order the struct declares its fields.
     pub columns: &'static [ColumnMeta],
+    /// The table's `default_time_to_live` in seconds (`#[orm(default_ttl = ...)]`).
+    pub default_ttl: Option<u32>,
+    /// More `WITH` options for `CREATE TABLE`, as CQL (`#[orm(table_options = "...")]`).
+    pub options: Option<&'static str>,
 }
 
 impl TableMeta {
@@ -102,6 +120,11 @@ impl TableMeta {
     /// The full primary key: partition key columns, then clustering columns.
     pub fn primary_key(&self) -> impl Iterator<Item = &'static ColumnMeta> + use<> {
         self.partition_key().chain(self.clustering_key())
+    }
+
+    /// The CQL names of every column, for error messages.
+    pub fn column_names(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|c| c.name).collect()
     }
 
     /// Looks a column up by its CQL name.

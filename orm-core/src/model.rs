@@ -1,14 +1,14 @@
 //! The [`Model`] trait: what `#[derive(Model)]` implements, and the CRUD it brings.
 
-use std::borrow::Cow;
 use std::future::Future;
 
 use scylla::deserialize::row::DeserializeRow;
 use scylla::serialize::row::SerializeRow;
 
-use crate::db::Db;
-use crate::error::{Error, Result, RowsReadError};
+use crate::db::{Cql, Db};
+use crate::error::Result;
 use crate::meta::TableMeta;
+use crate::query::{Select, rows};
 use crate::render;
 use crate::statement::StaticStatement;
 
@@ -39,13 +39,18 @@ use crate::statement::StaticStatement;
 /// # Ok(())
 /// # }
 /// ```
-pub trait Model: Sized + SerializeRow + for<'f, 'm> DeserializeRow<'f, 'm> + Send + Sync {
+pub trait Model:
+    Sized + SerializeRow + for<'f, 'm> DeserializeRow<'f, 'm> + Send + Sync + 'static
+{
     /// The table and its columns.
     const TABLE: &'static TableMeta;
 
     /// The full primary key: the key column's type for a one-column key, otherwise a
     /// tuple of the partition-key columns then the clustering columns, in declaration order.
     type PrimaryKey: Send + Sync;
+
+    #[doc(hidden)]
+    const __COLUMN_NAMES: &'static [&'static str];
 
     #[doc(hidden)]
     fn __statements() -> &'static ModelStatements;
@@ -55,6 +60,11 @@ pub trait Model: Sized + SerializeRow + for<'f, 'm> DeserializeRow<'f, 'm> + Sen
 
     #[doc(hidden)]
     fn __own_primary_key_values(&self) -> impl SerializeRow + Send + '_;
+
+    /// A query on this model's table; see [`Select`].
+    fn query() -> Select<Self> {
+        Select::new()
+    }
 
     /// Writes every column of this row (an upsert: CQL inserts replace existing rows).
     fn insert(&self, db: &Db) -> impl Future<Output = Result<()>> + Send {
@@ -72,16 +82,7 @@ pub trait Model: Sized + SerializeRow + for<'f, 'm> DeserializeRow<'f, 'm> + Sen
             let result = db
                 .execute_static(statement, Self::__primary_key_values(key))
                 .await?;
-            let rows_error = |source: RowsReadError| Error::Rows {
-                model: Self::TABLE.model,
-                cql: Cow::Borrowed(statement.cql()),
-                source,
-            };
-            let rows = result
-                .into_rows_result()
-                .map_err(|e| rows_error(Box::new(e).into()))?;
-            rows.maybe_first_row::<Self>()
-                .map_err(|e| rows_error(e.into()))
+            rows::first(Self::TABLE.model, Cql::Static(statement), result)
         }
     }
 
@@ -109,11 +110,13 @@ pub trait Model: Sized + SerializeRow + for<'f, 'm> DeserializeRow<'f, 'm> + Sen
         }
     }
 
-    /// Creates the model's table if it does not exist yet (`CREATE TABLE IF NOT EXISTS`).
+    /// Creates the model's table and its secondary indexes, where they do not exist yet
+    /// (`CREATE TABLE IF NOT EXISTS`, `CREATE INDEX IF NOT EXISTS`).
     fn create_table(db: &Db) -> impl Future<Output = Result<()>> + Send {
         async move {
-            db.query_unpaged(render::create_table(Self::TABLE), ())
-                .await?;
+            for statement in render::create_schema(Self::TABLE) {
+                db.query_unpaged(statement, ()).await?;
+            }
             Ok(())
         }
     }

@@ -2,11 +2,16 @@
 //!
 //! Not a public API: anything here may change in any release.
 
+pub use crate::cql_type::FieldType;
 pub use crate::cql_type::{CqlType, CqlTyped};
 pub use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use crate::model::{Model, ModelStatements};
-pub use crate::row::{check_columns, check_type, column_value, next_value, serialize_by_name};
+pub use crate::row::{
+    TypeChecker, check_columns, column_value, missing_column, read_value, serialize_by_name,
+    type_checker, unexpected_column,
+};
 
+pub use core::option::Option;
 pub use scylla::deserialize::row::{ColumnIterator, DeserializeRow};
 pub use scylla::deserialize::{DeserializationError, TypeCheckError};
 pub use scylla::frame::response::result::ColumnSpec;

@@ -127,20 +127,62 @@ pub fn create_table(table: &TableMeta) -> String {
     }
     out.push_str("))");
 
+    let mut options = Vec::new();
     let mut clustering = table.clustering_key().peekable();
     if clustering.peek().is_some() {
-        out.push_str(" WITH CLUSTERING ORDER BY (");
+        let mut order = String::from("CLUSTERING ORDER BY (");
         for (i, column) in clustering.enumerate() {
             if i > 0 {
-                out.push_str(", ");
+                order.push_str(", ");
             }
-            let KeyRole::ClusteringKey(order) = column.role else {
+            let KeyRole::ClusteringKey(direction) = column.role else {
                 unreachable!("clustering_key() yields clustering columns only")
             };
-            write!(out, "{} {}", quoted(column.name), order.as_cql())
+            write!(order, "{} {}", quoted(column.name), direction.as_cql())
                 .expect("writing to a String cannot fail");
         }
-        out.push(')');
+        order.push(')');
+        options.push(order);
+    }
+    if let Some(ttl) = table.default_ttl {
+        options.push(format!("default_time_to_live = {ttl}"));
+    }
+    if let Some(more) = table.options {
+        options.push(more.to_owned());
+    }
+    if !options.is_empty() {
+        out.push_str(" WITH ");
+        out.push_str(&options.join(" AND "));
     }
     out
+}
+
+/// `CREATE INDEX IF NOT EXISTS` for each column marked `#[orm(index)]`, named
+/// `<table>_<column>_idx`.
+pub fn create_indexes(table: &TableMeta) -> Vec<String> {
+    table
+        .columns
+        .iter()
+        .filter(|c| c.indexed)
+        .map(|column| {
+            format!(
+                "CREATE INDEX IF NOT EXISTS {} ON {} ({})",
+                quoted(&index_name(table, column)),
+                table_ref(table),
+                quoted(column.name)
+            )
+        })
+        .collect()
+}
+
+/// The name `create_indexes` gives the index on `column`.
+pub fn index_name(table: &TableMeta, column: &ColumnMeta) -> String {
+    format!("{}_{}_idx", table.name, column.name)
+}
+
+/// The table, then its indexes: everything [`Model::create_table`](crate::Model::create_table) runs.
+pub fn create_schema(table: &TableMeta) -> Vec<String> {
+    let mut statements = vec![create_table(table)];
+    statements.extend(create_indexes(table));
+    statements
 }

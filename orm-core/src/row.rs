@@ -4,9 +4,9 @@
 //! functions, so the logic (and its error messages) lives in one place.
 
 use scylla::cluster::metadata::ColumnType;
-use scylla::deserialize::row::ColumnIterator;
+use scylla::deserialize::row::RawColumn;
 
-use crate::cql_type::CqlTyped;
+use crate::cql_type::FieldType;
 use scylla::deserialize::{DeserializationError, TypeCheckError};
 use scylla::frame::response::result::ColumnSpec;
 use scylla::serialize::SerializationError;
@@ -18,10 +18,8 @@ use scylla::serialize::writers::RowWriter;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RowShapeError {
-    /// The statement's columns are not the model's columns in declaration order.
-    #[error(
-        "{model} reads the columns [{expected}] in this order, but the statement returns [{found}]"
-    )]
+    /// The statement's columns are not the model's columns.
+    #[error("{model} reads the columns [{expected}], but the statement returns [{found}]")]
     Columns {
         /// The model's type name.
         model: &'static str,
@@ -36,6 +34,14 @@ pub enum RowShapeError {
         /// The model's type name.
         model: &'static str,
         /// The bind marker's column name.
+        column: String,
+    },
+    /// A row has a column the model has no field for.
+    #[error("{model} has no field for column `{column}`")]
+    UnknownColumn {
+        /// The model's type name.
+        model: &'static str,
+        /// The column.
         column: String,
     },
     /// A row ended before all the model's columns were read.
@@ -107,66 +113,91 @@ pub fn serialize_by_name(
     Ok(())
 }
 
-/// Checks that a result's columns are exactly the model's, in declaration order.
-pub fn check_columns(
-    model: &'static str,
-    specs: &[ColumnSpec<'_>],
-    expected: &[&'static str],
-) -> Result<(), TypeCheckError> {
-    let same = specs.len() == expected.len()
-        && specs
-            .iter()
-            .zip(expected)
-            .all(|(spec, name)| spec.name() == *name);
-    if same {
-        return Ok(());
-    }
-    Err(TypeCheckError::new(RowShapeError::Columns {
-        model,
-        expected: expected.join(", "),
-        found: specs
-            .iter()
-            .map(|spec| spec.name())
-            .collect::<Vec<_>>()
-            .join(", "),
-    }))
-}
-
-/// A field as a bind value. Bounded by [`CqlTyped`] so an unsupported field type gets
+/// A field as a bind value. Bounded by [`FieldType`] so an unsupported field type gets
 /// that trait's message rather than the driver's.
-pub fn column_value<T: CqlTyped>(value: &T) -> &dyn SerializeValue {
+pub fn column_value<T: FieldType>(value: &T) -> &dyn SerializeValue {
     value
 }
 
-/// Checks that a result column can be read into `T`.
-pub fn check_type<T: CqlTyped>(
-    model: &'static str,
-    column: &'static str,
-    typ: &ColumnType<'_>,
-) -> Result<(), TypeCheckError> {
-    T::type_check(typ).map_err(|source| {
-        TypeCheckError::new(RowShapeError::ColumnType {
-            model,
-            column,
-            source,
-        })
-    })
+/// Checks a result's column type against a field's type; see [`check_columns`].
+pub type TypeChecker = fn(&ColumnType<'_>) -> Result<(), TypeCheckError>;
+
+/// The [`TypeChecker`] of a field type.
+pub fn type_checker<T: FieldType>() -> TypeChecker {
+    |typ| T::type_check(typ)
 }
 
-/// Reads the next column of a row into `T`.
-pub fn next_value<'f, 'm, T: CqlTyped>(
+/// Checks that a result has exactly the columns `expected` (in any order), each of a type
+/// its field can read.
+///
+/// Columns are matched by name, so rows of the driver's own statements, `SELECT`s in
+/// another column order and LWT results can be read too.
+pub fn check_columns(
+    model: &'static str,
+    specs: &[ColumnSpec<'_>],
+    expected: &[(&'static str, TypeChecker)],
+) -> Result<(), TypeCheckError> {
+    let shape_error = || {
+        TypeCheckError::new(RowShapeError::Columns {
+            model,
+            expected: expected
+                .iter()
+                .map(|(name, _)| *name)
+                .collect::<Vec<_>>()
+                .join(", "),
+            found: specs
+                .iter()
+                .map(|spec| spec.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+    };
+    if specs.len() != expected.len() {
+        return Err(shape_error());
+    }
+    for (position, (name, check)) in expected.iter().enumerate() {
+        let spec = match specs.get(position) {
+            Some(spec) if spec.name() == *name => spec,
+            _ => specs
+                .iter()
+                .find(|spec| spec.name() == *name)
+                .ok_or_else(shape_error)?,
+        };
+        check(spec.typ()).map_err(|source| {
+            TypeCheckError::new(RowShapeError::ColumnType {
+                model,
+                column: name,
+                source,
+            })
+        })?;
+    }
+    Ok(())
+}
+
+/// Reads one column's value into its field's type.
+pub fn read_value<'f, 'm, T: FieldType>(
     model: &'static str,
     column: &'static str,
-    row: &mut ColumnIterator<'f, 'm>,
+    raw: RawColumn<'f, 'm>,
 ) -> Result<T, DeserializationError> {
-    let raw = row.next().ok_or_else(|| {
-        DeserializationError::new(RowShapeError::MissingColumn { model, column })
-    })??;
     T::deserialize(raw.spec.typ(), raw.slice).map_err(|err| {
         DeserializationError::new(RowShapeError::Value {
             model,
             column,
             message: err.to_string(),
         })
+    })
+}
+
+/// The row had no value for `column` (only if the type check was skipped).
+pub fn missing_column(model: &'static str, column: &'static str) -> DeserializationError {
+    DeserializationError::new(RowShapeError::MissingColumn { model, column })
+}
+
+/// The row has a column the model has no field for (only if the type check was skipped).
+pub fn unexpected_column(model: &'static str, column: &str) -> DeserializationError {
+    DeserializationError::new(RowShapeError::UnknownColumn {
+        model,
+        column: column.to_owned(),
     })
 }

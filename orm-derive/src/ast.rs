@@ -7,6 +7,12 @@ pub struct Model {
     pub ident: syn::Ident,
     /// The CQL table name.
     pub table: String,
+    /// A keyspace the table is pinned to.
+    pub keyspace: Option<String>,
+    /// The table's `default_time_to_live`, in seconds.
+    pub default_ttl: Option<u32>,
+    /// Extra `WITH` options, as CQL.
+    pub table_options: Option<String>,
     /// Every column, in field declaration order.
     pub columns: Vec<Column>,
     /// Fields marked `#[orm(skip)]`, filled with `Default::default()` when read.
@@ -16,10 +22,16 @@ pub struct Model {
 /// One field mapped to one column.
 pub struct Column {
     pub field: syn::Ident,
+    /// The name of its typed handle, `FIELD_NAME`.
+    pub handle: syn::Ident,
     pub ty: syn::Type,
     /// The CQL column name.
     pub name: String,
     pub role: Role,
+    /// Whether a secondary index is declared on the column.
+    pub indexed: bool,
+    /// Where `index` was written, for errors.
+    pub index_span: Option<proc_macro2::Span>,
 }
 
 /// A column's place in the primary key.
@@ -27,6 +39,7 @@ pub struct Column {
 pub enum Role {
     PartitionKey,
     ClusteringKey(Order),
+    Static,
     Regular,
 }
 

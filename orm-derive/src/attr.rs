@@ -12,6 +12,12 @@ pub struct ModelAttrs {
     pub data: ast::Data<(), FieldAttrs>,
     /// `table = "name"`.
     pub table: Option<SpannedValue<String>>,
+    /// `keyspace = "name"`: pin the table to a keyspace instead of the session's.
+    pub keyspace: Option<SpannedValue<String>>,
+    /// `default_ttl = seconds`: the table's `default_time_to_live`.
+    pub default_ttl: Option<u32>,
+    /// `table_options = "compaction = {...} AND comment = '...'"`: more `WITH` options.
+    pub table_options: Option<SpannedValue<String>>,
 }
 
 /// Field-level `#[orm(...)]`.
@@ -30,6 +36,11 @@ pub struct FieldAttrs {
     pub rename: Option<SpannedValue<String>>,
     /// `skip`: not a column; read as `Default::default()`.
     pub skip: Flag,
+    /// `static`: one value per partition.
+    #[darling(rename = "static")]
+    pub is_static: Flag,
+    /// `index`: a secondary index on this column.
+    pub index: Flag,
 }
 
 /// A clustering column's order.

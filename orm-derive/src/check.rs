@@ -5,15 +5,17 @@
 use std::collections::HashMap;
 
 use darling::error::Accumulator;
+use darling::util::Flag;
 use darling::{Error, FromDeriveInput};
+use proc_macro2::Span;
 use syn::DeriveInput;
 use syn::ext::IdentExt;
 
 use crate::ast::{Column, Model, Role};
 use crate::attr::{FieldAttrs, ModelAttrs};
 
-/// Longest table name ScyllaDB and Cassandra accept.
-const MAX_TABLE_NAME: usize = 48;
+/// Longest keyspace or table name ScyllaDB and Cassandra accept.
+const MAX_SCHEMA_NAME: usize = 48;
 
 /// Parses and validates a `#[derive(Model)]` input.
 pub fn model(input: &DeriveInput) -> Result<Model, Error> {
@@ -31,19 +33,14 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
 
     let table = match &attrs.table {
         Some(table) => {
-            if !is_plain_name(table) || table.len() > MAX_TABLE_NAME {
-                errors.push(
-                    Error::custom(format!(
-                        "invalid table name {:?}: use 1 to {MAX_TABLE_NAME} ASCII letters, digits or underscores",
-                        table.as_str()
-                    ))
-                    .with_span(&table.span()),
-                );
-            }
+            check_schema_name("table", table, table.span(), &mut errors);
             table.as_str().to_owned()
         }
         None => snake_case(&attrs.ident.to_string()),
     };
+    if let Some(keyspace) = &attrs.keyspace {
+        check_schema_name("keyspace", keyspace, keyspace.span(), &mut errors);
+    }
 
     let fields = attrs
         .data
@@ -66,41 +63,43 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
     }
 
     check_duplicate_names(&columns, &mut errors);
-    if !columns.iter().any(|c| c.role == Role::PartitionKey) {
-        errors.push(
-            Error::custom(format!(
-                "`{}` has no partition key: mark at least one field with `#[orm(partition_key)]`",
-                attrs.ident
-            ))
-            .with_span(&attrs.ident),
-        );
-    }
+    check_handle_names(&columns, &mut errors);
+    check_keys(&attrs.ident, &columns, &mut errors);
 
     errors.finish_with(Model {
         ident: attrs.ident,
         table,
+        keyspace: attrs.keyspace.map(|k| k.as_str().to_owned()),
+        default_ttl: attrs.default_ttl,
+        table_options: attrs.table_options.map(|o| o.as_str().to_owned()),
         columns,
         skipped,
     })
 }
 
+fn check_schema_name(kind: &str, name: &str, span: Span, errors: &mut Accumulator) {
+    if !is_plain_name(name) || name.len() > MAX_SCHEMA_NAME {
+        errors.push(
+            Error::custom(format!(
+                "invalid {kind} name {name:?}: use 1 to {MAX_SCHEMA_NAME} ASCII letters, digits or underscores"
+            ))
+            .with_span(&span),
+        );
+    }
+}
+
+/// The span of a flag, when it is set.
+fn flag(flag: &Flag) -> Option<Span> {
+    flag.is_present().then(|| flag.span())
+}
+
 /// A skipped field is not a column, so no column attribute may stand beside `skip`.
 fn check_skipped(field: &FieldAttrs, errors: &mut Accumulator) {
     let column_attributes = [
-        (
-            "partition_key",
-            field
-                .partition_key
-                .is_present()
-                .then(|| field.partition_key.span()),
-        ),
-        (
-            "clustering_key",
-            field
-                .clustering_key
-                .is_present()
-                .then(|| field.clustering_key.span()),
-        ),
+        ("partition_key", flag(&field.partition_key)),
+        ("clustering_key", flag(&field.clustering_key)),
+        ("static", flag(&field.is_static)),
+        ("index", flag(&field.index)),
         ("order", field.order.as_ref().map(|o| o.span())),
         ("rename", field.rename.as_ref().map(|r| r.span())),
     ];
@@ -117,22 +116,30 @@ fn check_skipped(field: &FieldAttrs, errors: &mut Accumulator) {
 }
 
 fn column(field: FieldAttrs, ident: syn::Ident, errors: &mut Accumulator) -> Column {
-    let role = match (
-        field.partition_key.is_present(),
-        field.clustering_key.is_present(),
-    ) {
-        (true, true) => {
-            errors.push(
-                Error::custom(
-                    "a column is either in the partition key or in the clustering key: remove one of `partition_key` and `clustering_key`",
-                )
-                .with_span(&field.clustering_key.span()),
-            );
-            Role::PartitionKey
+    let roles = [
+        ("partition_key", flag(&field.partition_key)),
+        ("clustering_key", flag(&field.clustering_key)),
+        ("static", flag(&field.is_static)),
+    ];
+    let chosen: Vec<(&str, Span)> = roles
+        .iter()
+        .filter_map(|(name, span)| span.map(|span| (*name, span)))
+        .collect();
+    if let [(first, _), (second, span), ..] = chosen.as_slice() {
+        errors.push(
+            Error::custom(format!(
+                "a column has one role: `{first}` and `{second}` cannot both be set; remove one"
+            ))
+            .with_span(span),
+        );
+    }
+    let role = match chosen.first().map(|(name, _)| *name) {
+        Some("partition_key") => Role::PartitionKey,
+        Some("clustering_key") => {
+            Role::ClusteringKey(field.order.as_deref().copied().unwrap_or_default())
         }
-        (true, false) => Role::PartitionKey,
-        (false, true) => Role::ClusteringKey(field.order.as_deref().copied().unwrap_or_default()),
-        (false, false) => Role::Regular,
+        Some("static") => Role::Static,
+        _ => Role::Regular,
     };
     if let Some(order) = &field.order
         && !matches!(role, Role::ClusteringKey(_))
@@ -162,10 +169,13 @@ fn column(field: FieldAttrs, ident: syn::Ident, errors: &mut Accumulator) -> Col
     };
 
     Column {
+        handle: syn::Ident::new(&ident.unraw().to_string().to_uppercase(), ident.span()),
         field: ident,
         ty: field.ty,
         name,
         role,
+        indexed: field.index.is_present(),
+        index_span: flag(&field.index),
     }
 }
 
@@ -178,6 +188,69 @@ fn check_duplicate_names(columns: &[Column], errors: &mut Accumulator) {
                     "fields `{}` and `{}` both map to column `{}`: give one of them `#[orm(rename = \"...\")]`",
                     first.field, column.field, column.name
                 ))
+                .with_span(&column.field.span()),
+            );
+        }
+    }
+}
+
+/// Column handles are associated consts named after the fields in upper case; they must
+/// not collide with each other or with `Model::TABLE`.
+fn check_handle_names(columns: &[Column], errors: &mut Accumulator) {
+    let mut seen: HashMap<String, &Column> = HashMap::new();
+    for column in columns {
+        let handle = column.handle.to_string();
+        if handle == "TABLE" {
+            errors.push(
+                Error::custom(
+                    "a field named `table` would hide `Model::TABLE` behind its column handle: rename the field and keep the column with `#[orm(rename = \"table\")]`",
+                )
+                .with_span(&column.field.span()),
+            );
+        } else if let Some(first) = seen.insert(handle.clone(), column) {
+            errors.push(
+                Error::custom(format!(
+                    "fields `{}` and `{}` would both get the column handle `{handle}`: rename one of the fields",
+                    first.field, column.field
+                ))
+                .with_span(&column.field.span()),
+            );
+        }
+    }
+}
+
+fn check_keys(model: &syn::Ident, columns: &[Column], errors: &mut Accumulator) {
+    let partition: Vec<&Column> = columns
+        .iter()
+        .filter(|c| c.role == Role::PartitionKey)
+        .collect();
+    if partition.is_empty() {
+        errors.push(
+            Error::custom(format!(
+                "`{model}` has no partition key: mark at least one field with `#[orm(partition_key)]`"
+            ))
+            .with_span(model),
+        );
+    }
+    if let [only] = partition.as_slice()
+        && let Some(span) = only.index_span
+    {
+        errors.push(
+            Error::custom(
+                "this column is the whole partition key, which is already the fastest way to read it: remove `index`",
+            )
+            .with_span(&span),
+        );
+    }
+    let has_clustering = columns
+        .iter()
+        .any(|c| matches!(c.role, Role::ClusteringKey(_)));
+    if !has_clustering {
+        for column in columns.iter().filter(|c| c.role == Role::Static) {
+            errors.push(
+                Error::custom(
+                    "a static column needs a clustering key: without one every partition has a single row; add a `clustering_key` field or remove `static`",
+                )
                 .with_span(&column.field.span()),
             );
         }

@@ -6,13 +6,28 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Column, Model, Role};
 use crate::attr::Order;
+use crate::row::{self, RowField};
 
-/// The `impl`s of `Model`, `SerializeRow` and `DeserializeRow`.
+/// The `impl`s of `Model`, `SerializeRow`, `DeserializeRow` and the column handles.
 pub fn model(model: &Model) -> TokenStream {
     let model_impl = model_trait(model);
-    let serialize = serialize_row(model);
-    let deserialize = deserialize_row(model);
+    let handles = column_handles(model);
+    let fields: Vec<RowField> = model
+        .columns
+        .iter()
+        .map(|c| {
+            let name = &c.name;
+            RowField {
+                field: &c.field,
+                ty: &c.ty,
+                column: quote!(#name),
+            }
+        })
+        .collect();
+    let serialize = row::serialize(&model.ident, &fields);
+    let deserialize = row::deserialize(&model.ident, &fields, &model.skipped);
     quote! {
+        #handles
         const _: () = {
             #model_impl
             #serialize
@@ -25,7 +40,11 @@ fn model_trait(model: &Model) -> TokenStream {
     let ident = &model.ident;
     let model_name = ident.to_string();
     let table = &model.table;
+    let keyspace = option(model.keyspace.as_ref().map(|k| quote!(#k)));
+    let default_ttl = option(model.default_ttl.map(|ttl| quote!(#ttl)));
+    let options = option(model.table_options.as_ref().map(|o| quote!(#o)));
     let columns = model.columns.iter().map(column_meta);
+    let names = model.columns.iter().map(|c| &c.name);
 
     let key: Vec<&Column> = model.primary_key().collect();
     let key_fields = key.iter().map(|c| &c.field);
@@ -46,9 +65,14 @@ fn model_trait(model: &Model) -> TokenStream {
                 &::orm_core::__private::TableMeta {
                     model: #model_name,
                     name: #table,
-                    keyspace: ::core::option::Option::None,
+                    keyspace: #keyspace,
                     columns: &[#(#columns),*],
+                    default_ttl: #default_ttl,
+                    options: #options,
                 };
+
+            #[doc(hidden)]
+            const __COLUMN_NAMES: &'static [&'static str] = &[#(#names),*];
 
             type PrimaryKey = #key_type;
 
@@ -73,10 +97,18 @@ fn model_trait(model: &Model) -> TokenStream {
     }
 }
 
+fn option(value: Option<TokenStream>) -> TokenStream {
+    match value {
+        Some(value) => quote!(::core::option::Option::Some(#value)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
 fn column_meta(column: &Column) -> TokenStream {
     let name = &column.name;
     let field = column.field.to_string();
     let ty = &column.ty;
+    let indexed = column.indexed;
     // Spanned at the field's type, so an unsupported type is reported there.
     let cql_type = quote_spanned! {ty.span()=>
         &<#ty as ::orm_core::__private::CqlTyped>::CQL_TYPE
@@ -89,6 +121,7 @@ fn column_meta(column: &Column) -> TokenStream {
         Role::ClusteringKey(Order::Desc) => {
             quote!(ClusteringKey(::orm_core::__private::ClusteringOrder::Desc))
         }
+        Role::Static => quote!(Static),
         Role::Regular => quote!(Regular),
     };
     quote! {
@@ -97,74 +130,28 @@ fn column_meta(column: &Column) -> TokenStream {
             field: #field,
             cql_type: #cql_type,
             role: ::orm_core::__private::KeyRole::#role,
+            indexed: #indexed,
         }
     }
 }
 
-fn serialize_row(model: &Model) -> TokenStream {
+/// `Model::FIELD_NAME` consts: typed handles for conditions, ordering and updates.
+fn column_handles(model: &Model) -> TokenStream {
     let ident = &model.ident;
-    let model_name = ident.to_string();
-    let values = model.columns.iter().map(|column| {
-        let name = &column.name;
-        let field = &column.field;
-        quote_spanned! {column.ty.span()=>
-            (#name, ::orm_core::__private::column_value(&self.#field))
-        }
-    });
-    quote! {
-        impl ::orm_core::__private::SerializeRow for #ident {
-            fn serialize(
-                &self,
-                ctx: &::orm_core::__private::RowSerializationContext<'_>,
-                writer: &mut ::orm_core::__private::RowWriter<'_>,
-            ) -> ::orm_core::__private::Result<(), ::orm_core::__private::SerializationError> {
-                ::orm_core::__private::serialize_by_name(#model_name, &[#(#values),*], ctx, writer)
-            }
-
-            fn is_empty(&self) -> bool {
-                false
-            }
-        }
-    }
-}
-
-fn deserialize_row(model: &Model) -> TokenStream {
-    let ident = &model.ident;
-    let model_name = ident.to_string();
-    let names = model.columns.iter().map(|c| &c.name);
-    let type_checks = model.columns.iter().enumerate().map(|(index, column)| {
-        let name = &column.name;
+    let handles = model.columns.iter().map(|column| {
+        let handle = &column.handle;
         let ty = &column.ty;
-        quote_spanned! {ty.span()=>
-            ::orm_core::__private::check_type::<#ty>(#model_name, #name, specs[#index].typ())?;
-        }
-    });
-    let fields = model.columns.iter().map(|column| {
         let name = &column.name;
-        let field = &column.field;
-        quote_spanned! {column.ty.span()=>
-            #field: ::orm_core::__private::next_value(#model_name, #name, &mut row)?
+        let doc = format!("The `{name}` column, for typed conditions and updates.");
+        quote! {
+            #[doc = #doc]
+            pub const #handle: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(#name);
         }
     });
-    let skipped = model.skipped.iter();
     quote! {
-        impl<'__frame, '__meta> ::orm_core::__private::DeserializeRow<'__frame, '__meta> for #ident {
-            fn type_check(
-                specs: &[::orm_core::__private::ColumnSpec<'_>],
-            ) -> ::orm_core::__private::Result<(), ::orm_core::__private::TypeCheckError> {
-                ::orm_core::__private::check_columns(#model_name, specs, &[#(#names),*])?;
-                #(#type_checks)*
-                ::orm_core::__private::Result::Ok(())
-            }
-
-            fn deserialize(
-                mut row: ::orm_core::__private::ColumnIterator<'__frame, '__meta>,
-            ) -> ::orm_core::__private::Result<Self, ::orm_core::__private::DeserializationError> {
-                ::orm_core::__private::Result::Ok(Self {
-                    #(#fields,)*
-                    #(#skipped: ::orm_core::__private::Default::default(),)*
-                })
-            }
+        #[allow(dead_code)]
+        impl #ident {
+            #(#handles)*
         }
     }
 }

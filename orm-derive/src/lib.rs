@@ -9,6 +9,8 @@ mod ast;
 mod attr;
 mod check;
 mod expand;
+mod projection;
+mod row;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
@@ -19,6 +21,17 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match check::model(&input) {
         Ok(model) => expand::model(&model).into(),
+        Err(errors) => errors.write_errors().into(),
+    }
+}
+
+/// Derives `orm_core::Projection` for a struct reading some columns of a model:
+/// `#[orm(model = Post)]`, fields named and typed like the model's.
+#[proc_macro_derive(Projection, attributes(orm))]
+pub fn derive_projection(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match projection::derive(&input) {
+        Ok(tokens) => tokens.into(),
         Err(errors) => errors.write_errors().into(),
     }
 }

@@ -64,9 +64,11 @@ async fn create_tables(db: &Db, models: &[&'static TableMeta]) {
         if created.contains(table.name) {
             continue;
         }
-        db.query_unpaged(render::create_table(table), ())
-            .await
-            .unwrap_or_else(|err| panic!("creating table {}: {err}", table.name));
+        for statement in render::create_schema(table) {
+            db.query_unpaged(statement, ())
+                .await
+                .unwrap_or_else(|err| panic!("creating table {}: {err}", table.name));
+        }
         created.insert(table.name);
     }
 }

@@ -6,3 +6,9 @@ fn model_rules() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("ui/model/*.rs");
 }
+
+#[test]
+fn projection_and_query_rules() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("ui/projection/*.rs");
+}

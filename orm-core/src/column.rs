@@ -1,0 +1,197 @@
+//! Typed column handles, such as `Post::TITLE`, and the conditions built from them.
+
+use std::marker::PhantomData;
+
+use crate::condition::{Condition, Operator, Ordering};
+use crate::cql_type::{Element, FieldType, MapKey};
+use crate::meta::ClusteringOrder;
+
+/// A column of model `M` holding Rust values of type `T`.
+///
+/// `#[derive(Model)]` generates one per field, named after the field in upper case.
+/// Conditions built from a handle can only be used in queries of its own model, with
+/// values of its own type.
+///
+/// # Example
+/// ```
+/// use orm_core::Model;
+///
+/// #[derive(Model)]
+/// struct Post {
+///     #[orm(partition_key)]
+///     user_id: i64,
+///     #[orm(clustering_key)]
+///     id: i64,
+///     title: String,
+/// }
+///
+/// let query = Post::query().filter(Post::USER_ID.eq(7)).filter(Post::ID.gt(100));
+/// assert_eq!(
+///     query.cql().unwrap(),
+///     r#"SELECT "user_id", "id", "title" FROM "post" WHERE "user_id" = ? AND "id" > ?"#
+/// );
+/// ```
+pub struct Column<M, T> {
+    name: &'static str,
+    _types: PhantomData<fn() -> (M, T)>,
+}
+
+impl<M, T> Clone for Column<M, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M, T> Copy for Column<M, T> {}
+
+impl<M, T> std::fmt::Debug for Column<M, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Column({})", self.name)
+    }
+}
+
+impl<M, T> Column<M, T> {
+    /// A handle on the column named `name`; the derive calls this.
+    #[doc(hidden)]
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            _types: PhantomData,
+        }
+    }
+
+    /// The column's CQL name.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// `ORDER BY column ASC`.
+    pub fn asc(self) -> Ordering<M> {
+        Ordering::new(self.name, ClusteringOrder::Asc)
+    }
+
+    /// `ORDER BY column DESC`.
+    pub fn desc(self) -> Ordering<M> {
+        Ordering::new(self.name, ClusteringOrder::Desc)
+    }
+}
+
+impl<M, T: FieldType + Send + Sync + 'static> Column<M, T> {
+    fn condition(
+        self,
+        operator: Operator,
+        value: impl FieldType + Send + Sync + 'static,
+    ) -> Condition<M> {
+        Condition::column(self.name, operator, Box::new(value))
+    }
+
+    /// `column = value`.
+    pub fn eq(self, value: impl Into<T>) -> Condition<M> {
+        self.condition(Operator::Eq, value.into())
+    }
+
+    /// `column < value`.
+    pub fn lt(self, value: impl Into<T>) -> Condition<M> {
+        self.condition(Operator::Lt, value.into())
+    }
+
+    /// `column <= value`.
+    pub fn le(self, value: impl Into<T>) -> Condition<M> {
+        self.condition(Operator::Le, value.into())
+    }
+
+    /// `column > value`.
+    pub fn gt(self, value: impl Into<T>) -> Condition<M> {
+        self.condition(Operator::Gt, value.into())
+    }
+
+    /// `column >= value`.
+    pub fn ge(self, value: impl Into<T>) -> Condition<M> {
+        self.condition(Operator::Ge, value.into())
+    }
+
+    /// `column != value`: only in conditional writes (`IF`), never in a `WHERE`.
+    pub fn ne(self, value: impl Into<T>) -> Condition<M> {
+        self.condition(Operator::Ne, value.into())
+    }
+
+    /// `column IN (values)`, bound as one list value.
+    pub fn in_(self, values: impl IntoIterator<Item = T>) -> Condition<M> {
+        self.condition(Operator::In, values.into_iter().collect::<Vec<T>>())
+    }
+}
+
+impl<M, T: Element> Column<M, T>
+where
+    T::Item: FieldType + Send + Sync + 'static,
+{
+    /// `column CONTAINS value`, for list, set and map (values) columns.
+    pub fn contains(self, value: impl Into<T::Item>) -> Condition<M> {
+        Condition::column(self.name, Operator::Contains, Box::new(value.into()))
+    }
+}
+
+impl<M, T: MapKey> Column<M, T>
+where
+    T::Key: FieldType + Send + Sync + 'static,
+{
+    /// `column CONTAINS KEY key`, for map columns.
+    pub fn contains_key(self, key: impl Into<T::Key>) -> Condition<M> {
+        Condition::column(self.name, Operator::ContainsKey, Box::new(key.into()))
+    }
+}
+
+/// The partition-key token of model `M`, for token-range scans:
+/// `token("k1", "k2") > ?`.
+///
+/// # Example
+/// ```
+/// use orm_core::{Model, Token};
+///
+/// #[derive(Model)]
+/// struct Event {
+///     #[orm(partition_key)]
+///     day: String,
+///     #[orm(clustering_key)]
+///     id: i64,
+/// }
+///
+/// let query = Event::query()
+///     .filter(Token::<Event>::new().gt(i64::MIN))
+///     .filter(Token::<Event>::new().le(0));
+/// assert!(query.cql().unwrap().contains(r#"WHERE token("day") > ? AND token("day") <= ?"#));
+/// ```
+pub struct Token<M>(PhantomData<fn() -> M>);
+
+impl<M> Default for Token<M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M> Token<M> {
+    /// The token of `M`'s partition key.
+    pub const fn new() -> Self {
+        Token(PhantomData)
+    }
+
+    /// `token(pk) > value`.
+    pub fn gt(self, value: i64) -> Condition<M> {
+        Condition::token(Operator::Gt, value)
+    }
+
+    /// `token(pk) >= value`.
+    pub fn ge(self, value: i64) -> Condition<M> {
+        Condition::token(Operator::Ge, value)
+    }
+
+    /// `token(pk) < value`.
+    pub fn lt(self, value: i64) -> Condition<M> {
+        Condition::token(Operator::Lt, value)
+    }
+
+    /// `token(pk) <= value`.
+    pub fn le(self, value: i64) -> Condition<M> {
+        Condition::token(Operator::Le, value)
+    }
+}

@@ -1,0 +1,96 @@
+//! Mistakes in building a query, reported before anything is sent.
+
+use crate::condition::{Operator, UnknownOperator};
+
+/// A query the model or CQL does not allow. Each message names the valid choices.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueryError {
+    /// No column of that name.
+    #[error("{model} has no column `{column}`; its columns are: {}", valid.join(", "))]
+    UnknownColumn {
+        /// The model.
+        model: &'static str,
+        /// The name given.
+        column: String,
+        /// The model's columns.
+        valid: Vec<&'static str>,
+    },
+    /// Not a CQL operator.
+    #[error(transparent)]
+    UnknownOperator(#[from] UnknownOperator),
+    /// The operator does not apply to this column or clause.
+    #[error("`{operator}` cannot be used on {model}.{column} ({cql_type}): {hint}")]
+    OperatorNotAllowed {
+        /// The model.
+        model: &'static str,
+        /// The column.
+        column: &'static str,
+        /// The operator.
+        operator: Operator,
+        /// The column's CQL type.
+        cql_type: String,
+        /// What is allowed instead.
+        hint: &'static str,
+    },
+    /// The value's CQL type is not the one the comparison needs.
+    #[error("{model}.{column} `{operator}` needs a value of CQL type {expected}, but got {found}")]
+    ValueType {
+        /// The model.
+        model: &'static str,
+        /// The column.
+        column: &'static str,
+        /// The operator.
+        operator: Operator,
+        /// The CQL type the comparison needs.
+        expected: String,
+        /// The CQL type of the value given.
+        found: String,
+    },
+    /// `ORDER BY` on a column that is not a clustering column.
+    #[error(
+        "cannot order {model} by `{column}`: ORDER BY takes clustering columns ({})",
+        if valid.is_empty() { "this table has none".to_owned() } else { valid.join(", ") }
+    )]
+    NotClustering {
+        /// The model.
+        model: &'static str,
+        /// The column given.
+        column: String,
+        /// The model's clustering columns.
+        valid: Vec<&'static str>,
+    },
+    /// Not `asc` or `desc`.
+    #[error("{0:?} is not an order; use \"asc\" or \"desc\"")]
+    UnknownDirection(String),
+    /// A limit or page size that is zero or negative.
+    #[error("{what} must be positive, not {value}")]
+    NotPositive {
+        /// `LIMIT`, `PER PARTITION LIMIT`, ...
+        what: &'static str,
+        /// The value given.
+        value: i64,
+    },
+    /// The query would filter rows server-side and the caller did not accept that.
+    #[error(
+        "{model}: {reason}, so the server would have to scan and filter rows; restrict the full partition key ({partition_key}), declare `#[orm(index)]` on the filtered column, or call `allow_filtering()` to accept the scan"
+    )]
+    NeedsFiltering {
+        /// The model.
+        model: &'static str,
+        /// Why filtering is needed.
+        reason: String,
+        /// The partition-key columns.
+        partition_key: String,
+    },
+    /// The query has no condition and would read the whole table.
+    #[error(
+        "{model}: a query without conditions reads the whole table; restrict the partition key ({partition_key}), use a token range, or call `full_scan()` to accept the scan"
+    )]
+    FullScan {
+        /// The model.
+        model: &'static str,
+        /// The partition-key columns.
+        partition_key: String,
+    },
+}

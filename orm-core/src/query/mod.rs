@@ -1,0 +1,15 @@
+//! Reading models: the query builder, its validation and its access-path analysis.
+
+mod access;
+mod error;
+mod page;
+mod projection;
+pub(crate) mod render;
+pub(crate) mod rows;
+mod select;
+
+pub use access::AccessPath;
+pub use error::QueryError;
+pub use page::Page;
+pub use projection::Projection;
+pub use select::Select;

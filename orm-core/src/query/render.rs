@@ -1,0 +1,102 @@
+//! Checking conditions against the model, and writing them as CQL.
+
+use std::fmt::Write;
+
+use crate::condition::{Condition, Operator, Target};
+use crate::cql_type::CqlType;
+use crate::ident::quoted;
+use crate::meta::{ColumnMeta, TableMeta};
+use crate::query::QueryError;
+
+/// Where a condition stands: `WHERE` or a conditional write's `IF`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Clause {
+    Where,
+}
+
+/// The column named `name`, or an error listing the model's columns.
+pub(crate) fn column_named(
+    table: &TableMeta,
+    name: &str,
+) -> Result<&'static ColumnMeta, QueryError> {
+    table.column(name).ok_or_else(|| QueryError::UnknownColumn {
+        model: table.model,
+        column: name.to_owned(),
+        valid: table.column_names(),
+    })
+}
+
+/// The CQL type a value compared with `column` by `operator` must have.
+pub(crate) fn operand_type(
+    table: &TableMeta,
+    column: &'static ColumnMeta,
+    operator: Operator,
+) -> Result<CqlType, QueryError> {
+    let not_allowed = |hint| QueryError::OperatorNotAllowed {
+        model: table.model,
+        column: column.name,
+        operator,
+        cql_type: column.cql_type.to_string(),
+        hint,
+    };
+    Ok(match (operator, column.cql_type) {
+        (Operator::In, typ) => CqlType::List(typ),
+        (Operator::Contains, CqlType::List(item) | CqlType::Set(item)) => **item,
+        (Operator::Contains, CqlType::Map(_, value)) => **value,
+        (Operator::Contains, _) => {
+            return Err(not_allowed("CONTAINS applies to list, set and map columns"));
+        }
+        (Operator::ContainsKey, CqlType::Map(key, _)) => **key,
+        (Operator::ContainsKey, _) => {
+            return Err(not_allowed("CONTAINS KEY applies to map columns"));
+        }
+        (_, typ) => *typ,
+    })
+}
+
+/// Checks a condition against the model: known column, operator fit for the column and
+/// the clause.
+pub(crate) fn validate_condition<M>(
+    table: &TableMeta,
+    condition: &Condition<M>,
+    clause: Clause,
+) -> Result<(), QueryError> {
+    let Target::Column(name) = condition.target else {
+        return Ok(());
+    };
+    let column = column_named(table, name)?;
+    operand_type(table, column, condition.operator)?;
+    let hint = match (clause, condition.operator) {
+        (Clause::Where, Operator::Ne) => "`!=` is only allowed in a conditional write's IF clause",
+        _ => return Ok(()),
+    };
+    Err(QueryError::OperatorNotAllowed {
+        model: table.model,
+        column: column.name,
+        operator: condition.operator,
+        cql_type: column.cql_type.to_string(),
+        hint,
+    })
+}
+
+/// `"col" >= ?` or `token("k1", "k2") > ?`.
+pub(crate) fn render_condition<M>(table: &TableMeta, condition: &Condition<M>, out: &mut String) {
+    match condition.target {
+        Target::Column(name) => {
+            write!(out, "{} {} ?", quoted(name), condition.operator)
+        }
+        Target::Token => {
+            let key = crate::render::column_list(table.partition_key());
+            write!(out, "token({key}) {} ?", condition.operator)
+        }
+    }
+    .expect("writing to a String cannot fail");
+}
+
+/// ` WHERE a = ? AND b > ?`, or nothing when there are no conditions.
+pub(crate) fn render_where<M>(table: &TableMeta, conditions: &[Condition<M>], out: &mut String) {
+    for (i, condition) in conditions.iter().enumerate() {
+        out.push_str(if i == 0 { " WHERE " } else { " AND " });
+        render_condition(table, condition, out);
+    }
+}

@@ -1,0 +1,438 @@
+//! `Model::query()`: typed, validated, prepared, paged reads.
+
+use std::marker::PhantomData;
+
+use futures::{Stream, StreamExt, TryStreamExt};
+use scylla::response::PagingState;
+use scylla::serialize::value::SerializeValue;
+
+use crate::condition::{Condition, Operator, Ordering};
+use crate::cql_type::CqlTyped;
+use crate::db::{Cql, Db};
+use crate::error::{Error, Result, RowsReadError};
+use crate::ident::quoted;
+use crate::meta::ClusteringOrder;
+use crate::model::Model;
+use crate::options::{Configure, StatementOptions};
+use crate::query::access::{self, AccessPath};
+use crate::query::render::{self, Clause};
+use crate::query::{Page, Projection, QueryError, rows};
+
+/// A `SELECT` on model `M`, reading rows as `R` (the model, or a [`Projection`] of it).
+///
+/// Built with [`Model::query`]. Nothing runs until a terminal method (`get`, `first`,
+/// `count`, `exists`, `stream`, `page`). Mistakes (an unknown column name, an operator the
+/// column does not take, a scan nobody asked for) are kept and returned by the terminal
+/// method as [`Error::Query`], before anything is sent.
+///
+/// A query must say how the server finds its rows: restrict the whole partition key, use
+/// an indexed column or a token range, or opt in with [`allow_filtering`](Self::allow_filtering)
+/// or [`full_scan`](Self::full_scan).
+///
+/// # Example
+/// ```
+/// use orm_core::{Model, prelude::*};
+///
+/// #[derive(Model)]
+/// #[orm(table = "posts")]
+/// struct Post {
+///     #[orm(partition_key)]
+///     user_id: i64,
+///     #[orm(clustering_key, order = "desc")]
+///     id: i64,
+///     status: String,
+/// }
+///
+/// let typed = Post::query().filter(Post::USER_ID.eq(7)).order_by(Post::ID.asc()).limit(10);
+/// assert_eq!(
+///     typed.cql().unwrap(),
+///     r#"SELECT "user_id", "id", "status" FROM "posts" WHERE "user_id" = ? ORDER BY "id" ASC LIMIT ?"#
+/// );
+///
+/// // The same by name, as in Laravel-style ORMs; names are checked against the model.
+/// let by_name = Post::query().where_("user_id", "=", 7_i64).where_("titel", "=", "x");
+/// assert_eq!(
+///     by_name.cql().unwrap_err().to_string(),
+///     "Post has no column `titel`; its columns are: user_id, id, status"
+/// );
+/// ```
+pub struct Select<M, R = M> {
+    conditions: Vec<Condition<M>>,
+    orderings: Vec<Ordering<M>>,
+    limit: Option<i32>,
+    per_partition_limit: Option<i32>,
+    allow_filtering: bool,
+    full_scan: bool,
+    options: StatementOptions,
+    /// The first mistake made while building; reported by the terminal method.
+    error: Option<QueryError>,
+    _row: PhantomData<fn() -> R>,
+}
+
+impl<M, R> std::fmt::Debug for Select<M, R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Select")
+            .field("conditions", &self.conditions)
+            .field("orderings", &self.orderings)
+            .field("limit", &self.limit)
+            .field("per_partition_limit", &self.per_partition_limit)
+            .field("allow_filtering", &self.allow_filtering)
+            .field("full_scan", &self.full_scan)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a rendered statement selects.
+#[derive(Clone, Copy)]
+enum Selection<'a> {
+    Columns(&'a [&'a str]),
+    Count,
+}
+
+impl<M: Model> Select<M, M> {
+    /// A query for every column of `M`; see [`Model::query`].
+    pub fn new() -> Self {
+        Select {
+            conditions: Vec::new(),
+            orderings: Vec::new(),
+            limit: None,
+            per_partition_limit: None,
+            allow_filtering: false,
+            full_scan: false,
+            options: StatementOptions::default(),
+            error: None,
+            _row: PhantomData,
+        }
+    }
+}
+
+impl<M: Model> Default for Select<M, M> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<M, R> Configure for Select<M, R> {
+    fn options(&self) -> &StatementOptions {
+        &self.options
+    }
+
+    fn options_mut(&mut self) -> &mut StatementOptions {
+        &mut self.options
+    }
+}
+
+impl<M: Model, R: Projection<M>> Select<M, R> {
+    fn fail(mut self, error: QueryError) -> Self {
+        self.error.get_or_insert(error);
+        self
+    }
+
+    /// Adds a typed condition, such as `Post::STATUS.eq("published")`.
+    pub fn filter(mut self, condition: Condition<M>) -> Self {
+        if let Err(error) = render::validate_condition(M::TABLE, &condition, Clause::Where) {
+            return self.fail(error);
+        }
+        self.conditions.push(condition);
+        self
+    }
+
+    /// Adds a condition by column name and operator text, as the seed's `where` does:
+    /// `where_("status", "=", "published")`.
+    ///
+    /// The column must be one of the model's (by CQL name), the operator one of
+    /// [`Operator::ALL`] that fits the column, and the value of the CQL type the
+    /// comparison needs; otherwise the query fails with an error naming the valid choices.
+    pub fn where_<V>(self, column: &str, operator: &str, value: V) -> Self
+    where
+        V: CqlTyped + SerializeValue + Send + Sync + 'static,
+    {
+        match condition_by_name(M::TABLE, column, operator, value) {
+            Ok(condition) => self.filter(condition),
+            Err(error) => self.fail(error),
+        }
+    }
+
+    /// Orders by a clustering column: `order_by(Post::CREATED_AT.desc())`.
+    pub fn order_by(mut self, ordering: Ordering<M>) -> Self {
+        match M::TABLE.column(ordering.column) {
+            Some(column) if column.is_clustering_key() => {
+                self.orderings.push(ordering);
+                self
+            }
+            _ => {
+                let error = not_clustering::<M>(ordering.column);
+                self.fail(error)
+            }
+        }
+    }
+
+    /// Orders by a clustering column named at run time; `direction` is `asc` or `desc`.
+    pub fn order_by_(self, column: &str, direction: &str) -> Self {
+        let order = match direction.trim().to_ascii_lowercase().as_str() {
+            "asc" => ClusteringOrder::Asc,
+            "desc" => ClusteringOrder::Desc,
+            _ => return self.fail(QueryError::UnknownDirection(direction.to_owned())),
+        };
+        match M::TABLE.column(column) {
+            Some(meta) if meta.is_clustering_key() => {
+                self.order_by(Ordering::new(meta.name, order))
+            }
+            _ => {
+                let error = not_clustering::<M>(column);
+                self.fail(error)
+            }
+        }
+    }
+
+    /// At most `rows` rows (`LIMIT`, bound as a value).
+    pub fn limit(mut self, rows: i32) -> Self {
+        if rows <= 0 {
+            return self.fail(QueryError::NotPositive {
+                what: "LIMIT",
+                value: rows.into(),
+            });
+        }
+        self.limit = Some(rows);
+        self
+    }
+
+    /// At most `rows` rows from each partition (`PER PARTITION LIMIT`).
+    pub fn per_partition_limit(mut self, rows: i32) -> Self {
+        if rows <= 0 {
+            return self.fail(QueryError::NotPositive {
+                what: "PER PARTITION LIMIT",
+                value: rows.into(),
+            });
+        }
+        self.per_partition_limit = Some(rows);
+        self
+    }
+
+    /// Accepts that the server scans and filters rows (`ALLOW FILTERING`): its cost grows
+    /// with the data scanned, not with the rows returned.
+    pub fn allow_filtering(mut self) -> Self {
+        self.allow_filtering = true;
+        self
+    }
+
+    /// Accepts a query with no condition, which reads the whole table.
+    pub fn full_scan(mut self) -> Self {
+        self.full_scan = true;
+        self
+    }
+
+    /// Reads only the columns of projection `P` (see [`Projection`]).
+    pub fn select<P: Projection<M>>(self) -> Select<M, P> {
+        Select {
+            conditions: self.conditions,
+            orderings: self.orderings,
+            limit: self.limit,
+            per_partition_limit: self.per_partition_limit,
+            allow_filtering: self.allow_filtering,
+            full_scan: self.full_scan,
+            options: self.options,
+            error: self.error,
+            _row: PhantomData,
+        }
+    }
+
+    /// How the server will find the rows, or why the query is refused.
+    pub fn access_path(&self) -> Result<AccessPath, QueryError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        access::check(
+            M::TABLE,
+            &self.conditions,
+            self.allow_filtering,
+            self.full_scan,
+        )
+    }
+
+    /// The CQL this query runs (values are `?` markers), or why it would be refused.
+    pub fn cql(&self) -> Result<String, QueryError> {
+        self.render(Selection::Columns(R::COLUMNS), self.limit)
+    }
+
+    fn render(&self, selection: Selection<'_>, limit: Option<i32>) -> Result<String, QueryError> {
+        self.access_path()?;
+        let table = M::TABLE;
+        let mut cql = String::from("SELECT ");
+        match selection {
+            Selection::Columns(columns) => {
+                for (i, column) in columns.iter().enumerate() {
+                    if i > 0 {
+                        cql.push_str(", ");
+                    }
+                    cql.push_str(&quoted(column).to_string());
+                }
+            }
+            Selection::Count => cql.push_str("COUNT(*)"),
+        }
+        cql.push_str(" FROM ");
+        cql.push_str(&crate::render::table_ref(table));
+        render::render_where(table, &self.conditions, &mut cql);
+        if matches!(selection, Selection::Columns(_)) {
+            for (i, ordering) in self.orderings.iter().enumerate() {
+                cql.push_str(if i == 0 { " ORDER BY " } else { ", " });
+                cql.push_str(&format!(
+                    "{} {}",
+                    quoted(ordering.column),
+                    ordering.order.as_cql()
+                ));
+            }
+        }
+        if self.per_partition_limit.is_some() {
+            cql.push_str(" PER PARTITION LIMIT ?");
+        }
+        if limit.is_some() {
+            cql.push_str(" LIMIT ?");
+        }
+        if self.allow_filtering {
+            cql.push_str(" ALLOW FILTERING");
+        }
+        Ok(cql)
+    }
+
+    /// The bound values, in marker order: conditions, then the limits.
+    fn values<'a>(&'a self, limit: &'a Option<i32>) -> Vec<&'a (dyn SerializeValue + Send + Sync)> {
+        let mut values: Vec<&(dyn SerializeValue + Send + Sync)> =
+            Vec::with_capacity(self.conditions.len() + 2);
+        for condition in &self.conditions {
+            values.push(condition.value.as_ref());
+        }
+        if let Some(rows) = &self.per_partition_limit {
+            values.push(rows);
+        }
+        if let Some(rows) = limit {
+            values.push(rows);
+        }
+        values
+    }
+
+    /// Every matching row, fetched page by page (each page is one request).
+    pub async fn get(self, db: &Db) -> Result<Vec<R>> {
+        let cql = self.cql()?;
+        let values = self.values(&self.limit);
+        let mut all = Vec::new();
+        let mut state = PagingState::start();
+        loop {
+            let (result, next) = db
+                .execute_page(Cql::Built(&cql), &values, &self.options, state)
+                .await?;
+            all.extend(rows::all::<R>(M::TABLE.model, Cql::Built(&cql), result)?);
+            match next.into_paging_control_flow() {
+                std::ops::ControlFlow::Continue(next) => state = next,
+                std::ops::ControlFlow::Break(()) => return Ok(all),
+            }
+        }
+    }
+
+    /// The first matching row (`LIMIT 1`), if any.
+    pub async fn first(self, db: &Db) -> Result<Option<R>> {
+        let limit = Some(1);
+        let cql = self.render(Selection::Columns(R::COLUMNS), limit)?;
+        let values = self.values(&limit);
+        let result = db.execute(Cql::Built(&cql), &values, &self.options).await?;
+        rows::first::<R>(M::TABLE.model, Cql::Built(&cql), result)
+    }
+
+    /// How many rows match (`SELECT COUNT(*)`).
+    pub async fn count(self, db: &Db) -> Result<i64> {
+        let cql = self.render(Selection::Count, None)?;
+        let values = self.values(&None);
+        let result = db.execute(Cql::Built(&cql), &values, &self.options).await?;
+        let count = rows::first::<(i64,)>(M::TABLE.model, Cql::Built(&cql), result)?;
+        Ok(count.map_or(0, |(count,)| count))
+    }
+
+    /// Whether any row matches (reads at most one row's primary key).
+    pub async fn exists(self, db: &Db) -> Result<bool> {
+        let limit = Some(1);
+        let key: Vec<&str> = M::TABLE.primary_key().map(|c| c.name).collect();
+        let cql = self.render(Selection::Columns(&key), limit)?;
+        let values = self.values(&limit);
+        let result = db.execute(Cql::Built(&cql), &values, &self.options).await?;
+        let rows = result.into_rows_result().map_err(|e| Error::Rows {
+            model: M::TABLE.model,
+            cql: cql.clone().into(),
+            source: Box::new(e).into(),
+        })?;
+        Ok(rows.rows_num() > 0)
+    }
+
+    /// One page of rows starting at `state` (`PagingState::start()` for the first), with
+    /// the state to resume from. The page size is [`Configure::page_size`] (default 5000).
+    pub async fn page(self, db: &Db, state: PagingState) -> Result<Page<R>> {
+        let cql = self.cql()?;
+        let values = self.values(&self.limit);
+        let (result, next) = db
+            .execute_page(Cql::Built(&cql), &values, &self.options, state)
+            .await?;
+        let rows = rows::all::<R>(M::TABLE.model, Cql::Built(&cql), result)?;
+        let next = match next.into_paging_control_flow() {
+            std::ops::ControlFlow::Continue(next) => Some(next),
+            std::ops::ControlFlow::Break(()) => None,
+        };
+        Ok(Page { rows, next })
+    }
+
+    /// The matching rows as a stream, fetched page by page as it is consumed (the driver
+    /// fetches the next page ahead). The whole stream counts as one statement in
+    /// [`Db::statements_executed`].
+    pub async fn stream(self, db: &Db) -> Result<impl Stream<Item = Result<R>> + Send + use<M, R>> {
+        let cql = self.cql()?;
+        let values = self.values(&self.limit);
+        let pager = db
+            .execute_iter(Cql::Built(&cql), &values, &self.options)
+            .await?;
+        let model = M::TABLE.model;
+        let rows = pager.rows_stream::<R>().map_err(|e| Error::Rows {
+            model,
+            cql: cql.clone().into(),
+            source: RowsReadError::Type(e),
+        })?;
+        Ok(rows
+            .map_err(move |e| Error::Rows {
+                model,
+                cql: cql.clone().into(),
+                source: RowsReadError::NextRow(Box::new(e)),
+            })
+            .boxed())
+    }
+}
+
+fn not_clustering<M: Model>(column: &str) -> QueryError {
+    QueryError::NotClustering {
+        model: M::TABLE.model,
+        column: column.to_owned(),
+        valid: M::TABLE.clustering_key().map(|c| c.name).collect(),
+    }
+}
+
+/// A condition from run-time names, checked against the model's metadata.
+pub(crate) fn condition_by_name<M, V>(
+    table: &crate::meta::TableMeta,
+    column: &str,
+    operator: &str,
+    value: V,
+) -> Result<Condition<M>, QueryError>
+where
+    V: CqlTyped + SerializeValue + Send + Sync + 'static,
+{
+    let meta = render::column_named(table, column)?;
+    let operator: Operator = operator.parse()?;
+    let expected = render::operand_type(table, meta, operator)?;
+    if V::CQL_TYPE != expected {
+        return Err(QueryError::ValueType {
+            model: table.model,
+            column: meta.name,
+            operator,
+            expected: expected.to_string(),
+            found: V::CQL_TYPE.to_string(),
+        });
+    }
+    Ok(Condition::column(meta.name, operator, Box::new(value)))
+}

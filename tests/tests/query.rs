@@ -1,0 +1,477 @@
+//! `Model::query()` against the real server: conditions, ordering, limits, access paths,
+//! projections, counting, paging and streaming.
+
+use std::collections::HashSet;
+
+use futures::{StreamExt, TryStreamExt, stream};
+use orm_core::prelude::*;
+use orm_core::scylla::statement::Consistency;
+use orm_core::{AccessPath, Error, QueryError};
+use orm_tests::{db, unique_id};
+use uuid::Uuid;
+
+/// Posts of one author live in the author's partition, newest first. `status` and `tags`
+/// are indexed; `views` is neither a key nor indexed.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "articles")]
+struct Article {
+    #[orm(partition_key)]
+    author: Uuid,
+    #[orm(clustering_key, order = "desc")]
+    id: i64,
+    #[orm(index)]
+    status: String,
+    title: String,
+    #[orm(index)]
+    tags: HashSet<String>,
+    views: i64,
+    #[orm(static)]
+    author_name: Option<String>,
+}
+
+#[derive(Projection, Debug, PartialEq)]
+#[orm(model = Article)]
+struct Headline {
+    id: i64,
+    title: String,
+}
+
+fn article(author: Uuid, id: i64) -> Article {
+    Article {
+        author,
+        id,
+        status: if id % 2 == 0 { "published" } else { "draft" }.to_owned(),
+        title: format!("article {id}"),
+        tags: [format!("t{}", id % 3)].into(),
+        views: id * 10,
+        author_name: Some("Ada".to_owned()),
+    }
+}
+
+async fn insert_all(db: &Db, rows: impl IntoIterator<Item = Article>) {
+    stream::iter(rows)
+        .map(|row| async move { row.insert(db).await })
+        .buffer_unordered(64)
+        .try_collect::<Vec<()>>()
+        .await
+        .unwrap();
+}
+
+async fn author_with(db: &Db, count: i64) -> Uuid {
+    let author = unique_id();
+    insert_all(db, (1..=count).map(|id| article(author, id))).await;
+    author
+}
+
+#[tokio::test]
+async fn typed_conditions_order_and_limit() {
+    let db = db(&[Article::TABLE]).await;
+    let author = author_with(&db, 10).await;
+
+    let newest_first = Article::query()
+        .filter(Article::AUTHOR.eq(author))
+        .filter(Article::ID.gt(3))
+        .filter(Article::ID.le(8))
+        .get(&db)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = newest_first.iter().map(|a| a.id).collect();
+    assert_eq!(ids, [8, 7, 6, 5, 4], "the table's clustering order is DESC");
+
+    let oldest_two = Article::query()
+        .filter(Article::AUTHOR.eq(author))
+        .order_by(Article::ID.asc())
+        .limit(2)
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(oldest_two, [article(author, 1), article(author, 2)]);
+}
+
+#[tokio::test]
+async fn conditions_by_name_match_their_typed_twins() {
+    let db = db(&[Article::TABLE]).await;
+    let author = author_with(&db, 6).await;
+
+    let by_name = Article::query()
+        .where_("author", "=", author)
+        .where_("id", "in", vec![2_i64, 3, 5])
+        .order_by_("id", "ASC")
+        .get(&db)
+        .await
+        .unwrap();
+    let typed = Article::query()
+        .filter(Article::AUTHOR.eq(author))
+        .filter(Article::ID.in_([2, 3, 5]))
+        .order_by(Article::ID.asc())
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(by_name, typed);
+    assert_eq!(by_name.iter().map(|a| a.id).collect::<Vec<_>>(), [2, 3, 5]);
+
+    let range_by_name = Article::query()
+        .where_("author", "=", author)
+        .where_("id", ">=", 4_i64)
+        .get(&db)
+        .await
+        .unwrap();
+    let range_typed = Article::query()
+        .filter(Article::AUTHOR.eq(author))
+        .filter(Article::ID.ge(4))
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(range_by_name, range_typed);
+    assert_eq!(
+        range_by_name.iter().map(|a| a.id).collect::<Vec<_>>(),
+        [6, 5, 4]
+    );
+}
+
+/// Every mistake is an error value naming the valid choices, and nothing reaches the
+/// server.
+#[tokio::test]
+async fn mistakes_are_errors_before_anything_is_sent() {
+    let db = db(&[Article::TABLE]).await;
+    let author = unique_id();
+    let sent_before = db.statements_executed();
+    let message = |query: orm_core::Select<Article>| query.cql().unwrap_err().to_string();
+    let base = || Article::query().filter(Article::AUTHOR.eq(author));
+
+    assert_eq!(
+        message(base().where_("titel", "=", "x")),
+        "Article has no column `titel`; its columns are: author, id, status, title, tags, views, author_name"
+    );
+    assert_eq!(
+        message(base().where_("title", "LIKE", "x")),
+        "\"LIKE\" is not a CQL operator; use one of: =, !=, <, <=, >, >=, IN, CONTAINS, CONTAINS KEY"
+    );
+    assert_eq!(
+        message(base().where_("title", "contains", "x")),
+        "`CONTAINS` cannot be used on Article.title (text): CONTAINS applies to list, set and map columns"
+    );
+    assert_eq!(
+        message(base().where_("views", ">", 10_i32)),
+        "Article.views `>` needs a value of CQL type bigint, but got int"
+    );
+    assert_eq!(
+        message(base().filter(Article::VIEWS.ne(1))),
+        "`!=` cannot be used on Article.views (bigint): `!=` is only allowed in a conditional write's IF clause"
+    );
+    assert_eq!(
+        message(base().order_by_("title", "asc")),
+        "cannot order Article by `title`: ORDER BY takes clustering columns (id)"
+    );
+    assert_eq!(message(base().limit(0)), "LIMIT must be positive, not 0");
+
+    let err = base()
+        .where_("nope", "=", 1_i64)
+        .get(&db)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Query(QueryError::UnknownColumn { .. })),
+        "{err}"
+    );
+    assert_eq!(db.statements_executed(), sent_before, "nothing was sent");
+}
+
+/// Without the full partition key, an index or a token range the server would scan:
+/// refused unless the caller opts in.
+#[tokio::test]
+async fn scans_need_an_explicit_opt_in() {
+    let db = db(&[Article::TABLE]).await;
+    let author = author_with(&db, 4).await;
+
+    let filtered = Article::query().filter(Article::VIEWS.eq(30));
+    assert!(matches!(
+        filtered.access_path(),
+        Err(QueryError::NeedsFiltering { .. })
+    ));
+    let err = filtered.get(&db).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Article: `views` is not part of the primary key and has no index, so the server would have to scan and filter rows; restrict the full partition key (author), declare `#[orm(index)]` on the filtered column, or call `allow_filtering()` to accept the scan"
+    );
+
+    // Inside one partition, filtering a non-key column still needs the opt-in.
+    let in_partition = Article::query()
+        .filter(Article::AUTHOR.eq(author))
+        .filter(Article::VIEWS.eq(30))
+        .allow_filtering();
+    assert_eq!(in_partition.access_path(), Ok(AccessPath::Filtering));
+    assert!(in_partition.cql().unwrap().ends_with(" ALLOW FILTERING"));
+    let found = in_partition.get(&db).await.unwrap();
+    assert_eq!(found, [article(author, 3)]);
+
+    let everything = Article::query();
+    assert!(matches!(
+        everything.access_path(),
+        Err(QueryError::FullScan { .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_partition_read_carries_no_allow_filtering() {
+    let query = Article::query()
+        .filter(Article::AUTHOR.eq(unique_id()))
+        .filter(Article::ID.lt(5));
+    assert_eq!(query.access_path(), Ok(AccessPath::SinglePartition));
+    assert!(!query.cql().unwrap().contains("ALLOW FILTERING"));
+}
+
+#[tokio::test]
+async fn indexed_columns_are_read_through_their_index() {
+    let db = db(&[Article::TABLE]).await;
+    let author = author_with(&db, 3).await;
+    let marker = format!("status-{author}");
+    let mut special = article(author, 100);
+    special.status = marker.clone();
+    special.tags = ["rare".to_owned(), marker.clone()].into();
+    special.insert(&db).await.unwrap();
+
+    let by_status = Article::query().filter(Article::STATUS.eq(marker.clone()));
+    assert_eq!(by_status.access_path(), Ok(AccessPath::Index("status")));
+    assert!(!by_status.cql().unwrap().contains("ALLOW FILTERING"));
+    assert_eq!(by_status.get(&db).await.unwrap(), [special.clone()]);
+
+    let by_tag = Article::query().filter(Article::TAGS.contains(marker));
+    assert_eq!(by_tag.access_path(), Ok(AccessPath::Index("tags")));
+    assert_eq!(by_tag.get(&db).await.unwrap(), [special]);
+}
+
+#[tokio::test]
+async fn in_on_the_partition_key_and_per_partition_limit() {
+    let db = db(&[Article::TABLE]).await;
+    let first = author_with(&db, 5).await;
+    let second = author_with(&db, 5).await;
+    let query = Article::query()
+        .filter(Article::AUTHOR.in_([first, second]))
+        .per_partition_limit(2);
+    assert_eq!(query.access_path(), Ok(AccessPath::Partitions));
+    let rows = query.get(&db).await.unwrap();
+    let mut got: Vec<(Uuid, i64)> = rows.iter().map(|a| (a.author, a.id)).collect();
+    got.sort();
+    let mut expected = vec![(first, 5), (first, 4), (second, 5), (second, 4)];
+    expected.sort();
+    assert_eq!(got, expected);
+}
+
+#[tokio::test]
+async fn count_exists_and_first() {
+    let db = db(&[Article::TABLE]).await;
+    let author = author_with(&db, 7).await;
+    let of_author = || Article::query().filter(Article::AUTHOR.eq(author));
+
+    assert_eq!(of_author().count(&db).await.unwrap(), 7);
+    assert_eq!(
+        of_author()
+            .filter(Article::ID.gt(4))
+            .count(&db)
+            .await
+            .unwrap(),
+        3
+    );
+    assert!(of_author().exists(&db).await.unwrap());
+    assert!(
+        !of_author()
+            .filter(Article::ID.gt(100))
+            .exists(&db)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        of_author().first(&db).await.unwrap(),
+        Some(article(author, 7))
+    );
+    assert_eq!(
+        of_author()
+            .order_by(Article::ID.asc())
+            .first(&db)
+            .await
+            .unwrap(),
+        Some(article(author, 1))
+    );
+    let nobody = Article::query().filter(Article::AUTHOR.eq(unique_id()));
+    assert_eq!(nobody.first(&db).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn projections_read_only_their_columns() {
+    let db = db(&[Article::TABLE]).await;
+    let author = author_with(&db, 3).await;
+    let query = Article::query()
+        .filter(Article::AUTHOR.eq(author))
+        .select::<Headline>();
+    assert!(
+        query
+            .cql()
+            .unwrap()
+            .starts_with(r#"SELECT "id", "title" FROM "articles""#)
+    );
+    let headlines = query.get(&db).await.unwrap();
+    assert_eq!(
+        headlines,
+        [3, 2, 1].map(|id| Headline {
+            id,
+            title: format!("article {id}")
+        })
+    );
+}
+
+#[tokio::test]
+async fn static_columns_are_shared_by_the_partition() {
+    let db = db(&[Article::TABLE]).await;
+    let author = author_with(&db, 3).await;
+    let mut renamed = article(author, 4);
+    renamed.author_name = Some("Ada Lovelace".into());
+    renamed.insert(&db).await.unwrap();
+    let rows = Article::query()
+        .filter(Article::AUTHOR.eq(author))
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    assert!(
+        rows.iter()
+            .all(|a| a.author_name.as_deref() == Some("Ada Lovelace"))
+    );
+}
+
+/// More rows than one page: pages of 5 from 12 rows, resumed from saved bytes.
+#[tokio::test]
+async fn paging_resumes_from_a_saved_state() {
+    let db = db(&[Article::TABLE]).await;
+    let author = author_with(&db, 12).await;
+    let query = || {
+        Article::query()
+            .filter(Article::AUTHOR.eq(author))
+            .page_size(5)
+    };
+
+    let first = query().page(&db, PagingState::start()).await.unwrap();
+    assert_eq!(
+        first.rows.iter().map(|a| a.id).collect::<Vec<_>>(),
+        [12, 11, 10, 9, 8]
+    );
+    let saved: Vec<u8> = first.next.unwrap().as_bytes_slice().unwrap().to_vec();
+
+    // As if in another request: rebuild the state from its bytes.
+    let resumed = PagingState::new_from_raw_bytes(saved);
+    let second = query().page(&db, resumed).await.unwrap();
+    assert_eq!(
+        second.rows.iter().map(|a| a.id).collect::<Vec<_>>(),
+        [7, 6, 5, 4, 3]
+    );
+    let third = query().page(&db, second.next.unwrap()).await.unwrap();
+    assert_eq!(third.rows.iter().map(|a| a.id).collect::<Vec<_>>(), [2, 1]);
+    assert!(third.next.is_none(), "the last page has no next state");
+}
+
+/// `get` reads every page: 250 rows with pages of 100 take 3 requests.
+#[tokio::test]
+async fn get_reads_every_page() {
+    let db = db(&[Article::TABLE]).await;
+    let author = author_with(&db, 250).await;
+    let before = db.statements_executed();
+    let all = Article::query()
+        .filter(Article::AUTHOR.eq(author))
+        .page_size(100)
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 250);
+    assert_eq!(db.statements_executed() - before, 3);
+}
+
+#[tokio::test]
+async fn a_stream_over_ten_thousand_rows() {
+    let db = db(&[Article::TABLE]).await;
+    let author = author_with(&db, 10_000).await;
+    let mut rows = Article::query()
+        .filter(Article::AUTHOR.eq(author))
+        .select::<Headline>()
+        .stream(&db)
+        .await
+        .unwrap();
+    let mut count = 0_i64;
+    let mut previous = i64::MAX;
+    while let Some(row) = rows.next().await {
+        let row = row.unwrap();
+        assert!(row.id < previous, "rows arrive in clustering order");
+        previous = row.id;
+        count += 1;
+    }
+    assert_eq!(count, 10_000);
+}
+
+/// A table of its own, so a token-range scan sees only this test's rows.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "token_scan_items")]
+struct TokenItem {
+    #[orm(partition_key)]
+    id: i64,
+    label: String,
+}
+
+#[tokio::test]
+async fn token_ranges_and_full_scans() {
+    let db = db(&[TokenItem::TABLE]).await;
+    for id in 0..20 {
+        TokenItem {
+            id,
+            label: format!("item {id}"),
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+    }
+    // Two halves of the ring together return every row exactly once.
+    let token = Token::<TokenItem>::new;
+    let low = TokenItem::query().filter(token().le(0));
+    assert_eq!(low.access_path(), Ok(AccessPath::TokenRange));
+    assert!(low.cql().unwrap().contains(r#"WHERE token("id") <= ?"#));
+    let high = TokenItem::query().filter(token().gt(0));
+    let mut ids: Vec<i64> = low
+        .get(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    ids.extend(high.get(&db).await.unwrap().into_iter().map(|i| i.id));
+    ids.sort();
+    assert_eq!(ids, (0..20).collect::<Vec<_>>());
+
+    let all = TokenItem::query().full_scan();
+    assert_eq!(all.access_path(), Ok(AccessPath::FullScan));
+    assert_eq!(all.count(&db).await.unwrap(), 20);
+}
+
+/// Statement options reach the server: a consistency level a one-node cluster cannot
+/// meet fails, the session's default succeeds.
+#[tokio::test]
+async fn statement_options_are_applied() {
+    let db = db(&[Article::TABLE]).await;
+    let author = author_with(&db, 1).await;
+    let query = || Article::query().filter(Article::AUTHOR.eq(author));
+
+    let err = query()
+        .consistency(Consistency::Three)
+        .get(&db)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Execute { .. }), "{err}");
+    assert!(err.to_string().to_lowercase().contains("three"), "{err}");
+
+    let rows = query()
+        .consistency(Consistency::One)
+        .timeout(std::time::Duration::from_secs(5))
+        .tracing(true)
+        .idempotent(true)
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+}

@@ -1,0 +1,16 @@
+use orm_core::{Model, Projection};
+
+#[derive(Model)]
+struct Post {
+    #[orm(partition_key)]
+    id: i64,
+    title: String,
+}
+
+#[derive(Projection)]
+#[orm(model = Post)]
+struct Headline {
+    titel: String,
+}
+
+fn main() {}
