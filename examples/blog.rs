@@ -3,9 +3,9 @@
 //! Run it with `scripts/db up && cargo run -p orm-examples --example blog`; it connects to
 //! `SCYLLA_URI` (default `127.0.0.1:9042`).
 
+use orm_core::prelude::*;
 use orm_core::schema::Replication;
 use orm_core::scylla::value::CqlTimestamp;
-use orm_core::{Db, Model};
 use uuid::Uuid;
 
 /// A user, looked up by id.
@@ -29,6 +29,13 @@ struct Post {
     title: String,
     #[orm(rename = "body_text")]
     body: String,
+}
+
+/// Just the titles of posts.
+#[derive(Projection, Debug)]
+#[orm(model = Post)]
+struct PostTitle {
+    title: String,
 }
 
 #[tokio::main]
@@ -75,21 +82,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?
         .ok_or("the user we just wrote is missing")?;
     println!("user  {} <{}> ({})", user.name, user.email, user.id);
-    for i in 0..posts.len() as i64 {
-        let post = Post::find(&db, &(ada.id, CqlTimestamp(now + i)))
-            .await?
-            .ok_or("a post we just wrote is missing")?;
+
+    // One partition read: the author's posts, newest first (the table's clustering order).
+    let written = Post::query()
+        .filter(Post::USER_ID.eq(ada.id))
+        .get(&db)
+        .await?;
+    for post in &written {
         println!("post  {:?}: {}", post.title, post.body);
     }
 
+    // Change one column of one post; the others are not rewritten.
+    let newest = &written[0];
+    Post::update(&(newest.user_id, newest.created_at))
+        .set(Post::TITLE, format!("{} (revised)", newest.title))
+        .execute(&db)
+        .await?;
+    let titles: Vec<String> = Post::query()
+        .filter(Post::USER_ID.eq(ada.id))
+        .select::<PostTitle>()
+        .get(&db)
+        .await?
+        .into_iter()
+        .map(|p| p.title)
+        .collect();
+    println!("titles now {titles:?}");
+
     // Clean up this run's rows; the tables stay for the next run.
-    for i in 0..posts.len() as i64 {
-        Post::delete_by_key(&db, &(ada.id, CqlTimestamp(now + i))).await?;
-    }
+    Post::delete_partition(&db, &ada.id).await?;
     user.delete(&db).await?;
     println!(
         "read back 1 user and {} posts; {} statements sent",
-        posts.len(),
+        written.len(),
         db.statements_executed()
     );
     Ok(())

@@ -140,6 +140,12 @@ impl<M> Condition<M> {
         }
     }
 
+    /// `column = value` on a key column; the derive's key helpers call this.
+    #[doc(hidden)]
+    pub fn __key(name: &'static str, value: BoundValue) -> Self {
+        Condition::column(name, Operator::Eq, value)
+    }
+
     pub(crate) fn token(operator: Operator, value: i64) -> Self {
         Condition {
             target: Target::Token,

@@ -14,6 +14,8 @@ use scylla::value::{
     Counter, CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlTimeuuid, CqlVarint,
 };
 
+use crate::udt::UdtMeta;
+
 /// A CQL type as it appears in a column declaration.
 ///
 /// # Example
@@ -35,19 +37,30 @@ pub enum CqlType {
     Map(&'static CqlType, &'static CqlType),
     /// `tuple<...>`.
     Tuple(&'static [CqlType]),
-    /// A user-defined type, by name.
-    Udt(&'static str),
+    /// A user-defined type (see [`Udt`](trait@crate::Udt)). The ORM keeps UDTs frozen
+    /// everywhere, so it displays as `frozen<"name">`, in a column and nested alike.
+    Udt(&'static UdtMeta),
     /// `frozen<T>`.
     Frozen(&'static CqlType),
 }
 
 impl CqlType {
-    /// Whether values of this type must be frozen when nested in a collection.
+    /// Whether values of this type must be frozen when nested in a collection. (A UDT is
+    /// too, but its display is already `frozen<...>`.)
     fn is_multi_cell(&self) -> bool {
-        matches!(
-            self,
-            CqlType::List(_) | CqlType::Set(_) | CqlType::Map(..) | CqlType::Udt(_)
-        )
+        matches!(self, CqlType::List(_) | CqlType::Set(_) | CqlType::Map(..))
+    }
+
+    /// The type as declared inside another one (a collection, a tuple, a UDT's field):
+    /// collections frozen.
+    pub(crate) fn nested(&self) -> impl fmt::Display + '_ {
+        struct Nested<'a>(&'a CqlType);
+        impl fmt::Display for Nested<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt_nested(f)
+            }
+        }
+        Nested(self)
     }
 
     fn fmt_nested(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -90,7 +103,7 @@ impl fmt::Display for CqlType {
                 }
                 f.write_str(">")
             }
-            CqlType::Udt(name) => write!(f, "{}", crate::ident::quoted(name)),
+            CqlType::Udt(udt) => write!(f, "frozen<{}>", crate::ident::quoted(udt.name)),
             CqlType::Frozen(inner) => write!(f, "frozen<{inner}>"),
         }
     }
@@ -118,6 +131,12 @@ impl fmt::Display for CqlType {
 pub trait CqlTyped {
     /// The CQL type a column holding this Rust type is declared with.
     const CQL_TYPE: CqlType;
+
+    /// Whether this value is a CQL null (`None`). Writes leave such values unset rather
+    /// than writing a null, which would create a tombstone.
+    fn is_null(&self) -> bool {
+        false
+    }
 }
 
 /// A type a model field can have: it has a CQL type, and the driver writes and reads it.
@@ -167,10 +186,18 @@ impl CqlTyped for str {
 
 impl<T: CqlTyped + ?Sized> CqlTyped for &T {
     const CQL_TYPE: CqlType = T::CQL_TYPE;
+
+    fn is_null(&self) -> bool {
+        (**self).is_null()
+    }
 }
 
 impl<T: CqlTyped> CqlTyped for Option<T> {
     const CQL_TYPE: CqlType = T::CQL_TYPE;
+
+    fn is_null(&self) -> bool {
+        self.is_none()
+    }
 }
 
 impl<T: CqlTyped> CqlTyped for Vec<T> {

@@ -292,6 +292,39 @@ impl Db {
             })
     }
 
+    /// Sends `items` as one batch, each statement prepared (and cached) first.
+    pub(crate) async fn execute_batch(
+        &self,
+        kind: scylla::statement::batch::BatchType,
+        items: &[crate::write::BatchItem<'_>],
+        options: &StatementOptions,
+    ) -> Result<()> {
+        let mut batch = scylla::statement::batch::Batch::new(kind);
+        for item in items {
+            let prepared = self.prepared_text(&item.cql).await?;
+            batch.append_statement((*prepared).clone());
+        }
+        options.apply_to_batch(&mut batch);
+        let values: Vec<&(dyn SerializeRow + Send + Sync)> =
+            items.iter().map(|item| item.values.as_ref()).collect();
+        self.count_statements(1);
+        self.inner
+            .session
+            .batch(&batch, values)
+            .await
+            .map_err(|source| Error::Execute {
+                cql: Cow::Owned(
+                    items
+                        .iter()
+                        .map(|item| item.cql.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                source: Box::new(source),
+            })?;
+        Ok(())
+    }
+
     pub(crate) fn count_statements(&self, count: u64) {
         self.inner.executed.fetch_add(count, Ordering::Relaxed);
     }

@@ -72,6 +72,16 @@ pub enum Error {
         #[source]
         source: Box<PagerExecutionError>,
     },
+    /// A model's hook refused the operation; nothing was sent.
+    #[error("{model} refused to {operation}: {reason}")]
+    Rejected {
+        /// The model.
+        model: &'static str,
+        /// `insert`, `update` or `delete`.
+        operation: &'static str,
+        /// The hook's reason.
+        reason: crate::hooks::Rejection,
+    },
     /// A query was built in a way the model or CQL does not allow; nothing was sent.
     #[error(transparent)]
     Query(#[from] QueryError),
@@ -107,6 +117,9 @@ pub enum RowsReadError {
     /// The columns did not match the row type.
     #[error(transparent)]
     Type(#[from] TypeCheckError),
+    /// A conditional write's response had no `[applied]` column.
+    #[error("the response has no `[applied]` column")]
+    MissingLwtResult,
     /// Fetching or reading a later page failed.
     #[error(transparent)]
     NextRow(#[from] Box<NextRowError>),

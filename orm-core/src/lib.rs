@@ -34,10 +34,23 @@
 //! # Field attributes
 //! - `#[orm(partition_key)]`: part of the partition key (one or more fields, in order).
 //! - `#[orm(clustering_key)]`, optionally with `order = "asc" | "desc"`.
+//! - `#[orm(static)]`: one value shared by the rows of a partition.
+//! - `#[orm(index)]`: a secondary index on the column (created by `create_table`).
 //! - `#[orm(rename = "column_name")]`: the CQL column name, when it differs.
+//! - `#[orm(skip)]`: not a column; read as `Default::default()`.
+//! - `#[orm(created_at)]`, `#[orm(updated_at)]`: `CqlTimestamp` fields filled by writes.
 //!
 //! # Struct attributes
 //! - `#[orm(table = "name")]`: the table (default: the struct name in snake_case).
+//! - `#[orm(keyspace = "name")]`: pin the table to a keyspace.
+//! - `#[orm(default_ttl = seconds)]`, `#[orm(table_options = "CQL")]`: table options.
+//! - `#[orm(hooks)]`: the program implements [`Hooks`] for the model.
+//!
+//! # Where things are
+//! - reads: [`Model::query`] and [`Select`]; projections: [`Projection`];
+//! - writes: [`Model::insert`], [`Model::update`], [`Model::delete_query`] and the
+//!   [`write`](mod@write) module (inserts with options, updates, deletes, batches);
+//! - statement settings: [`Configure`]; errors: [`Error`].
 
 // Lets the derive's `::orm_core::...` paths resolve inside this crate's own tests.
 extern crate self as orm_core;
@@ -47,6 +60,7 @@ mod condition;
 mod cql_type;
 mod db;
 mod error;
+mod hooks;
 pub mod ident;
 mod meta;
 mod model;
@@ -56,6 +70,8 @@ pub mod render;
 mod row;
 pub mod schema;
 mod statement;
+mod udt;
+pub mod write;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -66,6 +82,7 @@ pub use condition::{BoundValue, Condition, Operator, Ordering, Target, UnknownOp
 pub use cql_type::{CqlType, CqlTyped, Element, FieldType, MapKey};
 pub use db::Db;
 pub use error::{Error, Result, RowsReadError};
+pub use hooks::{Hooks, Rejection};
 pub use meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use model::Model;
 pub use options::{Configure, StatementOptions};
@@ -73,10 +90,12 @@ pub use query::{AccessPath, Page, Projection, QueryError, Select};
 pub use row::RowShapeError;
 pub use scylla::response::PagingState;
 pub use statement::StaticStatement;
+pub use udt::{Udt, UdtField, UdtMeta, UdtShapeError};
 
 /// What most programs import: `use orm_core::prelude::*;`.
 pub mod prelude {
-    pub use crate::{Configure, Db, Model, PagingState, Projection, Token};
+    pub use crate::write::Batch;
+    pub use crate::{Configure, Db, Hooks, Model, PagingState, Projection, Token};
 }
 
 /// Derives [`Model`](trait@Model) for a struct with named fields. See the crate docs for
@@ -85,6 +104,10 @@ pub use orm_derive::Model;
 
 /// Derives [`Projection`](trait@Projection) for a struct reading some columns of a model.
 pub use orm_derive::Projection;
+
+/// Derives [`Udt`](trait@Udt) for a struct stored as a CQL user-defined type. See the
+/// trait's docs for its attributes.
+pub use orm_derive::Udt;
 
 /// The scylla driver this crate is built on, for its types and anything the ORM does not
 /// cover.

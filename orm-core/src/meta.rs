@@ -122,6 +122,17 @@ impl TableMeta {
         self.partition_key().chain(self.clustering_key())
     }
 
+    /// Whether the table holds counters: every non-key column is a `counter`.
+    pub fn is_counter_table(&self) -> bool {
+        let mut values = self
+            .columns
+            .iter()
+            .filter(|c| !c.is_partition_key() && !c.is_clustering_key())
+            .peekable();
+        values.peek().is_some()
+            && values.all(|c| *c.cql_type == crate::cql_type::CqlType::Native("counter"))
+    }
+
     /// The CQL names of every column, for error messages.
     pub fn column_names(&self) -> Vec<&'static str> {
         self.columns.iter().map(|c| c.name).collect()

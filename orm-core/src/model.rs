@@ -3,20 +3,29 @@
 use std::future::Future;
 
 use scylla::deserialize::row::DeserializeRow;
+use scylla::serialize::SerializationError;
 use scylla::serialize::row::SerializeRow;
+use scylla::value::CqlTimestamp;
 
+use crate::condition::Condition;
 use crate::db::{Cql, Db};
 use crate::error::Result;
+use crate::hooks::Hooks;
 use crate::meta::TableMeta;
 use crate::query::{Select, rows};
 use crate::render;
+use crate::row::ColumnValues;
 use crate::statement::StaticStatement;
+use crate::write::{self, Delete, Insert, Inserted, Update};
 
 /// A Rust struct mapped to one table. Implement it with `#[derive(Model)]`.
 ///
-/// The derive also implements the driver's `SerializeRow` (every column, by name) and
-/// `DeserializeRow` (every column, in declaration order) for the struct, so a model can be
-/// bound to and read from the driver's own statements as well.
+/// The derive also implements the driver's `SerializeRow` and `DeserializeRow` for the
+/// struct (columns matched by name), so a model can be bound to and read from the driver's
+/// own statements as well.
+///
+/// Writes leave `None` fields *unset* rather than writing nulls, which would create
+/// tombstones: to clear a column, use [`Update::set_null`].
 ///
 /// # Example
 /// ```no_run
@@ -40,7 +49,7 @@ use crate::statement::StaticStatement;
 /// # }
 /// ```
 pub trait Model:
-    Sized + SerializeRow + for<'f, 'm> DeserializeRow<'f, 'm> + Send + Sync + 'static
+    Hooks + Sized + SerializeRow + for<'f, 'm> DeserializeRow<'f, 'm> + Send + Sync + 'static
 {
     /// The table and its columns.
     const TABLE: &'static TableMeta;
@@ -49,17 +58,43 @@ pub trait Model:
     /// tuple of the partition-key columns then the clustering columns, in declaration order.
     type PrimaryKey: Send + Sync;
 
+    /// The partition key, shaped like [`PrimaryKey`](Model::PrimaryKey).
+    type PartitionKey: Send + Sync;
+
     #[doc(hidden)]
     const __COLUMN_NAMES: &'static [&'static str];
 
+    /// Whether any field is `#[orm(created_at)]` or `#[orm(updated_at)]`.
+    #[doc(hidden)]
+    const __HAS_TIMESTAMPS: bool;
+
+    /// The `#[orm(updated_at)]` column, set by every update.
+    #[doc(hidden)]
+    const __UPDATED_AT: Option<&'static str>;
+
     #[doc(hidden)]
     fn __statements() -> &'static ModelStatements;
+
+    /// Calls `visit` with every column's value; `now` (on writes through the ORM) fills
+    /// the automatic timestamps.
+    #[doc(hidden)]
+    fn __visit_values(
+        &self,
+        now: Option<&CqlTimestamp>,
+        visit: &mut dyn FnMut(&ColumnValues<'_>) -> Result<(), SerializationError>,
+    ) -> Result<(), SerializationError>;
 
     #[doc(hidden)]
     fn __primary_key_values(key: &Self::PrimaryKey) -> impl SerializeRow + Send + '_;
 
     #[doc(hidden)]
-    fn __own_primary_key_values(&self) -> impl SerializeRow + Send + '_;
+    fn __primary_key_conditions(key: &Self::PrimaryKey) -> Vec<Condition<Self>>;
+
+    #[doc(hidden)]
+    fn __partition_key_conditions(key: &Self::PartitionKey) -> Vec<Condition<Self>>;
+
+    /// This row's primary key (a copy).
+    fn primary_key(&self) -> Self::PrimaryKey;
 
     /// A query on this model's table; see [`Select`].
     fn query() -> Select<Self> {
@@ -67,12 +102,20 @@ pub trait Model:
     }
 
     /// Writes every column of this row (an upsert: CQL inserts replace existing rows).
+    /// `None` fields are left unset; see the trait docs.
     fn insert(&self, db: &Db) -> impl Future<Output = Result<()>> + Send {
-        async move {
-            db.execute_static(&Self::__statements().insert, self)
-                .await?;
-            Ok(())
-        }
+        write::insert_row(self, db)
+    }
+
+    /// An insert with options: TTL, write timestamp, `IF NOT EXISTS`; see [`Insert`].
+    fn insert_query(&self) -> Insert<'_, Self> {
+        Insert::new(self)
+    }
+
+    /// Inserts this row only if no row has its primary key (a lightweight transaction);
+    /// tells whether it applied and, if not, the row that exists.
+    fn insert_if_not_exists(&self, db: &Db) -> impl Future<Output = Result<Inserted<Self>>> + Send {
+        async move { self.insert_query().if_not_exists().execute(db).await }
     }
 
     /// Reads the row with this full primary key, or `None` when there is none.
@@ -86,32 +129,45 @@ pub trait Model:
         }
     }
 
+    /// An update of the row with this full primary key; see [`Update`].
+    fn update(key: &Self::PrimaryKey) -> Update<Self> {
+        Update::new(Self::__primary_key_conditions(key))
+    }
+
+    /// A delete by conditions (a row, a clustering range or a partition); see [`Delete`].
+    fn delete_query() -> Delete<Self> {
+        Delete::new(Vec::new())
+    }
+
     /// Deletes this row, by its primary key.
     fn delete(&self, db: &Db) -> impl Future<Output = Result<()>> + Send {
-        async move {
-            db.execute_static(
-                &Self::__statements().delete,
-                self.__own_primary_key_values(),
-            )
-            .await?;
-            Ok(())
-        }
+        async move { Self::delete_by_key(db, &self.primary_key()).await }
     }
 
     /// Deletes the row with this full primary key; deleting a missing row is not an error.
     fn delete_by_key(db: &Db, key: &Self::PrimaryKey) -> impl Future<Output = Result<()>> + Send {
         async move {
-            db.execute_static(
-                &Self::__statements().delete,
-                Self::__primary_key_values(key),
-            )
-            .await?;
-            Ok(())
+            Delete::new(Self::__primary_key_conditions(key))
+                .execute(db)
+                .await
         }
     }
 
-    /// Creates the model's table and its secondary indexes, where they do not exist yet
-    /// (`CREATE TABLE IF NOT EXISTS`, `CREATE INDEX IF NOT EXISTS`).
+    /// Deletes every row of one partition.
+    fn delete_partition(
+        db: &Db,
+        key: &Self::PartitionKey,
+    ) -> impl Future<Output = Result<()>> + Send {
+        async move {
+            Delete::new(Self::__partition_key_conditions(key))
+                .execute(db)
+                .await
+        }
+    }
+
+    /// Creates the user-defined types its columns use, the model's table and its secondary
+    /// indexes, where they do not exist yet (`CREATE TYPE IF NOT EXISTS`, `CREATE TABLE IF
+    /// NOT EXISTS`, `CREATE INDEX IF NOT EXISTS`; see [`render::create_schema`]).
     fn create_table(db: &Db) -> impl Future<Output = Result<()>> + Send {
         async move {
             for statement in render::create_schema(Self::TABLE) {
@@ -128,7 +184,6 @@ pub trait Model:
 pub struct ModelStatements {
     pub insert: StaticStatement,
     pub find: StaticStatement,
-    pub delete: StaticStatement,
 }
 
 impl ModelStatements {
@@ -136,7 +191,6 @@ impl ModelStatements {
         Self {
             insert: StaticStatement::new(|| render::insert(M::TABLE)),
             find: StaticStatement::new(|| render::select_by_primary_key(M::TABLE)),
-            delete: StaticStatement::new(|| render::delete_by_primary_key(M::TABLE)),
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use scylla::statement::batch::Batch;
 use scylla::statement::prepared::PreparedStatement;
 use scylla::statement::{Consistency, SerialConsistency};
 
@@ -33,27 +34,70 @@ impl StatementOptions {
     /// server-side id, so the copy costs a few pointer clones.
     pub(crate) fn apply(&self, prepared: &PreparedStatement) -> PreparedStatement {
         let mut statement = prepared.clone();
-        if let Some(consistency) = self.consistency {
-            statement.set_consistency(consistency);
-        }
-        if let Some(serial) = self.serial_consistency {
-            statement.set_serial_consistency(Some(serial));
-        }
-        if let Some(timeout) = self.timeout {
-            statement.set_request_timeout(Some(timeout));
-        }
-        if self.tracing {
-            statement.set_tracing(true);
-        }
-        if let Some(idempotent) = self.idempotent {
-            statement.set_is_idempotent(idempotent);
-        }
+        self.apply_common(&mut statement);
         if let Some(page_size) = self.page_size {
             statement.set_page_size(page_size);
         }
         statement
     }
+
+    /// Applies these settings to a batch (the page size does not apply).
+    pub(crate) fn apply_to_batch(&self, batch: &mut Batch) {
+        self.apply_common(batch);
+    }
+
+    fn apply_common(&self, target: &mut impl Tunable) {
+        if let Some(consistency) = self.consistency {
+            target.consistency(consistency);
+        }
+        if let Some(serial) = self.serial_consistency {
+            target.serial_consistency(serial);
+        }
+        if let Some(timeout) = self.timeout {
+            target.timeout(timeout);
+        }
+        if self.tracing {
+            target.tracing();
+        }
+        if let Some(idempotent) = self.idempotent {
+            target.idempotent(idempotent);
+        }
+    }
 }
+
+/// The settings the driver's prepared statements and batches share (with no common
+/// trait in the driver).
+trait Tunable {
+    fn consistency(&mut self, consistency: Consistency);
+    fn serial_consistency(&mut self, serial: SerialConsistency);
+    fn timeout(&mut self, timeout: Duration);
+    fn tracing(&mut self);
+    fn idempotent(&mut self, idempotent: bool);
+}
+
+macro_rules! tunable {
+    ($($target:ty),*) => {$(
+        impl Tunable for $target {
+            fn consistency(&mut self, consistency: Consistency) {
+                self.set_consistency(consistency);
+            }
+            fn serial_consistency(&mut self, serial: SerialConsistency) {
+                self.set_serial_consistency(Some(serial));
+            }
+            fn timeout(&mut self, timeout: Duration) {
+                self.set_request_timeout(Some(timeout));
+            }
+            fn tracing(&mut self) {
+                self.set_tracing(true);
+            }
+            fn idempotent(&mut self, idempotent: bool) {
+                self.set_is_idempotent(idempotent);
+            }
+        }
+    )*};
+}
+
+tunable!(PreparedStatement, Batch);
 
 /// Chainable per-statement settings, for every builder that runs a statement.
 ///

@@ -2,14 +2,28 @@
 //!
 //! Not a public API: anything here may change in any release.
 
+pub use crate::condition::{Condition, Operator};
 pub use crate::cql_type::FieldType;
 pub use crate::cql_type::{CqlType, CqlTyped};
+pub use crate::hooks::Hooks;
 pub use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use crate::model::{Model, ModelStatements};
 pub use crate::row::{
-    TypeChecker, check_columns, column_value, missing_column, read_value, serialize_by_name,
-    type_checker, unexpected_column,
+    ColumnValues, TimestampField, TypeChecker, check_columns, column_value, created_at,
+    missing_column, read_value, serialize_by_name, type_checker, unexpected_column, updated_at,
 };
+pub use scylla::value::CqlTimestamp;
+pub use std::boxed::Box;
+pub use std::vec::Vec;
+
+pub use crate::udt::{
+    Udt, UdtField, UdtFields, UdtMeta, check_udt, filled_udt_field, read_udt_field, serialize_udt,
+    udt_fields, udt_value,
+};
+pub use scylla::cluster::metadata::ColumnType;
+pub use scylla::deserialize::FrameSlice;
+pub use scylla::deserialize::value::DeserializeValue;
+pub use scylla::serialize::writers::{CellWriter, WrittenCellProof};
 
 pub use core::option::Option;
 pub use scylla::deserialize::row::{ColumnIterator, DeserializeRow};

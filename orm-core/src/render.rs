@@ -1,12 +1,14 @@
 //! CQL text for a model's fixed-shape statements, rendered from its [`TableMeta`].
 //!
-//! Rendering happens once per process per statement (see [`crate::statement`]); values are
+//! Rendering happens once per process per statement (see [`StaticStatement`](crate::StaticStatement)); values are
 //! never part of the text, only `?` bind markers.
 
 use std::fmt::Write;
 
+use crate::cql_type::CqlType;
 use crate::ident::quoted;
 use crate::meta::{ColumnMeta, KeyRole, TableMeta};
+use crate::udt::UdtMeta;
 
 /// `"keyspace"."table"` or `"table"`.
 pub fn table_ref(table: &TableMeta) -> String {
@@ -180,9 +182,124 @@ pub fn index_name(table: &TableMeta, column: &ColumnMeta) -> String {
     format!("{}_{}_idx", table.name, column.name)
 }
 
-/// The table, then its indexes: everything [`Model::create_table`](crate::Model::create_table) runs.
+/// The user-defined types the table's columns use, the table, then its indexes: everything
+/// [`Model::create_table`](crate::Model::create_table) runs.
+///
+/// Each type comes once, after the types its fields use, and in the table's keyspace when
+/// the model pins one. Types are told apart by name: two structs with the same type name
+/// get the first one's `CREATE TYPE`.
+///
+/// # Example
+/// ```
+/// use orm_core::{Model, Udt, render};
+///
+/// #[derive(Udt)]
+/// struct Point {
+///     lat: f64,
+///     lon: f64,
+/// }
+///
+/// #[derive(Udt)]
+/// struct Place {
+///     name: String,
+///     at: Point,
+/// }
+///
+/// #[derive(Model)]
+/// struct Trip {
+///     #[orm(partition_key)]
+///     id: i64,
+///     start: Point,
+///     stops: Vec<Place>,
+/// }
+///
+/// assert_eq!(
+///     render::create_schema(Trip::TABLE),
+///     [
+///         r#"CREATE TYPE IF NOT EXISTS "point" ("lat" double, "lon" double)"#,
+///         r#"CREATE TYPE IF NOT EXISTS "place" ("name" text, "at" frozen<"point">)"#,
+///         r#"CREATE TABLE IF NOT EXISTS "trip" ("id" bigint, "start" frozen<"point">, "stops" list<frozen<"place">>, PRIMARY KEY (("id")))"#,
+///     ]
+/// );
+/// ```
 pub fn create_schema(table: &TableMeta) -> Vec<String> {
-    let mut statements = vec![create_table(table)];
+    let mut udts = Vec::new();
+    for column in table.columns {
+        collect_udts(column.cql_type, &mut udts);
+    }
+    let mut statements: Vec<String> = udts
+        .into_iter()
+        .map(|udt| create_type_in(table.keyspace, udt))
+        .collect();
+    statements.push(create_table(table));
     statements.extend(create_indexes(table));
     statements
+}
+
+/// `CREATE TYPE IF NOT EXISTS "name" ("field" type, ...)`, in the session's keyspace.
+/// Fields that are collections or UDTs are declared frozen, as CQL requires of UDTs.
+///
+/// # Example
+/// ```
+/// use orm_core::{Udt, render};
+///
+/// #[derive(Udt)]
+/// #[orm(name = "address")]
+/// struct Address {
+///     street: String,
+///     #[orm(rename = "zip_code")]
+///     zip: Option<String>,
+///     lines: Vec<String>,
+/// }
+///
+/// assert_eq!(
+///     render::create_type(Address::META),
+///     r#"CREATE TYPE IF NOT EXISTS "address" ("street" text, "zip_code" text, "lines" frozen<list<text>>)"#
+/// );
+/// ```
+pub fn create_type(udt: &UdtMeta) -> String {
+    create_type_in(None, udt)
+}
+
+fn create_type_in(keyspace: Option<&str>, udt: &UdtMeta) -> String {
+    let mut out = String::from("CREATE TYPE IF NOT EXISTS ");
+    if let Some(keyspace) = keyspace {
+        write!(out, "{}.", quoted(keyspace)).expect("writing to a String cannot fail");
+    }
+    write!(out, "{} (", quoted(udt.name)).expect("writing to a String cannot fail");
+    for (i, field) in udt.fields.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        write!(out, "{} {}", quoted(field.name), field.cql_type.nested())
+            .expect("writing to a String cannot fail");
+    }
+    out.push(')');
+    out
+}
+
+/// Appends the UDTs `typ` uses that `out` lacks, each after the UDTs its fields use.
+fn collect_udts(typ: &'static CqlType, out: &mut Vec<&'static UdtMeta>) {
+    match typ {
+        CqlType::Native(_) => {}
+        CqlType::List(item) | CqlType::Set(item) | CqlType::Frozen(item) => collect_udts(item, out),
+        CqlType::Map(key, value) => {
+            collect_udts(key, out);
+            collect_udts(value, out);
+        }
+        CqlType::Tuple(items) => {
+            for item in items.iter() {
+                collect_udts(item, out);
+            }
+        }
+        CqlType::Udt(udt) => {
+            if out.iter().any(|seen| seen.name == udt.name) {
+                return;
+            }
+            for field in udt.fields {
+                collect_udts(field.cql_type, out);
+            }
+            out.push(udt);
+        }
+    }
 }

@@ -6,7 +6,10 @@
 use scylla::cluster::metadata::ColumnType;
 use scylla::deserialize::row::RawColumn;
 
-use crate::cql_type::FieldType;
+use scylla::serialize::writers::{CellWriter, WrittenCellProof};
+use scylla::value::{CqlTimestamp, Unset};
+
+use crate::cql_type::{CqlTyped, FieldType};
 use scylla::deserialize::{DeserializationError, TypeCheckError};
 use scylla::frame::response::result::ColumnSpec;
 use scylla::serialize::SerializationError;
@@ -75,31 +78,38 @@ pub enum RowShapeError {
     },
 }
 
-/// Binds a model's values to a statement's bind markers, matching them by column name.
+/// A model's column values by CQL name, as the derive lists them.
+pub type ColumnValues<'a> = [(&'static str, &'a dyn SerializeValue)];
+
+/// Binds a model's values to a statement's bind markers, matching them by column name;
+/// markers that are not columns (`[ttl]`, `[timestamp]`) are looked up in `extras`.
 ///
 /// The model's own statements list columns in declaration order, so each marker is first
 /// compared with the value at the same position; only a statement written in another
 /// order pays for the search.
 pub fn serialize_by_name(
     model: &'static str,
-    values: &[(&'static str, &dyn SerializeValue)],
+    values: &ColumnValues<'_>,
+    extras: &[(&'static str, &dyn SerializeValue)],
     ctx: &RowSerializationContext<'_>,
     writer: &mut RowWriter<'_>,
 ) -> Result<(), SerializationError> {
     for (position, spec) in ctx.columns().iter().enumerate() {
         let name = spec.name();
-        let (column, value) = match values.get(position) {
-            Some(pair) if pair.0 == name => *pair,
-            _ => *values
+        let found = match values.get(position) {
+            Some(pair) if pair.0 == name => Some(*pair),
+            _ => values
                 .iter()
+                .chain(extras)
                 .find(|(column, _)| *column == name)
-                .ok_or_else(|| {
-                    SerializationError::new(RowShapeError::UnknownBindMarker {
-                        model,
-                        column: name.to_owned(),
-                    })
-                })?,
+                .copied(),
         };
+        let (column, value) = found.ok_or_else(|| {
+            SerializationError::new(RowShapeError::UnknownBindMarker {
+                model,
+                column: name.to_owned(),
+            })
+        })?;
         value
             .serialize(spec.typ(), writer.make_cell_writer())
             .map_err(|err| {
@@ -113,10 +123,96 @@ pub fn serialize_by_name(
     Ok(())
 }
 
-/// A field as a bind value. Bounded by [`FieldType`] so an unsupported field type gets
-/// that trait's message rather than the driver's.
+/// A field as a bind value; `None` binds as *unset*, not null, so writing a row never
+/// creates tombstones for its empty columns.
+///
+/// Bounded by [`FieldType`] so an unsupported field type gets that trait's message rather
+/// than the driver's.
 pub fn column_value<T: FieldType>(value: &T) -> &dyn SerializeValue {
-    value
+    if value.is_null() { &Unset } else { value }
+}
+
+/// A value bound as *unset* when it is `None`; see [`column_value`].
+pub struct UnsetIfNull<T>(pub T);
+
+impl<T: CqlTyped + SerializeValue> SerializeValue for UnsetIfNull<T> {
+    fn serialize<'b>(
+        &self,
+        typ: &ColumnType,
+        writer: CellWriter<'b>,
+    ) -> Result<WrittenCellProof<'b>, SerializationError> {
+        if self.0.is_null() {
+            Ok(writer.set_unset())
+        } else {
+            self.0.serialize(typ, writer)
+        }
+    }
+}
+
+/// An explicit CQL null, for `SET column = null`.
+pub struct Null;
+
+impl SerializeValue for Null {
+    fn serialize<'b>(
+        &self,
+        _typ: &ColumnType,
+        writer: CellWriter<'b>,
+    ) -> Result<WrittenCellProof<'b>, SerializationError> {
+        Ok(writer.set_null())
+    }
+}
+
+/// A field marked `#[orm(created_at)]` or `#[orm(updated_at)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot hold an automatic timestamp",
+    label = "`created_at` and `updated_at` need a `CqlTimestamp` or `Option<CqlTimestamp>` field",
+    note = "use `orm_core::scylla::value::CqlTimestamp` (milliseconds since the epoch)"
+)]
+pub trait TimestampField {
+    /// Whether the field holds no time yet (`None`, or zero), so a write fills it.
+    fn is_unset(&self) -> bool;
+}
+
+impl TimestampField for CqlTimestamp {
+    fn is_unset(&self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl TimestampField for Option<CqlTimestamp> {
+    fn is_unset(&self) -> bool {
+        self.is_none_or(|t| t.0 == 0)
+    }
+}
+
+/// The value to bind for a `created_at` field: its own, or `now` when it has none.
+pub fn created_at<'a, T: TimestampField + FieldType>(
+    field: &'a T,
+    now: Option<&'a CqlTimestamp>,
+) -> &'a dyn SerializeValue {
+    match now {
+        Some(now) if field.is_unset() => now,
+        _ => column_value(field),
+    }
+}
+
+/// The value to bind for an `updated_at` field: `now` on every write through the ORM.
+pub fn updated_at<'a, T: TimestampField + FieldType>(
+    field: &'a T,
+    now: Option<&'a CqlTimestamp>,
+) -> &'a dyn SerializeValue {
+    match now {
+        Some(now) => now,
+        None => column_value(field),
+    }
+}
+
+/// The current time as a CQL timestamp.
+pub fn now() -> CqlTimestamp {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    CqlTimestamp(millis)
 }
 
 /// Checks a result's column type against a field's type; see [`check_columns`].

@@ -13,6 +13,8 @@ pub struct Model {
     pub default_ttl: Option<u32>,
     /// Extra `WITH` options, as CQL.
     pub table_options: Option<String>,
+    /// Whether the program implements `Hooks` itself.
+    pub hooks: bool,
     /// Every column, in field declaration order.
     pub columns: Vec<Column>,
     /// Fields marked `#[orm(skip)]`, filled with `Default::default()` when read.
@@ -32,6 +34,15 @@ pub struct Column {
     pub indexed: bool,
     /// Where `index` was written, for errors.
     pub index_span: Option<proc_macro2::Span>,
+    /// An automatic timestamp, if the field is one.
+    pub timestamp: Option<Timestamp>,
+}
+
+/// Automatic timestamp fields.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Timestamp {
+    CreatedAt,
+    UpdatedAt,
 }
 
 /// A column's place in the primary key.
@@ -44,6 +55,16 @@ pub enum Role {
 }
 
 impl Model {
+    /// The column marked with this automatic timestamp.
+    pub fn timestamp(&self, kind: Timestamp) -> Option<&Column> {
+        self.columns.iter().find(|c| c.timestamp == Some(kind))
+    }
+
+    /// The partition-key columns, in declaration order.
+    pub fn partition_key(&self) -> impl Iterator<Item = &Column> {
+        self.columns.iter().filter(|c| c.role == Role::PartitionKey)
+    }
+
     /// Partition-key columns, then clustering columns, each in declaration order.
     pub fn primary_key(&self) -> impl Iterator<Item = &Column> {
         let partition = self.columns.iter().filter(|c| c.role == Role::PartitionKey);

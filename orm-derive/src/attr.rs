@@ -18,6 +18,8 @@ pub struct ModelAttrs {
     pub default_ttl: Option<u32>,
     /// `table_options = "compaction = {...} AND comment = '...'"`: more `WITH` options.
     pub table_options: Option<SpannedValue<String>>,
+    /// `hooks`: the program implements `orm_core::Hooks` itself.
+    pub hooks: Flag,
 }
 
 /// Field-level `#[orm(...)]`.
@@ -41,6 +43,10 @@ pub struct FieldAttrs {
     pub is_static: Flag,
     /// `index`: a secondary index on this column.
     pub index: Flag,
+    /// `created_at`: set to the current time by the first insert.
+    pub created_at: Flag,
+    /// `updated_at`: set to the current time by every insert and update.
+    pub updated_at: Flag,
 }
 
 /// A clustering column's order.

@@ -11,7 +11,7 @@ use proc_macro2::Span;
 use syn::DeriveInput;
 use syn::ext::IdentExt;
 
-use crate::ast::{Column, Model, Role};
+use crate::ast::{Column, Model, Role, Timestamp};
 use crate::attr::{FieldAttrs, ModelAttrs};
 
 /// Longest keyspace or table name ScyllaDB and Cassandra accept.
@@ -65,6 +65,8 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
     check_duplicate_names(&columns, &mut errors);
     check_handle_names(&columns, &mut errors);
     check_keys(&attrs.ident, &columns, &mut errors);
+    check_timestamps(&columns, &mut errors);
+    check_counters(&columns, &mut errors);
 
     errors.finish_with(Model {
         ident: attrs.ident,
@@ -72,6 +74,7 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
         keyspace: attrs.keyspace.map(|k| k.as_str().to_owned()),
         default_ttl: attrs.default_ttl,
         table_options: attrs.table_options.map(|o| o.as_str().to_owned()),
+        hooks: attrs.hooks.is_present(),
         columns,
         skipped,
     })
@@ -100,6 +103,8 @@ fn check_skipped(field: &FieldAttrs, errors: &mut Accumulator) {
         ("clustering_key", flag(&field.clustering_key)),
         ("static", flag(&field.is_static)),
         ("index", flag(&field.index)),
+        ("created_at", flag(&field.created_at)),
+        ("updated_at", flag(&field.updated_at)),
         ("order", field.order.as_ref().map(|o| o.span())),
         ("rename", field.rename.as_ref().map(|r| r.span())),
     ];
@@ -168,7 +173,34 @@ fn column(field: FieldAttrs, ident: syn::Ident, errors: &mut Accumulator) -> Col
         None => ident.unraw().to_string(),
     };
 
+    let timestamp = match (flag(&field.created_at), flag(&field.updated_at)) {
+        (Some(_), Some(span)) => {
+            errors.push(
+                Error::custom(
+                    "a field is either `created_at` or `updated_at`, not both: remove one",
+                )
+                .with_span(&span),
+            );
+            Some(Timestamp::CreatedAt)
+        }
+        (Some(_), None) => Some(Timestamp::CreatedAt),
+        (None, Some(_)) => Some(Timestamp::UpdatedAt),
+        (None, None) => None,
+    };
+    if timestamp.is_some() && matches!(role, Role::PartitionKey | Role::ClusteringKey(_)) {
+        let span = flag(&field.created_at)
+            .or(flag(&field.updated_at))
+            .expect("a timestamp attribute is present");
+        errors.push(
+            Error::custom(
+                "an automatic timestamp cannot be part of the primary key: its value changes with each write; remove `partition_key`/`clustering_key` or the timestamp attribute",
+            )
+            .with_span(&span),
+        );
+    }
+
     Column {
+        timestamp,
         handle: syn::Ident::new(&ident.unraw().to_string().to_uppercase(), ident.span()),
         field: ident,
         ty: field.ty,
@@ -257,12 +289,80 @@ fn check_keys(model: &syn::Ident, columns: &[Column], errors: &mut Accumulator) 
     }
 }
 
-fn is_plain_name(name: &str) -> bool {
+/// At most one `created_at` and one `updated_at` field.
+fn check_timestamps(columns: &[Column], errors: &mut Accumulator) {
+    for (kind, name) in [
+        (Timestamp::CreatedAt, "created_at"),
+        (Timestamp::UpdatedAt, "updated_at"),
+    ] {
+        let mut marked = columns.iter().filter(|c| c.timestamp == Some(kind));
+        let first = marked.next();
+        for extra in marked {
+            errors.push(
+                Error::custom(format!(
+                    "only one field can be `{name}` (`{}` already is): remove it from `{}`",
+                    first.map_or(String::new(), |c| c.field.to_string()),
+                    extra.field
+                ))
+                .with_span(&extra.field.span()),
+            );
+        }
+    }
+}
+
+/// Whether a field's type is `Counter` or `Option<Counter>`, as written.
+fn is_counter(ty: &syn::Type) -> bool {
+    let syn::Type::Path(path) = ty else {
+        return false;
+    };
+    let Some(last) = path.path.segments.last() else {
+        return false;
+    };
+    if last.ident == "Counter" {
+        return true;
+    }
+    if last.ident == "Option"
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+    {
+        return is_counter(inner);
+    }
+    false
+}
+
+/// CQL keeps counters in tables of their own: besides the primary key, every column of a
+/// table with a counter is a counter.
+fn check_counters(columns: &[Column], errors: &mut Accumulator) {
+    let values: Vec<&Column> = columns
+        .iter()
+        .filter(|c| !matches!(c.role, Role::PartitionKey | Role::ClusteringKey(_)))
+        .collect();
+    let Some(counter) = values.iter().find(|c| is_counter(&c.ty)) else {
+        return;
+    };
+    for column in values.iter().filter(|c| !is_counter(&c.ty)) {
+        errors.push(
+            Error::custom(format!(
+                "`{}` is a counter, so this table can only hold key and counter columns: move `{}` to another table or make it a `Counter`",
+                counter.field, column.field
+            ))
+            .with_span(&column.field.span()),
+        );
+    }
+    for column in values.iter().filter(|c| is_counter(&c.ty) && c.indexed) {
+        errors.push(
+            Error::custom("counter columns cannot be indexed: remove `index`")
+                .with_span(&column.index_span.unwrap_or_else(|| column.field.span())),
+        );
+    }
+}
+
+pub(crate) fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// `BlogPost` -> `blog_post`.
-fn snake_case(name: &str) -> String {
+pub(crate) fn snake_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for (i, ch) in name.chars().enumerate() {
         if ch.is_ascii_uppercase() {

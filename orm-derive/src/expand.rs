@@ -4,11 +4,12 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::ast::{Column, Model, Role};
+use crate::ast::{Column, Model, Role, Timestamp};
 use crate::attr::Order;
 use crate::row::{self, RowField};
 
-/// The `impl`s of `Model`, `SerializeRow`, `DeserializeRow` and the column handles.
+/// The `impl`s of `Model`, `Hooks`, `SerializeRow`, `DeserializeRow` and the column
+/// handles.
 pub fn model(model: &Model) -> TokenStream {
     let model_impl = model_trait(model);
     let handles = column_handles(model);
@@ -24,16 +25,64 @@ pub fn model(model: &Model) -> TokenStream {
             }
         })
         .collect();
-    let serialize = row::serialize(&model.ident, &fields);
+    let serialize = serialize_row(model);
     let deserialize = row::deserialize(&model.ident, &fields, &model.skipped);
+    let ident = &model.ident;
+    let hooks = (!model.hooks).then(|| quote!(impl ::orm_core::__private::Hooks for #ident {}));
     quote! {
         #handles
         const _: () = {
             #model_impl
+            #hooks
             #serialize
             #deserialize
         };
     }
+}
+
+/// The key type (the column's type, or a tuple) and its values' expressions.
+struct Key {
+    ty: TokenStream,
+    /// `key.clone()` or `key.0.clone()`, ... for each column of a key value named `key`.
+    parts: Vec<TokenStream>,
+}
+
+fn key(columns: &[&Column]) -> Key {
+    match columns {
+        [single] => {
+            let ty = &single.ty;
+            Key {
+                ty: quote!(#ty),
+                parts: vec![quote!(key)],
+            }
+        }
+        many => {
+            let types = many.iter().map(|c| &c.ty);
+            Key {
+                ty: quote!((#(#types,)*)),
+                parts: (0..many.len())
+                    .map(|i| {
+                        let index = syn::Index::from(i);
+                        quote!(&key.#index)
+                    })
+                    .collect(),
+            }
+        }
+    }
+}
+
+/// `vec![Condition::__key("a", Box::new(a.clone())), ...]` for a key value named `key`.
+fn key_conditions(columns: &[&Column], key: &Key) -> TokenStream {
+    let conditions = columns.iter().zip(&key.parts).map(|(column, part)| {
+        let name = &column.name;
+        quote! {
+            ::orm_core::__private::Condition::__key(
+                #name,
+                ::orm_core::__private::Box::new(::core::clone::Clone::clone(#part)),
+            )
+        }
+    });
+    quote!(::orm_core::__private::Vec::from([#(#conditions),*]))
 }
 
 fn model_trait(model: &Model) -> TokenStream {
@@ -46,18 +95,52 @@ fn model_trait(model: &Model) -> TokenStream {
     let columns = model.columns.iter().map(column_meta);
     let names = model.columns.iter().map(|c| &c.name);
 
-    let key: Vec<&Column> = model.primary_key().collect();
-    let key_fields = key.iter().map(|c| &c.field);
-    let (key_type, key_values) = match key.as_slice() {
-        [single] => {
-            let ty = &single.ty;
-            (quote!(#ty), quote!((key,)))
-        }
-        many => {
-            let types = many.iter().map(|c| &c.ty);
-            (quote!((#(#types,)*)), quote!(key))
+    let primary: Vec<&Column> = model.primary_key().collect();
+    let partition: Vec<&Column> = model.partition_key().collect();
+    let primary_key = key(&primary);
+    let partition_key = key(&partition);
+    let primary_type = &primary_key.ty;
+    let partition_type = &partition_key.ty;
+    let primary_conditions = key_conditions(&primary, &primary_key);
+    let partition_conditions = key_conditions(&partition, &partition_key);
+    let key_values = if primary.len() == 1 {
+        quote!((key,))
+    } else {
+        quote!(key)
+    };
+    let own_key = {
+        let fields = primary.iter().map(|c| {
+            let field = &c.field;
+            quote!(::core::clone::Clone::clone(&self.#field))
+        });
+        if primary.len() == 1 {
+            quote!(#(#fields)*)
+        } else {
+            quote!((#(#fields,)*))
         }
     };
+
+    let has_timestamps = model.columns.iter().any(|c| c.timestamp.is_some());
+    let updated_at = option(model.timestamp(Timestamp::UpdatedAt).map(|c| {
+        let name = &c.name;
+        quote!(#name)
+    }));
+    let values = model.columns.iter().map(|column| {
+        let name = &column.name;
+        let field = &column.field;
+        // Spanned at the field's type, so a type that does not fit is reported there.
+        let span = column.ty.span();
+        let value = match column.timestamp {
+            Some(Timestamp::CreatedAt) => {
+                quote_spanned!(span=> ::orm_core::__private::created_at(&self.#field, now))
+            }
+            Some(Timestamp::UpdatedAt) => {
+                quote_spanned!(span=> ::orm_core::__private::updated_at(&self.#field, now))
+            }
+            None => quote_spanned!(span=> ::orm_core::__private::column_value(&self.#field)),
+        };
+        quote_spanned!(span=> (#name, #value))
+    });
 
     quote! {
         impl ::orm_core::__private::Model for #ident {
@@ -71,15 +154,27 @@ fn model_trait(model: &Model) -> TokenStream {
                     options: #options,
                 };
 
-            #[doc(hidden)]
-            const __COLUMN_NAMES: &'static [&'static str] = &[#(#names),*];
+            type PrimaryKey = #primary_type;
+            type PartitionKey = #partition_type;
 
-            type PrimaryKey = #key_type;
+            const __COLUMN_NAMES: &'static [&'static str] = &[#(#names),*];
+            const __HAS_TIMESTAMPS: bool = #has_timestamps;
+            const __UPDATED_AT: ::core::option::Option<&'static str> = #updated_at;
 
             fn __statements() -> &'static ::orm_core::__private::ModelStatements {
                 static STATEMENTS: ::orm_core::__private::ModelStatements =
                     ::orm_core::__private::ModelStatements::new::<#ident>();
                 &STATEMENTS
+            }
+
+            fn __visit_values(
+                &self,
+                now: ::core::option::Option<&::orm_core::__private::CqlTimestamp>,
+                visit: &mut dyn FnMut(
+                    &::orm_core::__private::ColumnValues<'_>,
+                ) -> ::orm_core::__private::Result<(), ::orm_core::__private::SerializationError>,
+            ) -> ::orm_core::__private::Result<(), ::orm_core::__private::SerializationError> {
+                visit(&[#(#values),*])
             }
 
             fn __primary_key_values(
@@ -88,10 +183,47 @@ fn model_trait(model: &Model) -> TokenStream {
                 #key_values
             }
 
-            fn __own_primary_key_values(
+            fn __primary_key_conditions(
+                key: &Self::PrimaryKey,
+            ) -> ::orm_core::__private::Vec<::orm_core::__private::Condition<Self>> {
+                #primary_conditions
+            }
+
+            fn __partition_key_conditions(
+                key: &Self::PartitionKey,
+            ) -> ::orm_core::__private::Vec<::orm_core::__private::Condition<Self>> {
+                #partition_conditions
+            }
+
+            fn primary_key(&self) -> Self::PrimaryKey {
+                #own_key
+            }
+        }
+    }
+}
+
+/// `SerializeRow` binding every column by name, `None` left unset.
+fn serialize_row(model: &Model) -> TokenStream {
+    let ident = &model.ident;
+    let model_name = ident.to_string();
+    quote! {
+        impl ::orm_core::__private::SerializeRow for #ident {
+            fn serialize(
                 &self,
-            ) -> impl ::orm_core::__private::SerializeRow + ::core::marker::Send + '_ {
-                (#(&self.#key_fields,)*)
+                ctx: &::orm_core::__private::RowSerializationContext<'_>,
+                writer: &mut ::orm_core::__private::RowWriter<'_>,
+            ) -> ::orm_core::__private::Result<(), ::orm_core::__private::SerializationError> {
+                ::orm_core::__private::Model::__visit_values(
+                    self,
+                    ::core::option::Option::None,
+                    &mut |values| {
+                        ::orm_core::__private::serialize_by_name(#model_name, values, &[], ctx, writer)
+                    },
+                )
+            }
+
+            fn is_empty(&self) -> bool {
+                false
             }
         }
     }

@@ -11,6 +11,7 @@ mod check;
 mod expand;
 mod projection;
 mod row;
+mod udt;
 
 use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
@@ -21,6 +22,17 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match check::model(&input) {
         Ok(model) => expand::model(&model).into(),
+        Err(errors) => errors.write_errors().into(),
+    }
+}
+
+/// Derives `orm_core::Udt` (and the driver's `SerializeValue` / `DeserializeValue`) for a
+/// struct stored as a CQL user-defined type. See `orm_core::Udt` for the attributes.
+#[proc_macro_derive(Udt, attributes(orm))]
+pub fn derive_udt(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match udt::derive(&input) {
+        Ok(tokens) => tokens.into(),
         Err(errors) => errors.write_errors().into(),
     }
 }

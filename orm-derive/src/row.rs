@@ -1,5 +1,5 @@
-//! Generation of the driver's `SerializeRow` / `DeserializeRow` impls, shared by the
-//! `Model` and `Projection` derives.
+//! Generation of the driver's `DeserializeRow` impl, shared by the `Model` and
+//! `Projection` derives.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -97,33 +97,6 @@ pub fn deserialize(ident: &syn::Ident, fields: &[RowField], skipped: &[syn::Iden
                     #(#assign,)*
                     #(#skipped: ::orm_core::__private::Default::default(),)*
                 })
-            }
-        }
-    }
-}
-
-/// `SerializeRow` binding fields to markers by column name.
-pub fn serialize(ident: &syn::Ident, fields: &[RowField]) -> TokenStream {
-    let model_name = ident.to_string();
-    let values = fields.iter().map(|f| {
-        let column = &f.column;
-        let field = f.field;
-        quote_spanned! {f.ty.span()=>
-            (#column, ::orm_core::__private::column_value(&self.#field))
-        }
-    });
-    quote! {
-        impl ::orm_core::__private::SerializeRow for #ident {
-            fn serialize(
-                &self,
-                ctx: &::orm_core::__private::RowSerializationContext<'_>,
-                writer: &mut ::orm_core::__private::RowWriter<'_>,
-            ) -> ::orm_core::__private::Result<(), ::orm_core::__private::SerializationError> {
-                ::orm_core::__private::serialize_by_name(#model_name, &[#(#values),*], ctx, writer)
-            }
-
-            fn is_empty(&self) -> bool {
-                false
             }
         }
     }

@@ -12,3 +12,9 @@ fn projection_and_query_rules() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("ui/projection/*.rs");
 }
+
+#[test]
+fn udt_rules() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("ui/udt/*.rs");
+}

@@ -83,6 +83,56 @@ pub enum QueryError {
         /// The partition-key columns.
         partition_key: String,
     },
+    /// A conditional write cannot carry its own timestamp (Paxos assigns it).
+    #[error("{model}: a conditional write (IF ...) cannot use USING TIMESTAMP; remove one of them")]
+    TimestampOnConditionalWrite {
+        /// The model.
+        model: &'static str,
+    },
+    /// Counter tables take increments, not inserts.
+    #[error(
+        "{model} is a counter table: write it with `update(key).increment(column, n)`, not insert"
+    )]
+    CounterTableInsert {
+        /// The model.
+        model: &'static str,
+    },
+    /// An update assigned a primary-key column.
+    #[error(
+        "{model}.{column} is part of the primary key and cannot be updated; insert a new row and delete the old one"
+    )]
+    KeyColumnAssigned {
+        /// The model.
+        model: &'static str,
+        /// The column.
+        column: &'static str,
+    },
+    /// An update with no assignment.
+    #[error("{model}: an update needs at least one assignment (set, increment, add_to, ...)")]
+    NothingToUpdate {
+        /// The model.
+        model: &'static str,
+    },
+    /// A delete must name its partitions.
+    #[error(
+        "{model}: a DELETE must restrict the whole partition key ({partition_key}) with `=` or `IN`"
+    )]
+    DeleteNeedsPartition {
+        /// The model.
+        model: &'static str,
+        /// The partition-key columns.
+        partition_key: String,
+    },
+    /// A delete's `WHERE` may only use primary-key columns.
+    #[error(
+        "{model}: a DELETE selects rows by primary-key columns only, not `{column}`; use `if_(...)` to check other columns"
+    )]
+    DeleteCondition {
+        /// The model.
+        model: &'static str,
+        /// The column used.
+        column: &'static str,
+    },
     /// The query has no condition and would read the whole table.
     #[error(
         "{model}: a query without conditions reads the whole table; restrict the partition key ({partition_key}), use a token range, or call `full_scan()` to accept the scan"

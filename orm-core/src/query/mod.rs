@@ -13,3 +13,5 @@ pub use error::QueryError;
 pub use page::Page;
 pub use projection::Projection;
 pub use select::Select;
+
+pub(crate) use select::condition_by_name;

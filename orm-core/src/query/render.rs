@@ -12,6 +12,7 @@ use crate::query::QueryError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Clause {
     Where,
+    If,
 }
 
 /// The column named `name`, or an error listing the model's columns.
@@ -68,6 +69,9 @@ pub(crate) fn validate_condition<M>(
     operand_type(table, column, condition.operator)?;
     let hint = match (clause, condition.operator) {
         (Clause::Where, Operator::Ne) => "`!=` is only allowed in a conditional write's IF clause",
+        (Clause::If, Operator::Contains | Operator::ContainsKey) => {
+            "IF conditions compare with =, !=, <, <=, >, >= or IN"
+        }
         _ => return Ok(()),
     };
     Err(QueryError::OperatorNotAllowed {

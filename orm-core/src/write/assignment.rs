@@ -1,0 +1,77 @@
+//! `SET` clauses of an update.
+
+use std::collections::{BTreeSet, HashSet};
+
+use scylla::value::Counter;
+
+use crate::condition::BoundValue;
+use crate::ident::quoted;
+
+/// One `SET` item.
+pub(crate) enum Assignment {
+    /// `c = ?`
+    Set(&'static str, BoundValue),
+    /// `c = c + ?` (counters, list append, set add, map merge)
+    Add(&'static str, BoundValue),
+    /// `c = c - ?` (counters, list and set removal, map key removal)
+    Subtract(&'static str, BoundValue),
+    /// `c = ? + c` (list prepend)
+    Prepend(&'static str, BoundValue),
+    /// `c[?] = ?` (one map entry)
+    Put(&'static str, BoundValue, BoundValue),
+}
+
+impl Assignment {
+    pub fn column(&self) -> &'static str {
+        match self {
+            Assignment::Set(c, _)
+            | Assignment::Add(c, _)
+            | Assignment::Subtract(c, _)
+            | Assignment::Prepend(c, _)
+            | Assignment::Put(c, _, _) => c,
+        }
+    }
+
+    pub fn render(&self, out: &mut String) {
+        let c = quoted(self.column());
+        let text = match self {
+            Assignment::Set(..) => format!("{c} = ?"),
+            Assignment::Add(..) => format!("{c} = {c} + ?"),
+            Assignment::Subtract(..) => format!("{c} = {c} - ?"),
+            Assignment::Prepend(..) => format!("{c} = ? + {c}"),
+            Assignment::Put(..) => format!("{c}[?] = ?"),
+        };
+        out.push_str(&text);
+    }
+
+    pub fn values(
+        &self,
+    ) -> impl Iterator<Item = &(dyn scylla::serialize::value::SerializeValue + Send + Sync)> {
+        let (first, second) = match self {
+            Assignment::Set(_, v)
+            | Assignment::Add(_, v)
+            | Assignment::Subtract(_, v)
+            | Assignment::Prepend(_, v) => (v, None),
+            Assignment::Put(_, k, v) => (k, Some(v)),
+        };
+        std::iter::once(first.as_ref()).chain(second.map(|v| v.as_ref()))
+    }
+}
+
+/// A counter column type: `Counter`, or `Option<Counter>` for counters that may be unset.
+pub trait CounterValue {}
+
+impl CounterValue for Counter {}
+
+impl CounterValue for Option<Counter> {}
+
+/// A collection that `remove_from` can take elements out of: lists and sets.
+pub trait Removable {}
+
+impl<T> Removable for Vec<T> {}
+
+impl<T, S> Removable for HashSet<T, S> {}
+
+impl<T> Removable for BTreeSet<T> {}
+
+impl<T: Removable> Removable for Option<T> {}

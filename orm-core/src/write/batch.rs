@@ -1,0 +1,129 @@
+//! Batches built from the ORM's own write statements.
+
+use scylla::serialize::row::SerializeRow;
+use scylla::statement::batch::BatchType;
+
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::options::{Configure, StatementOptions};
+
+/// One statement of a batch: its CQL and bound values.
+pub struct BatchItem<'a> {
+    pub(crate) cql: String,
+    pub(crate) values: Box<dyn SerializeRow + Send + Sync + 'a>,
+}
+
+impl<'a> BatchItem<'a> {
+    pub(crate) fn new(cql: String, values: Box<dyn SerializeRow + Send + Sync + 'a>) -> Self {
+        BatchItem { cql, values }
+    }
+
+    /// The statement's CQL.
+    pub fn cql(&self) -> &str {
+        &self.cql
+    }
+}
+
+/// A write that can join a [`Batch`]: inserts, updates and deletes (not conditional ones).
+/// Its `before_*` hook runs when it joins; `after_*` hooks do not run for batched writes.
+pub trait IntoBatchItem<'a> {
+    /// The statement and its values, or why it cannot be written.
+    fn into_batch_item(self) -> Result<BatchItem<'a>>;
+}
+
+/// Several writes sent as one CQL batch.
+///
+/// A `LOGGED` batch is atomic (all or none eventually apply) at the cost of a batch-log
+/// write; use it where writes must agree, such as the two directions of a denormalised
+/// relation. An `UNLOGGED` batch is not a way to speed up independent writes: spread over
+/// partitions, it makes one coordinator do all the work. Counter updates go in a
+/// `COUNTER` batch.
+///
+/// # Example
+/// ```no_run
+/// use orm_core::{Db, Model, write::Batch};
+///
+/// #[derive(Model)]
+/// struct Follow {
+///     #[orm(partition_key)]
+///     user: i64,
+///     #[orm(clustering_key)]
+///     other: i64,
+/// }
+///
+/// # async fn run(db: &Db) -> orm_core::Result<()> {
+/// let (a, b) = (Follow { user: 1, other: 2 }, Follow { user: 2, other: 1 });
+/// Batch::logged().push(a.insert_query()).push(b.insert_query()).execute(db).await?;
+/// # Ok(())
+/// # }
+/// ```
+pub struct Batch<'a> {
+    kind: BatchType,
+    items: Vec<BatchItem<'a>>,
+    options: StatementOptions,
+    error: Option<Error>,
+}
+
+impl<'a> Batch<'a> {
+    fn new(kind: BatchType) -> Self {
+        Batch {
+            kind,
+            items: Vec::new(),
+            options: StatementOptions::default(),
+            error: None,
+        }
+    }
+
+    /// A `LOGGED` batch (atomic).
+    pub fn logged() -> Self {
+        Batch::new(BatchType::Logged)
+    }
+
+    /// An `UNLOGGED` batch.
+    pub fn unlogged() -> Self {
+        Batch::new(BatchType::Unlogged)
+    }
+
+    /// A `COUNTER` batch, for counter updates only.
+    pub fn counter() -> Self {
+        Batch::new(BatchType::Counter)
+    }
+
+    /// Adds a write. A write that cannot be built makes the batch fail when executed.
+    pub fn push(mut self, write: impl IntoBatchItem<'a>) -> Self {
+        match write.into_batch_item() {
+            Ok(item) => self.items.push(item),
+            Err(error) => {
+                self.error.get_or_insert(error);
+            }
+        }
+        self
+    }
+
+    /// The statements so far.
+    pub fn items(&self) -> &[BatchItem<'a>] {
+        &self.items
+    }
+
+    /// Sends the batch in one request; an empty batch sends nothing.
+    pub async fn execute(self, db: &Db) -> Result<()> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        if self.items.is_empty() {
+            return Ok(());
+        }
+        db.execute_batch(self.kind, &self.items, &self.options)
+            .await
+    }
+}
+
+impl Configure for Batch<'_> {
+    fn options(&self) -> &StatementOptions {
+        &self.options
+    }
+
+    fn options_mut(&mut self) -> &mut StatementOptions {
+        &mut self.options
+    }
+}

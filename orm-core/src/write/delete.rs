@@ -1,0 +1,260 @@
+//! `DELETE`: a row, a clustering range, or a partition.
+
+use std::marker::PhantomData;
+
+use scylla::serialize::value::SerializeValue;
+
+use crate::condition::{Condition, Operator, Target};
+use crate::cql_type::CqlTyped;
+use crate::db::{Cql, Db};
+use crate::error::Result;
+use crate::meta::KeyRole;
+use crate::model::Model;
+use crate::options::{Configure, StatementOptions};
+use crate::query::QueryError;
+use crate::query::render::{self, Clause};
+use crate::write::update::{OwnedValues, render_if};
+use crate::write::using::Using;
+use crate::write::{
+    BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
+};
+
+/// A delete by conditions on the primary key. Built with [`Model::delete_query`]; see also
+/// [`Model::delete`], [`Model::delete_by_key`] and [`Model::delete_partition`].
+///
+/// The whole partition key must be restricted (by `=` or `IN`): a delete never scans.
+/// Clustering columns may be restricted by ranges, to delete a slice of a partition.
+///
+/// # Example
+/// ```
+/// use orm_core::Model;
+///
+/// #[derive(Model)]
+/// struct Event {
+///     #[orm(partition_key)]
+///     day: String,
+///     #[orm(clustering_key)]
+///     at: i64,
+///     what: String,
+/// }
+///
+/// let older = Event::delete_query()
+///     .filter(Event::DAY.eq("2026-11-26"))
+///     .filter(Event::AT.lt(1_000));
+/// assert_eq!(older.cql().unwrap(), r#"DELETE FROM "event" WHERE "day" = ? AND "at" < ?"#);
+///
+/// let scan = Event::delete_query().filter(Event::AT.lt(1_000));
+/// assert_eq!(
+///     scan.cql().unwrap_err().to_string(),
+///     "Event: a DELETE must restrict the whole partition key (day) with `=` or `IN`"
+/// );
+/// ```
+pub struct Delete<M, K = Unconditional> {
+    conditions: Vec<Condition<M>>,
+    checks: Vec<Condition<M>>,
+    if_exists: bool,
+    using: Using,
+    options: StatementOptions,
+    error: Option<QueryError>,
+    _kind: PhantomData<fn() -> K>,
+}
+
+impl<M: Model> Delete<M> {
+    pub(crate) fn new(conditions: Vec<Condition<M>>) -> Self {
+        Delete {
+            conditions,
+            checks: Vec::new(),
+            if_exists: false,
+            using: Using::default(),
+            options: StatementOptions::default(),
+            error: None,
+            _kind: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, K> Delete<M, K> {
+    fn fail(mut self, error: QueryError) -> Self {
+        self.error.get_or_insert(error);
+        self
+    }
+
+    /// Adds a condition on a primary-key column.
+    pub fn filter(mut self, condition: Condition<M>) -> Self {
+        if let Err(error) = render::validate_condition(M::TABLE, &condition, Clause::Where) {
+            return self.fail(error);
+        }
+        self.conditions.push(condition);
+        self
+    }
+
+    /// Adds a condition by column name and operator text; see [`Select::where_`](crate::Select::where_).
+    pub fn where_<V>(self, column: &str, operator: &str, value: V) -> Self
+    where
+        V: CqlTyped + SerializeValue + Send + Sync + 'static,
+    {
+        match crate::query::condition_by_name(M::TABLE, column, operator, value) {
+            Ok(condition) => self.filter(condition),
+            Err(error) => self.fail(error),
+        }
+    }
+
+    /// The delete's timestamp in microseconds since the epoch (`USING TIMESTAMP`): it only
+    /// removes data written before it.
+    pub fn timestamp(mut self, micros: i64) -> Self {
+        self.using.timestamp = Some(micros);
+        self
+    }
+
+    fn conditional(self) -> Delete<M, Conditional> {
+        Delete {
+            conditions: self.conditions,
+            checks: self.checks,
+            if_exists: self.if_exists,
+            using: self.using,
+            options: self.options,
+            error: self.error,
+            _kind: PhantomData,
+        }
+    }
+
+    /// Deletes only if `condition` holds on the current row (`IF ...`).
+    pub fn if_(self, condition: Condition<M>) -> Delete<M, Conditional> {
+        let mut delete = self.conditional();
+        match render::validate_condition(M::TABLE, &condition, Clause::If) {
+            Ok(()) => delete.checks.push(condition),
+            Err(error) => {
+                delete.error.get_or_insert(error);
+            }
+        }
+        delete
+    }
+
+    /// Deletes only if the row exists (`IF EXISTS`).
+    pub fn if_exists(self) -> Delete<M, Conditional> {
+        let mut delete = self.conditional();
+        delete.if_exists = true;
+        delete
+    }
+
+    /// The conditions selecting what is deleted.
+    pub fn conditions(&self) -> &[Condition<M>] {
+        &self.conditions
+    }
+
+    /// The CQL this delete runs.
+    pub fn cql(&self) -> Result<String, QueryError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        self.check_key()?;
+        let conditional = self.if_exists || !self.checks.is_empty();
+        if conditional && self.using.timestamp.is_some() {
+            return Err(QueryError::TimestampOnConditionalWrite {
+                model: M::TABLE.model,
+            });
+        }
+        let mut cql = format!("DELETE FROM {}", crate::render::table_ref(M::TABLE));
+        self.using.render(&mut cql);
+        render::render_where(M::TABLE, &self.conditions, &mut cql);
+        render_if(M::TABLE, self.if_exists, &self.checks, &mut cql);
+        Ok(cql)
+    }
+
+    /// Only primary-key columns, and the whole partition key by `=` or `IN`.
+    fn check_key(&self) -> Result<(), QueryError> {
+        let table = M::TABLE;
+        for condition in &self.conditions {
+            let column = match condition.target {
+                Target::Column(name) => table.column(name),
+                Target::Token => None,
+            };
+            let on_key = column.is_some_and(|c| {
+                matches!(c.role, KeyRole::PartitionKey | KeyRole::ClusteringKey(_))
+            });
+            if !on_key {
+                return Err(QueryError::DeleteCondition {
+                    model: table.model,
+                    column: condition.column_name().unwrap_or("token(...)"),
+                });
+            }
+        }
+        let whole_partition = table.partition_key().all(|column| {
+            self.conditions.iter().any(|c| {
+                c.target == Target::Column(column.name)
+                    && matches!(c.operator, Operator::Eq | Operator::In)
+            })
+        });
+        if whole_partition {
+            Ok(())
+        } else {
+            Err(QueryError::DeleteNeedsPartition {
+                model: table.model,
+                partition_key: table
+                    .partition_key()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+        }
+    }
+
+    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
+        let mut values: Vec<&(dyn SerializeValue + Send + Sync)> = self.using.values().collect();
+        values.extend(self.conditions.iter().map(|c| c.value.as_ref()));
+        values.extend(self.checks.iter().map(|c| c.value.as_ref()));
+        values
+    }
+}
+
+impl<M: Model> Delete<M, Unconditional> {
+    /// Runs the delete.
+    pub async fn execute(self, db: &Db) -> Result<()> {
+        let cql = self.cql()?;
+        hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
+        db.execute(Cql::Built(&cql), self.values(), &self.options)
+            .await?;
+        M::after_delete(&self);
+        Ok(())
+    }
+}
+
+impl<M: Model> Delete<M, Conditional> {
+    /// Adds another condition (`AND`).
+    pub fn and_if(self, condition: Condition<M>) -> Self {
+        self.if_(condition)
+    }
+
+    /// Runs the delete; tells whether it applied.
+    pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
+        let cql = self.cql()?;
+        hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
+        let result = db
+            .execute(Cql::Built(&cql), self.values(), &self.options)
+            .await?;
+        let outcome = LwtOutcome::from_result(M::TABLE.model, Cql::Built(&cql), result)?;
+        M::after_delete(&self);
+        Ok(outcome)
+    }
+}
+
+impl<M, K> Configure for Delete<M, K> {
+    fn options(&self) -> &StatementOptions {
+        &self.options
+    }
+
+    fn options_mut(&mut self) -> &mut StatementOptions {
+        &mut self.options
+    }
+}
+
+impl<'a, M: Model> IntoBatchItem<'a> for Delete<M, Unconditional> {
+    fn into_batch_item(self) -> Result<BatchItem<'a>> {
+        let cql = self.cql()?;
+        hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
+        Ok(BatchItem::new(
+            cql,
+            Box::new(OwnedValues(self, |d| d.values())),
+        ))
+    }
+}

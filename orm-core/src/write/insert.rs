@@ -1,0 +1,248 @@
+//! Inserts: plain (prepared once per model), with TTL / timestamp, and `IF NOT EXISTS`.
+
+use scylla::serialize::SerializationError;
+use scylla::serialize::row::{RowSerializationContext, SerializeRow};
+use scylla::serialize::value::SerializeValue;
+use scylla::serialize::writers::RowWriter;
+use scylla::value::CqlTimestamp;
+
+use crate::db::{Cql, Db};
+use crate::error::{Error, Result};
+use crate::model::Model;
+use crate::options::{Configure, StatementOptions};
+use crate::query::QueryError;
+use crate::row::{now, serialize_by_name};
+use crate::write::lwt::LwtRow;
+use crate::write::using::Using;
+use crate::write::{BatchItem, IntoBatchItem, hook_verdict};
+
+/// An insert of one model row with options. Built with [`Model::insert_query`].
+///
+/// # Example
+/// ```
+/// use orm_core::Model;
+///
+/// #[derive(Model)]
+/// struct Session {
+///     #[orm(partition_key)]
+///     token: String,
+///     user_id: i64,
+/// }
+///
+/// let session = Session { token: "t".into(), user_id: 1 };
+/// let insert = session.insert_query().ttl(3600).timestamp(1_700_000_000_000_000);
+/// assert_eq!(
+///     insert.cql().unwrap(),
+///     r#"INSERT INTO "session" ("token", "user_id") VALUES (?, ?) USING TTL ? AND TIMESTAMP ?"#
+/// );
+/// assert_eq!(
+///     session.insert_query().if_not_exists().ttl(60).cql().unwrap(),
+///     r#"INSERT INTO "session" ("token", "user_id") VALUES (?, ?) IF NOT EXISTS USING TTL ?"#
+/// );
+/// ```
+pub struct Insert<'a, M> {
+    model: &'a M,
+    using: Using,
+    if_not_exists: bool,
+    options: StatementOptions,
+    error: Option<QueryError>,
+}
+
+/// An `INSERT ... IF NOT EXISTS`; see [`Insert::if_not_exists`].
+pub struct InsertIfNotExists<'a, M>(Insert<'a, M>);
+
+/// The outcome of an insert-if-not-exists.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inserted<M> {
+    /// Whether the row was written.
+    pub applied: bool,
+    /// When it was not: the row that already has this primary key.
+    pub existing: Option<M>,
+}
+
+impl<'a, M: Model> Insert<'a, M> {
+    pub(crate) fn new(model: &'a M) -> Self {
+        Insert {
+            model,
+            using: Using::default(),
+            if_not_exists: false,
+            options: StatementOptions::default(),
+            error: None,
+        }
+    }
+
+    /// The row expires `seconds` after the write (`USING TTL`); 0 means never.
+    pub fn ttl(mut self, seconds: i32) -> Self {
+        match Using::checked_ttl(seconds) {
+            Ok(ttl) => self.using.ttl = Some(ttl),
+            Err(error) => {
+                self.error.get_or_insert(error);
+            }
+        }
+        self
+    }
+
+    /// The write's timestamp in microseconds since the epoch (`USING TIMESTAMP`); the
+    /// write with the highest timestamp wins.
+    pub fn timestamp(mut self, micros: i64) -> Self {
+        self.using.timestamp = Some(micros);
+        self
+    }
+
+    /// Writes only if no row has this primary key (a lightweight transaction, which costs
+    /// a Paxos round: four round trips between replicas).
+    pub fn if_not_exists(mut self) -> InsertIfNotExists<'a, M> {
+        self.if_not_exists = true;
+        InsertIfNotExists(self)
+    }
+
+    /// The CQL this insert runs.
+    pub fn cql(&self) -> Result<String, QueryError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        check_not_counter_table::<M>()?;
+        if self.if_not_exists && self.using.timestamp.is_some() {
+            return Err(QueryError::TimestampOnConditionalWrite {
+                model: M::TABLE.model,
+            });
+        }
+        let mut cql = crate::render::insert(M::TABLE);
+        if self.if_not_exists {
+            cql.push_str(" IF NOT EXISTS");
+        }
+        self.using.render(&mut cql);
+        Ok(cql)
+    }
+
+    fn values(&self) -> InsertValues<'a, M> {
+        InsertValues {
+            model: self.model,
+            now: M::__HAS_TIMESTAMPS.then(now),
+            using: self.using,
+        }
+    }
+
+    /// Runs the insert.
+    pub async fn execute(self, db: &Db) -> Result<()> {
+        let cql = self.cql()?;
+        hook_verdict(M::TABLE, "insert", self.model.before_insert())?;
+        db.execute(Cql::Built(&cql), self.values(), &self.options)
+            .await?;
+        self.model.after_insert();
+        Ok(())
+    }
+}
+
+impl<M: Model> InsertIfNotExists<'_, M> {
+    /// See [`Insert::ttl`].
+    pub fn ttl(self, seconds: i32) -> Self {
+        InsertIfNotExists(self.0.ttl(seconds))
+    }
+
+    /// The CQL this insert runs.
+    pub fn cql(&self) -> Result<String, QueryError> {
+        self.0.cql()
+    }
+
+    /// Runs the insert; tells whether it applied and, if not, the existing row.
+    pub async fn execute(self, db: &Db) -> Result<Inserted<M>> {
+        let insert = self.0;
+        let cql = insert.cql()?;
+        hook_verdict(M::TABLE, "insert", insert.model.before_insert())?;
+        let result = db
+            .execute(Cql::Built(&cql), insert.values(), &insert.options)
+            .await?;
+        let row = crate::query::rows::first::<LwtRow<M>>(M::TABLE.model, Cql::Built(&cql), result)?
+            .ok_or_else(|| Error::Rows {
+                model: M::TABLE.model,
+                cql: cql.clone().into(),
+                source: crate::error::RowsReadError::MissingLwtResult,
+            })?;
+        insert.model.after_insert();
+        Ok(Inserted {
+            applied: row.applied,
+            existing: if row.applied { None } else { row.row },
+        })
+    }
+}
+
+impl<M> Configure for Insert<'_, M> {
+    fn options(&self) -> &StatementOptions {
+        &self.options
+    }
+
+    fn options_mut(&mut self) -> &mut StatementOptions {
+        &mut self.options
+    }
+}
+
+impl<M> Configure for InsertIfNotExists<'_, M> {
+    fn options(&self) -> &StatementOptions {
+        &self.0.options
+    }
+
+    fn options_mut(&mut self) -> &mut StatementOptions {
+        &mut self.0.options
+    }
+}
+
+impl<'a, M: Model> IntoBatchItem<'a> for Insert<'a, M> {
+    fn into_batch_item(self) -> Result<BatchItem<'a>> {
+        let cql = self.cql()?;
+        hook_verdict(M::TABLE, "insert", self.model.before_insert())?;
+        Ok(BatchItem::new(cql, Box::new(self.values())))
+    }
+}
+
+/// The plain insert of [`Model::insert`]: one statement per model, prepared once.
+pub(crate) async fn insert_row<M: Model>(model: &M, db: &Db) -> Result<()> {
+    check_not_counter_table::<M>()?;
+    hook_verdict(M::TABLE, "insert", model.before_insert())?;
+    let values = InsertValues {
+        model,
+        now: M::__HAS_TIMESTAMPS.then(now),
+        using: Using::default(),
+    };
+    db.execute_static(&M::__statements().insert, values).await?;
+    model.after_insert();
+    Ok(())
+}
+
+/// Counter columns cannot be inserted, only incremented.
+fn check_not_counter_table<M: Model>() -> Result<(), QueryError> {
+    if M::TABLE.is_counter_table() {
+        Err(QueryError::CounterTableInsert {
+            model: M::TABLE.model,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// A model row plus the write's automatic timestamps and `USING` values.
+struct InsertValues<'a, M> {
+    model: &'a M,
+    now: Option<CqlTimestamp>,
+    using: Using,
+}
+
+impl<M: Model> SerializeRow for InsertValues<'_, M> {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter<'_>,
+    ) -> Result<(), SerializationError> {
+        let extras: [(&'static str, &dyn SerializeValue); 2] = [
+            ("[ttl]", &self.using.ttl),
+            ("[timestamp]", &self.using.timestamp),
+        ];
+        self.model.__visit_values(self.now.as_ref(), &mut |values| {
+            serialize_by_name(M::TABLE.model, values, &extras, ctx, writer)
+        })
+    }
+
+    fn is_empty(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,385 @@
+//! `UPDATE`: chosen columns of one row, counters, collections, conditions.
+
+use std::marker::PhantomData;
+
+use scylla::serialize::value::SerializeValue;
+use scylla::value::Counter;
+
+use crate::column::Column;
+use crate::condition::Condition;
+use crate::cql_type::{Element, FieldType, MapKey};
+use crate::db::{Cql, Db};
+use crate::error::Result;
+use crate::model::Model;
+use crate::options::{Configure, StatementOptions};
+use crate::query::QueryError;
+use crate::query::render::{self, Clause};
+use crate::row::{Null, UnsetIfNull, now};
+use crate::write::assignment::{Assignment, CounterValue, Removable};
+use crate::write::using::Using;
+use crate::write::{
+    BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
+};
+
+/// An update of one row, by its full primary key. Built with [`Model::update`].
+///
+/// Only the columns assigned are written. A `None` given to [`set`](Self::set) leaves its
+/// column *unset* (unchanged, no tombstone); [`set_null`](Self::set_null) clears a column.
+/// A model's `#[orm(updated_at)]` column is set to the current time.
+///
+/// `K` is [`Unconditional`] or, after [`if_`](Self::if_) / [`if_exists`](Self::if_exists),
+/// [`Conditional`]: then `execute` returns an [`LwtOutcome`].
+///
+/// # Example
+/// ```
+/// use orm_core::Model;
+/// use orm_core::scylla::value::Counter;
+///
+/// #[derive(Model)]
+/// struct Post {
+///     #[orm(partition_key)]
+///     id: i64,
+///     title: String,
+///     subtitle: Option<String>,
+///     tags: Vec<String>,
+/// }
+///
+/// let update = Post::update(&7)
+///     .set(Post::TITLE, "New title")
+///     .set_null(Post::SUBTITLE)
+///     .add_to(Post::TAGS, vec!["rust".to_owned()])
+///     .ttl(86_400);
+/// assert_eq!(
+///     update.cql().unwrap(),
+///     r#"UPDATE "post" USING TTL ? SET "title" = ?, "subtitle" = ?, "tags" = "tags" + ? WHERE "id" = ?"#
+/// );
+///
+/// let guarded = Post::update(&7).set(Post::TITLE, "x").if_(Post::TITLE.eq("Old title"));
+/// assert!(guarded.cql().unwrap().ends_with(r#"WHERE "id" = ? IF "title" = ?"#));
+/// ```
+pub struct Update<M, K = Unconditional> {
+    key: Vec<Condition<M>>,
+    assignments: Vec<Assignment>,
+    conditions: Vec<Condition<M>>,
+    if_exists: bool,
+    using: Using,
+    options: StatementOptions,
+    error: Option<QueryError>,
+    _kind: PhantomData<fn() -> K>,
+}
+
+impl<M: Model> Update<M> {
+    pub(crate) fn new(key: Vec<Condition<M>>) -> Self {
+        Update {
+            key,
+            assignments: Vec::new(),
+            conditions: Vec::new(),
+            if_exists: false,
+            using: Using::default(),
+            options: StatementOptions::default(),
+            error: None,
+            _kind: PhantomData,
+        }
+    }
+}
+
+impl<M: Model, K> Update<M, K> {
+    fn fail(mut self, error: QueryError) -> Self {
+        self.error.get_or_insert(error);
+        self
+    }
+
+    fn assign(mut self, assignment: Assignment) -> Self {
+        let column = assignment.column();
+        if M::TABLE
+            .column(column)
+            .is_some_and(|c| c.is_partition_key() || c.is_clustering_key())
+        {
+            return self.fail(QueryError::KeyColumnAssigned {
+                model: M::TABLE.model,
+                column,
+            });
+        }
+        self.assignments.push(assignment);
+        self
+    }
+
+    /// `column = value`; a `None` leaves the column unchanged.
+    pub fn set<T>(self, column: Column<M, T>, value: impl Into<T>) -> Self
+    where
+        T: FieldType + Send + Sync + 'static,
+    {
+        self.assign(Assignment::Set(
+            column.name(),
+            Box::new(UnsetIfNull(value.into())),
+        ))
+    }
+
+    /// `column = null`: clears an optional column (this writes a tombstone).
+    pub fn set_null<T>(self, column: Column<M, Option<T>>) -> Self {
+        self.assign(Assignment::Set(column.name(), Box::new(Null)))
+    }
+
+    /// `counter = counter + by`.
+    pub fn increment<T: CounterValue>(self, column: Column<M, T>, by: i64) -> Self {
+        self.assign(Assignment::Add(column.name(), Box::new(Counter(by))))
+    }
+
+    /// `counter = counter - by`.
+    pub fn decrement<T: CounterValue>(self, column: Column<M, T>, by: i64) -> Self {
+        self.assign(Assignment::Subtract(column.name(), Box::new(Counter(by))))
+    }
+
+    /// `column = column + items`: appends to a list, adds to a set, merges into a map.
+    pub fn add_to<T>(self, column: Column<M, T>, items: impl Into<T>) -> Self
+    where
+        T: Element + FieldType + Send + Sync + 'static,
+    {
+        self.assign(Assignment::Add(column.name(), Box::new(items.into())))
+    }
+
+    /// `column = column - items`: removes elements from a list or a set.
+    pub fn remove_from<T>(self, column: Column<M, T>, items: impl Into<T>) -> Self
+    where
+        T: Removable + FieldType + Send + Sync + 'static,
+    {
+        self.assign(Assignment::Subtract(column.name(), Box::new(items.into())))
+    }
+
+    /// `column = items + column`: prepends to a list.
+    pub fn prepend<E>(self, column: Column<M, Vec<E>>, items: Vec<E>) -> Self
+    where
+        Vec<E>: FieldType + Send + Sync + 'static,
+    {
+        self.assign(Assignment::Prepend(column.name(), Box::new(items)))
+    }
+
+    /// `column[key] = value`: sets one entry of a map.
+    pub fn put<T>(self, column: Column<M, T>, key: T::Key, value: T::Item) -> Self
+    where
+        T: MapKey + Element,
+        T::Key: FieldType + Send + Sync + 'static,
+        T::Item: FieldType + Send + Sync + 'static,
+    {
+        self.assign(Assignment::Put(
+            column.name(),
+            Box::new(key),
+            Box::new(value),
+        ))
+    }
+
+    /// `column = column - keys`: removes entries from a map.
+    pub fn remove_keys<T>(
+        self,
+        column: Column<M, T>,
+        keys: impl IntoIterator<Item = T::Key>,
+    ) -> Self
+    where
+        T: MapKey,
+        T::Key: FieldType + Send + Sync + 'static,
+        Vec<T::Key>: SerializeValue,
+    {
+        let keys: Vec<T::Key> = keys.into_iter().collect();
+        self.assign(Assignment::Subtract(column.name(), Box::new(keys)))
+    }
+
+    /// The written values expire `seconds` after the write (`USING TTL`).
+    pub fn ttl(mut self, seconds: i32) -> Self {
+        match crate::write::using::Using::checked_ttl(seconds) {
+            Ok(ttl) => {
+                self.using.ttl = Some(ttl);
+                self
+            }
+            Err(error) => self.fail(error),
+        }
+    }
+
+    /// The write's timestamp in microseconds since the epoch (`USING TIMESTAMP`).
+    pub fn timestamp(mut self, micros: i64) -> Self {
+        self.using.timestamp = Some(micros);
+        self
+    }
+
+    fn conditional(self) -> Update<M, Conditional> {
+        Update {
+            key: self.key,
+            assignments: self.assignments,
+            conditions: self.conditions,
+            if_exists: self.if_exists,
+            using: self.using,
+            options: self.options,
+            error: self.error,
+            _kind: PhantomData,
+        }
+    }
+
+    /// Applies only if `condition` holds on the current row (`IF ...`; a lightweight
+    /// transaction). Conditions may use `=`, `!=`, `<`, `<=`, `>`, `>=` and `IN`.
+    pub fn if_(self, condition: Condition<M>) -> Update<M, Conditional> {
+        let mut update = self.conditional();
+        match render::validate_condition(M::TABLE, &condition, Clause::If) {
+            Ok(()) => update.conditions.push(condition),
+            Err(error) => {
+                update.error.get_or_insert(error);
+            }
+        }
+        update
+    }
+
+    /// Applies only if the row exists (`IF EXISTS`).
+    pub fn if_exists(self) -> Update<M, Conditional> {
+        let mut update = self.conditional();
+        update.if_exists = true;
+        update
+    }
+
+    /// The columns this update assigns, in order.
+    pub fn assigned_columns(&self) -> Vec<&'static str> {
+        self.assignments.iter().map(Assignment::column).collect()
+    }
+
+    /// The CQL this update runs.
+    pub fn cql(&self) -> Result<String, QueryError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        if self.assignments.is_empty() {
+            return Err(QueryError::NothingToUpdate {
+                model: M::TABLE.model,
+            });
+        }
+        let conditional = self.if_exists || !self.conditions.is_empty();
+        if conditional && self.using.timestamp.is_some() {
+            return Err(QueryError::TimestampOnConditionalWrite {
+                model: M::TABLE.model,
+            });
+        }
+        let mut cql = format!("UPDATE {}", crate::render::table_ref(M::TABLE));
+        self.using.render(&mut cql);
+        for (i, assignment) in self.assignments.iter().enumerate() {
+            cql.push_str(if i == 0 { " SET " } else { ", " });
+            assignment.render(&mut cql);
+        }
+        render::render_where(M::TABLE, &self.key, &mut cql);
+        render_if(M::TABLE, self.if_exists, &self.conditions, &mut cql);
+        Ok(cql)
+    }
+
+    /// Adds `updated_at = now` unless the caller assigned it.
+    fn with_updated_at(mut self) -> Self {
+        if let Some(column) = M::__UPDATED_AT
+            && !self.assignments.iter().any(|a| a.column() == column)
+        {
+            self.assignments
+                .push(Assignment::Set(column, Box::new(now())));
+        }
+        self
+    }
+
+    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
+        let mut values: Vec<&(dyn SerializeValue + Send + Sync)> = self.using.values().collect();
+        for assignment in &self.assignments {
+            values.extend(assignment.values());
+        }
+        values.extend(self.key.iter().map(|c| c.value.as_ref()));
+        values.extend(self.conditions.iter().map(|c| c.value.as_ref()));
+        values
+    }
+}
+
+/// ` IF EXISTS` or ` IF a = ? AND b > ?`.
+pub(crate) fn render_if<M>(
+    table: &crate::meta::TableMeta,
+    if_exists: bool,
+    conditions: &[Condition<M>],
+    cql: &mut String,
+) {
+    if if_exists {
+        cql.push_str(" IF EXISTS");
+    }
+    for (i, condition) in conditions.iter().enumerate() {
+        cql.push_str(if i == 0 { " IF " } else { " AND " });
+        render::render_condition(table, condition, cql);
+    }
+}
+
+impl<M: Model> Update<M, Unconditional> {
+    /// Runs the update.
+    pub async fn execute(self, db: &Db) -> Result<()> {
+        let update = self.with_updated_at();
+        let cql = update.cql()?;
+        hook_verdict(M::TABLE, "update", M::before_update(&update))?;
+        db.execute(Cql::Built(&cql), update.values(), &update.options)
+            .await?;
+        M::after_update(&update);
+        Ok(())
+    }
+}
+
+impl<M: Model> Update<M, Conditional> {
+    /// Adds another condition (`AND`).
+    pub fn and_if(self, condition: Condition<M>) -> Self {
+        self.if_(condition)
+    }
+
+    /// Runs the update; tells whether it applied.
+    pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
+        let update = self.with_updated_at();
+        let cql = update.cql()?;
+        hook_verdict(M::TABLE, "update", M::before_update(&update))?;
+        let result = db
+            .execute(Cql::Built(&cql), update.values(), &update.options)
+            .await?;
+        let outcome = LwtOutcome::from_result(M::TABLE.model, Cql::Built(&cql), result)?;
+        M::after_update(&update);
+        Ok(outcome)
+    }
+}
+
+impl<M, K> Configure for Update<M, K> {
+    fn options(&self) -> &StatementOptions {
+        &self.options
+    }
+
+    fn options_mut(&mut self) -> &mut StatementOptions {
+        &mut self.options
+    }
+}
+
+impl<'a, M: Model> IntoBatchItem<'a> for Update<M, Unconditional> {
+    fn into_batch_item(self) -> Result<BatchItem<'a>> {
+        let update = self.with_updated_at();
+        let cql = update.cql()?;
+        hook_verdict(M::TABLE, "update", M::before_update(&update))?;
+        Ok(BatchItem::new(
+            cql,
+            Box::new(OwnedValues::from_update(update)),
+        ))
+    }
+}
+
+/// The bound values of a write that owns them, for batches.
+pub(crate) struct OwnedValues<W>(
+    pub W,
+    pub fn(&W) -> Vec<&(dyn SerializeValue + Send + Sync)>,
+);
+
+impl<M: Model> OwnedValues<Update<M, Unconditional>> {
+    fn from_update(update: Update<M, Unconditional>) -> Self {
+        OwnedValues(update, |u| u.values())
+    }
+}
+
+impl<W: Send + Sync> scylla::serialize::row::SerializeRow for OwnedValues<W> {
+    fn serialize(
+        &self,
+        ctx: &scylla::serialize::row::RowSerializationContext<'_>,
+        writer: &mut scylla::serialize::writers::RowWriter<'_>,
+    ) -> Result<(), scylla::serialize::SerializationError> {
+        scylla::serialize::row::SerializeRow::serialize(&(self.1)(&self.0), ctx, writer)
+    }
+
+    fn is_empty(&self) -> bool {
+        scylla::serialize::row::SerializeRow::is_empty(&(self.1)(&self.0))
+    }
+}

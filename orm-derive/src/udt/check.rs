@@ -1,0 +1,168 @@
+//! Every rule a `#[derive(Udt)]` struct must follow, checked with a spanned error that says
+//! what to change. Errors are accumulated so one compile reports all of them.
+
+use std::collections::HashMap;
+
+use darling::ast::{Data, Style};
+use darling::error::Accumulator;
+use darling::{Error, FromDeriveInput};
+use syn::DeriveInput;
+use syn::ext::IdentExt;
+
+use super::attr::{UdtAttrs, UdtFieldAttrs};
+use super::{Field, Udt};
+use crate::check::{is_plain_name, snake_case};
+
+/// Parses and validates a `#[derive(Udt)]` input.
+pub fn udt(input: &DeriveInput) -> Result<Udt, Error> {
+    let attrs = UdtAttrs::from_derive_input(input)?;
+    let mut errors = Error::accumulator();
+    let ident = &attrs.ident;
+
+    if !attrs.generics.params.is_empty() {
+        errors.push(
+            Error::custom(
+                "a Udt cannot have generic parameters: it maps to one CQL type with fixed field types; remove them",
+            )
+            .with_span(&attrs.generics),
+        );
+    }
+
+    let name = match &attrs.name {
+        Some(name) => {
+            if !is_plain_name(name) {
+                errors.push(
+                    Error::custom(format!(
+                        "invalid UDT name {:?}: use one or more ASCII letters, digits or underscores",
+                        name.as_str()
+                    ))
+                    .with_span(&name.span()),
+                );
+            }
+            name.as_str().to_owned()
+        }
+        None => {
+            let name = snake_case(&ident.unraw().to_string());
+            if !is_plain_name(&name) {
+                errors.push(
+                    Error::custom(format!(
+                        "the UDT name taken from the struct name, {name:?}, is not a plain CQL name: set one with `#[orm(name = \"...\")]` (ASCII letters, digits or underscores)"
+                    ))
+                    .with_span(ident),
+                );
+            }
+            name
+        }
+    };
+
+    let mut fields = Vec::new();
+    let mut skipped = Vec::new();
+    match shape(ident, attrs.data) {
+        Ok(all) => {
+            for field in all {
+                if field.skip.is_present() {
+                    check_skipped(&field, &mut errors);
+                    skipped.push(field.ident.expect("`shape` admits named fields only"));
+                } else {
+                    fields.push(self::field(field, &mut errors));
+                }
+            }
+            if fields.is_empty() {
+                errors.push(
+                    Error::custom(format!(
+                        "every field of `{ident}` is skipped, but a CQL user-defined type needs at least one: remove `skip` from a field"
+                    ))
+                    .with_span(ident),
+                );
+            }
+        }
+        Err(error) => errors.push(error),
+    }
+    check_duplicate_names(&fields, &mut errors);
+
+    errors.finish_with(Udt {
+        ident: attrs.ident,
+        name,
+        fields,
+        skipped,
+    })
+}
+
+/// A skipped field is not part of the type, so it has no CQL name.
+fn check_skipped(field: &UdtFieldAttrs, errors: &mut Accumulator) {
+    if let Some(rename) = &field.rename {
+        errors.push(
+            Error::custom("`rename` has no effect on a skipped field: remove `rename` or `skip`")
+                .with_span(&rename.span()),
+        );
+    }
+}
+
+/// The fields of a struct with at least one named field; any other shape is an error.
+fn shape(ident: &syn::Ident, data: Data<(), UdtFieldAttrs>) -> Result<Vec<UdtFieldAttrs>, Error> {
+    let message = match data {
+        Data::Struct(fields) if fields.style == Style::Struct && !fields.is_empty() => {
+            return Ok(fields.fields);
+        }
+        Data::Struct(fields) if fields.style == Style::Tuple => format!(
+            "`{ident}` is a tuple struct, but the fields of a user-defined type have names: declare it as `struct {ident} {{ name: Type, ... }}`"
+        ),
+        Data::Struct(_) => format!(
+            "`{ident}` has no fields, but a CQL user-defined type needs at least one: add a named field"
+        ),
+        Data::Enum(_) => format!(
+            "`{ident}` is an enum, but a user-defined type is a struct with named fields: derive `Udt` on a struct"
+        ),
+    };
+    Err(Error::custom(message).with_span(ident))
+}
+
+fn field(field: UdtFieldAttrs, errors: &mut Accumulator) -> Field {
+    let ident = field.ident.expect("`shape` admits named fields only");
+    let name = match &field.rename {
+        Some(rename) => {
+            if !is_plain_name(rename) {
+                errors.push(
+                    Error::custom(format!(
+                        "invalid UDT field name {:?}: use one or more ASCII letters, digits or underscores",
+                        rename.as_str()
+                    ))
+                    .with_span(&rename.span()),
+                );
+            }
+            rename.as_str().to_owned()
+        }
+        None => {
+            let name = ident.unraw().to_string();
+            if !is_plain_name(&name) {
+                errors.push(
+                    Error::custom(format!(
+                        "`{name}` is not a plain CQL field name: give the field `#[orm(rename = \"...\")]` with ASCII letters, digits or underscores"
+                    ))
+                    .with_span(&ident),
+                );
+            }
+            name
+        }
+    };
+    Field {
+        ident,
+        ty: field.ty,
+        name,
+    }
+}
+
+fn check_duplicate_names(fields: &[Field], errors: &mut Accumulator) {
+    let mut seen: HashMap<&str, &Field> = HashMap::new();
+    for field in fields {
+        if let Some(first) = seen.insert(&field.name, field) {
+            errors.push(
+                Error::custom(format!(
+                    "fields `{}` and `{}` both map to the UDT field `{}`: give one of them `#[orm(rename = \"...\")]`",
+                    first.ident, field.ident, field.name
+                ))
+                .with_span(&field.ident),
+            );
+        }
+    }
+}

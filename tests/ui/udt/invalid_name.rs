@@ -1,0 +1,9 @@
+use orm_core::Udt;
+
+#[derive(Udt)]
+#[orm(name = "street-address")]
+struct Address {
+    street: String,
+}
+
+fn main() {}

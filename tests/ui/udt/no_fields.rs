@@ -1,0 +1,6 @@
+use orm_core::Udt;
+
+#[derive(Udt)]
+struct Nothing {}
+
+fn main() {}
