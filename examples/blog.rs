@@ -8,9 +8,10 @@ use orm_core::schema::Replication;
 use orm_core::scylla::value::CqlTimestamp;
 use uuid::Uuid;
 
-/// A user, looked up by id.
+/// A user, looked up by id. Their posts are one partition of `posts`.
 #[derive(Model, Debug)]
 #[orm(table = "users")]
+#[has_many(Post, foreign_key = "user_id")]
 struct User {
     #[orm(partition_key)]
     id: Uuid,
@@ -21,6 +22,7 @@ struct User {
 /// A post, stored in its author's partition, newest first.
 #[derive(Model, Debug)]
 #[orm(table = "posts")]
+#[belongs_to(User, foreign_key = "user_id")]
 struct Post {
     #[orm(partition_key)]
     user_id: Uuid,
@@ -83,11 +85,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("the user we just wrote is missing")?;
     println!("user  {} <{}> ({})", user.name, user.email, user.id);
 
-    // One partition read: the author's posts, newest first (the table's clustering order).
-    let written = Post::query()
-        .filter(Post::USER_ID.eq(ada.id))
-        .get(&db)
-        .await?;
+    // Through the relation: one partition read, the author's posts, newest first.
+    let posts = user.posts_relation();
+    println!("query {}", posts.get_query().cql()?);
+    let written = posts.get(&db).await?;
     for post in &written {
         println!("post  {:?}: {}", post.title, post.body);
     }
@@ -98,8 +99,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .set(Post::TITLE, format!("{} (revised)", newest.title))
         .execute(&db)
         .await?;
-    let titles: Vec<String> = Post::query()
-        .filter(Post::USER_ID.eq(ada.id))
+    let titles: Vec<String> = posts
+        .get_query()
         .select::<PostTitle>()
         .get(&db)
         .await?
@@ -107,6 +108,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|p| p.title)
         .collect();
     println!("titles now {titles:?}");
+
+    // And back: a post's author, by the author's partition key.
+    let author = newest.user_relation().get(&db).await?;
+    println!("author of {:?}: {:?}", newest.title, author.map(|u| u.name));
 
     // Clean up this run's rows; the tables stay for the next run.
     Post::delete_partition(&db, &ada.id).await?;

@@ -4,7 +4,7 @@ use std::marker::PhantomData;
 
 use crate::condition::{Condition, Operator, Ordering};
 use crate::cql_type::{Element, FieldType, MapKey};
-use crate::meta::ClusteringOrder;
+use crate::meta::{ClusteringOrder, ColumnMeta};
 
 /// A column of model `M` holding Rust values of type `T`.
 ///
@@ -32,8 +32,9 @@ use crate::meta::ClusteringOrder;
 /// );
 /// ```
 pub struct Column<M, T> {
-    name: &'static str,
-    _types: PhantomData<fn() -> (M, T)>,
+    meta: &'static ColumnMeta,
+    get: fn(&M) -> &T,
+    set: fn(&mut M) -> &mut T,
 }
 
 impl<M, T> Clone for Column<M, T> {
@@ -46,33 +47,49 @@ impl<M, T> Copy for Column<M, T> {}
 
 impl<M, T> std::fmt::Debug for Column<M, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Column({})", self.name)
+        write!(f, "Column({})", self.meta.name)
     }
 }
 
 impl<M, T> Column<M, T> {
-    /// A handle on the column named `name`; the derive calls this.
+    /// A handle on a column and the field it maps to; the derive calls this.
     #[doc(hidden)]
-    pub const fn new(name: &'static str) -> Self {
-        Self {
-            name,
-            _types: PhantomData,
-        }
+    pub const fn new(
+        meta: &'static ColumnMeta,
+        get: fn(&M) -> &T,
+        set: fn(&mut M) -> &mut T,
+    ) -> Self {
+        Self { meta, get, set }
     }
 
     /// The column's CQL name.
     pub const fn name(&self) -> &'static str {
-        self.name
+        self.meta.name
+    }
+
+    /// The column's metadata (type, key role, index).
+    pub const fn meta(&self) -> &'static ColumnMeta {
+        self.meta
+    }
+
+    /// The field's value in `row`.
+    pub fn get<'a>(&self, row: &'a M) -> &'a T {
+        (self.get)(row)
+    }
+
+    /// Sets the field in `row`.
+    pub fn set(&self, row: &mut M, value: T) {
+        *(self.set)(row) = value;
     }
 
     /// `ORDER BY column ASC`.
     pub fn asc(self) -> Ordering<M> {
-        Ordering::new(self.name, ClusteringOrder::Asc)
+        Ordering::new(self.meta.name, ClusteringOrder::Asc)
     }
 
     /// `ORDER BY column DESC`.
     pub fn desc(self) -> Ordering<M> {
-        Ordering::new(self.name, ClusteringOrder::Desc)
+        Ordering::new(self.meta.name, ClusteringOrder::Desc)
     }
 }
 
@@ -82,7 +99,7 @@ impl<M, T: FieldType + Send + Sync + 'static> Column<M, T> {
         operator: Operator,
         value: impl FieldType + Send + Sync + 'static,
     ) -> Condition<M> {
-        Condition::column(self.name, operator, Box::new(value))
+        Condition::column(self.meta.name, operator, Box::new(value))
     }
 
     /// `column = value`.
@@ -127,7 +144,7 @@ where
 {
     /// `column CONTAINS value`, for list, set and map (values) columns.
     pub fn contains(self, value: impl Into<T::Item>) -> Condition<M> {
-        Condition::column(self.name, Operator::Contains, Box::new(value.into()))
+        Condition::column(self.meta.name, Operator::Contains, Box::new(value.into()))
     }
 }
 
@@ -137,8 +154,26 @@ where
 {
     /// `column CONTAINS KEY key`, for map columns.
     pub fn contains_key(self, key: impl Into<T::Key>) -> Condition<M> {
-        Condition::column(self.name, Operator::ContainsKey, Box::new(key.into()))
+        Condition::column(self.meta.name, Operator::ContainsKey, Box::new(key.into()))
     }
+}
+
+/// A model's column found by its CQL name, for relations declared on other models.
+///
+/// The derive implements `Field<H>` for each column, `H` being a hash of the column's
+/// name; a relation attribute naming a column looks it up through this trait, so a name
+/// the model does not have is a compile error at the attribute.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no column with the name given in this relation attribute",
+    label = "not a column of `{Self}`",
+    note = "`foreign_key`, `local_key` and `owner_key` name columns by their CQL name (the field name, or its `rename`)"
+)]
+pub trait Field<const NAME: u64>: Sized {
+    /// The column's Rust type.
+    type Type;
+    /// The column's handle.
+    const COLUMN: Column<Self, Self::Type>;
 }
 
 /// The partition-key token of model `M`, for token-range scans:

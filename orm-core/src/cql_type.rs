@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
+use std::hash::{BuildHasher, Hash};
 use std::net::IpAddr;
 
 use scylla::deserialize::value::DeserializeValue;
@@ -140,7 +141,12 @@ pub trait CqlTyped {
 }
 
 /// A type a model field can have: it has a CQL type, and the driver writes and reads it.
-/// Implemented for every such type.
+///
+/// Implemented for the driver's value types, their collections and `Option`s, and by
+/// `#[derive(Udt)]`; implement it (an empty impl) for a type of your own that implements
+/// [`CqlTyped`] and the driver's `SerializeValue` / `DeserializeValue`. It is implemented
+/// type by type rather than for every type with those traits, so that an unsupported field
+/// type gets one clear error instead of one per missing trait.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be stored in a model column",
     label = "no CQL type is known for `{Self}`",
@@ -148,13 +154,28 @@ pub trait CqlTyped {
 )]
 pub trait FieldType: CqlTyped + SerializeValue + for<'f, 'm> DeserializeValue<'f, 'm> {}
 
-impl<T: CqlTyped + SerializeValue + for<'f, 'm> DeserializeValue<'f, 'm>> FieldType for T {}
+impl<T: FieldType> FieldType for Option<T> {}
+
+impl<T: FieldType> FieldType for Vec<T> {}
+
+impl<T: FieldType + Eq + Hash, S: BuildHasher + Default + 'static> FieldType for HashSet<T, S> {}
+
+impl<T: FieldType + Ord> FieldType for BTreeSet<T> {}
+
+impl<K: FieldType + Eq + Hash, V: FieldType, S: BuildHasher + Default + 'static> FieldType
+    for HashMap<K, V, S>
+{
+}
+
+impl<K: FieldType + Ord, V: FieldType> FieldType for BTreeMap<K, V> {}
 
 macro_rules! native {
     ($($rust:ty => $cql:literal),* $(,)?) => {
         $(impl CqlTyped for $rust {
             const CQL_TYPE: CqlType = CqlType::Native($cql);
-        })*
+        }
+
+        impl FieldType for $rust {})*
     };
 }
 

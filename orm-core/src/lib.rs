@@ -66,6 +66,7 @@ mod meta;
 mod model;
 mod options;
 pub mod query;
+pub mod relation;
 pub mod render;
 mod row;
 pub mod schema;
@@ -77,7 +78,7 @@ pub mod write;
 #[path = "private.rs"]
 pub mod __private;
 
-pub use column::{Column, Token};
+pub use column::{Column, Field, Token};
 pub use condition::{BoundValue, Condition, Operator, Ordering, Target, UnknownOperator};
 pub use cql_type::{CqlType, CqlTyped, Element, FieldType, MapKey};
 pub use db::Db;
@@ -87,6 +88,7 @@ pub use meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use model::Model;
 pub use options::{Configure, StatementOptions};
 pub use query::{AccessPath, Page, Projection, QueryError, Select};
+pub use relation::{BelongsTo, HasMany, HasOne, KeyOf, Relation, RelationDef, RelationKind};
 pub use row::RowShapeError;
 pub use scylla::response::PagingState;
 pub use statement::StaticStatement;

@@ -48,6 +48,10 @@ use crate::write::{self, Delete, Insert, Inserted, Update};
 /// # Ok(())
 /// # }
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model",
+    label = "add `#[derive(Model)]` to `{Self}`"
+)]
 pub trait Model:
     Hooks + Sized + SerializeRow + for<'f, 'm> DeserializeRow<'f, 'm> + Send + Sync + 'static
 {

@@ -2,12 +2,16 @@
 //!
 //! Not a public API: anything here may change in any release.
 
+pub use crate::column::Field;
 pub use crate::condition::{Condition, Operator};
 pub use crate::cql_type::FieldType;
 pub use crate::cql_type::{CqlType, CqlTyped};
 pub use crate::hooks::Hooks;
 pub use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use crate::model::{Model, ModelStatements};
+pub use crate::relation::{
+    BelongsTo, HasMany, HasOne, KeyOf, RelationDef, RelationKind, check_access,
+};
 pub use crate::row::{
     ColumnValues, TimestampField, TypeChecker, check_columns, column_value, created_at,
     missing_column, read_value, serialize_by_name, type_checker, unexpected_column, updated_at,

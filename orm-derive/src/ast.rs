@@ -19,6 +19,8 @@ pub struct Model {
     pub columns: Vec<Column>,
     /// Fields marked `#[orm(skip)]`, filled with `Default::default()` when read.
     pub skipped: Vec<syn::Ident>,
+    /// `#[has_one]`, `#[has_many]`, `#[belongs_to]`.
+    pub relations: Vec<crate::relation::Relation>,
 }
 
 /// One field mapped to one column.

@@ -67,6 +67,7 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
     check_keys(&attrs.ident, &columns, &mut errors);
     check_timestamps(&columns, &mut errors);
     check_counters(&columns, &mut errors);
+    let relations = crate::relation::parse(&input.attrs, &attrs.ident, &columns, &mut errors);
 
     errors.finish_with(Model {
         ident: attrs.ident,
@@ -77,6 +78,7 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
         hooks: attrs.hooks.is_present(),
         columns,
         skipped,
+        relations,
     })
 }
 

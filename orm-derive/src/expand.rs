@@ -29,8 +29,10 @@ pub fn model(model: &Model) -> TokenStream {
     let deserialize = row::deserialize(&model.ident, &fields, &model.skipped);
     let ident = &model.ident;
     let hooks = (!model.hooks).then(|| quote!(impl ::orm_core::__private::Hooks for #ident {}));
+    let relations = crate::relation::expand(model);
     quote! {
         #handles
+        #relations
         const _: () = {
             #model_impl
             #hooks
@@ -267,17 +269,35 @@ fn column_meta(column: &Column) -> TokenStream {
     }
 }
 
-/// `Model::FIELD_NAME` consts: typed handles for conditions, ordering and updates.
+/// `Model::FIELD_NAME` consts: typed handles for conditions, ordering, updates and
+/// relations; and `Field<hash of the column name>` impls, through which other models'
+/// relations find a column by its name.
 fn column_handles(model: &Model) -> TokenStream {
     let ident = &model.ident;
-    let handles = model.columns.iter().map(|column| {
+    let handles = model.columns.iter().enumerate().map(|(index, column)| {
         let handle = &column.handle;
+        let field = &column.field;
         let ty = &column.ty;
         let name = &column.name;
         let doc = format!("The `{name}` column, for typed conditions and updates.");
         quote! {
             #[doc = #doc]
-            pub const #handle: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(#name);
+            pub const #handle: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(
+                &<#ident as ::orm_core::__private::Model>::TABLE.columns[#index],
+                |row| &row.#field,
+                |row| &mut row.#field,
+            );
+        }
+    });
+    let by_name = model.columns.iter().map(|column| {
+        let handle = &column.handle;
+        let ty = &column.ty;
+        let hash = crate::relation::column_hash(&column.name);
+        quote! {
+            impl ::orm_core::__private::Field<#hash> for #ident {
+                type Type = #ty;
+                const COLUMN: ::orm_core::Column<Self, #ty> = #ident::#handle;
+            }
         }
     });
     quote! {
@@ -285,5 +305,7 @@ fn column_handles(model: &Model) -> TokenStream {
         impl #ident {
             #(#handles)*
         }
+
+        #(#by_name)*
     }
 }

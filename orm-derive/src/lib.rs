@@ -10,6 +10,7 @@ mod attr;
 mod check;
 mod expand;
 mod projection;
+mod relation;
 mod row;
 mod udt;
 
@@ -17,7 +18,7 @@ use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
 /// Derives `orm_core::Model`. See the `orm_core` crate docs for the attributes.
-#[proc_macro_derive(Model, attributes(orm))]
+#[proc_macro_derive(Model, attributes(orm, has_one, has_many, belongs_to))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match check::model(&input) {

@@ -18,3 +18,9 @@ fn udt_rules() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("ui/udt/*.rs");
 }
+
+#[test]
+fn relation_rules() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("ui/relation/*.rs");
+}

@@ -133,6 +133,18 @@ pub enum QueryError {
         /// The column used.
         column: &'static str,
     },
+    /// A relation's parent has no key value, so the relation has no rows to read.
+    #[error(
+        "{model}::{relation}: the key `{key}` is null, so the relation has no rows to read (a query without it would scan the whole table)"
+    )]
+    MissingParentKey {
+        /// The model declaring the relation.
+        model: &'static str,
+        /// The relation's name.
+        relation: &'static str,
+        /// The key column that is null.
+        key: &'static str,
+    },
     /// The query has no condition and would read the whole table.
     #[error(
         "{model}: a query without conditions reads the whole table; restrict the partition key ({partition_key}), use a token range, or call `full_scan()` to accept the scan"

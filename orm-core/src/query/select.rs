@@ -129,6 +129,11 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
         self
     }
 
+    /// This query, failing with `error` when run.
+    pub(crate) fn with_error(self, error: QueryError) -> Self {
+        self.fail(error)
+    }
+
     /// Adds a typed condition, such as `Post::STATUS.eq("published")`.
     pub fn filter(mut self, condition: Condition<M>) -> Self {
         if let Err(error) = render::validate_condition(M::TABLE, &condition, Clause::Where) {

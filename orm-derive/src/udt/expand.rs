@@ -94,6 +94,8 @@ pub fn udt(udt: &Udt) -> TokenStream {
                     ::orm_core::__private::CqlType::Udt(#meta);
             }
 
+            impl ::orm_core::__private::FieldType for #ident {}
+
             impl ::orm_core::__private::SerializeValue for #ident {
                 fn serialize<'__b>(
                     &self,

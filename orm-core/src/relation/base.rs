@@ -1,0 +1,132 @@
+//! What every relation has in common: the seed's `Relationship` base.
+
+use std::marker::PhantomData;
+
+use scylla::serialize::value::SerializeValue;
+
+use crate::condition::{Condition, Operator};
+use crate::cql_type::{CqlTyped, FieldType};
+use crate::db::Db;
+use crate::error::Result;
+use crate::model::Model;
+use crate::query::{QueryError, Select};
+use crate::relation::RelationDef;
+
+/// A relation from a row of `P` to rows of `R`, joined on a key of type `K`.
+///
+/// [`HasMany`](crate::HasMany), [`HasOne`](crate::HasOne) and
+/// [`BelongsTo`](crate::BelongsTo) dereference to this, so every relation has the seed's
+/// methods: [`get_query`](Self::get_query), [`where_`](Self::where_),
+/// [`first`](Self::first), [`get_parent_key`](Self::get_parent_key),
+/// [`get_foreign_key_name`](Self::get_foreign_key_name),
+/// [`get_local_key_name`](Self::get_local_key_name).
+pub struct Relation<P, R, K> {
+    def: &'static RelationDef,
+    /// The parent's key; `None` when it is null, which makes every read an error.
+    key: Option<K>,
+    _models: PhantomData<fn() -> (P, R)>,
+}
+
+impl<P, R, K> std::fmt::Debug for Relation<P, R, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relation")
+            .field("def", self.def)
+            .field("has_key", &self.key.is_some())
+            .finish()
+    }
+}
+
+impl<P, R, K> Relation<P, R, K>
+where
+    P: Model,
+    R: Model,
+    K: FieldType + Clone + Send + Sync + 'static,
+{
+    pub(crate) fn new(def: &'static RelationDef, key: Option<K>) -> Self {
+        let key = key.filter(|k| !CqlTyped::is_null(k));
+        Relation {
+            def,
+            key,
+            _models: PhantomData,
+        }
+    }
+
+    /// The relation as declared.
+    pub fn definition(&self) -> &'static RelationDef {
+        self.def
+    }
+
+    /// The parent's key value the relation is constrained by, or `None` if it is null.
+    pub fn get_parent_key(&self) -> Option<&K> {
+        self.key.as_ref()
+    }
+
+    /// The foreign-key column (on the related model for `has_*`, on this model for
+    /// `belongs_to`).
+    pub fn get_foreign_key_name(&self) -> &'static str {
+        self.def.foreign_key
+    }
+
+    /// The key column the foreign key refers to (the parent's local key for `has_*`, the
+    /// owner key for `belongs_to`).
+    pub fn get_local_key_name(&self) -> &'static str {
+        self.def.local_key
+    }
+
+    /// A query on the related model, already constrained to this relation's rows.
+    ///
+    /// A parent whose key is null gives a query that fails with
+    /// [`QueryError::MissingParentKey`]: never an unconstrained one.
+    pub fn get_query(&self) -> Select<R> {
+        let query = R::query();
+        let query = match &self.key {
+            Some(key) => query.filter(Condition::column(
+                self.def.query_column,
+                Operator::Eq,
+                Box::new(key.clone()),
+            )),
+            None => query.with_error(QueryError::MissingParentKey {
+                model: self.def.model,
+                relation: self.def.name,
+                key: match self.def.kind {
+                    crate::relation::RelationKind::BelongsTo => self.def.foreign_key,
+                    _ => self.def.local_key,
+                },
+            }),
+        };
+        if self.def.allow_filtering {
+            query.allow_filtering()
+        } else {
+            query
+        }
+    }
+
+    /// The constrained query plus a condition by name, as the seed's `where`:
+    /// `user.posts_relation().where_("status", "=", "published").get(&db)`.
+    pub fn where_<V>(&self, column: &str, operator: &str, value: V) -> Select<R>
+    where
+        V: CqlTyped + SerializeValue + Send + Sync + 'static,
+    {
+        self.get_query().where_(column, operator, value)
+    }
+
+    /// The constrained query plus a typed condition.
+    pub fn filter(&self, condition: Condition<R>) -> Select<R> {
+        self.get_query().filter(condition)
+    }
+
+    /// The first related row, if any.
+    pub async fn first(&self, db: &Db) -> Result<Option<R>> {
+        self.get_query().first(db).await
+    }
+
+    /// How many related rows there are.
+    pub async fn count(&self, db: &Db) -> Result<i64> {
+        self.get_query().count(db).await
+    }
+
+    /// Whether there is any related row.
+    pub async fn exists(&self, db: &Db) -> Result<bool> {
+        self.get_query().exists(db).await
+    }
+}

@@ -1,0 +1,39 @@
+//! How the two ends of a relation's key relate: the same type, or an optional one.
+
+/// A column type that holds a key of type `K`: `K` itself, or `Option<K>` (a foreign key
+/// that may be unset).
+///
+/// Relations require the foreign key and the key it refers to to agree this way; any
+/// other pair of types is a compile error naming both.
+#[diagnostic::on_unimplemented(
+    message = "a relation's keys must have the same type, but `{Self}` cannot hold a `{K}`",
+    label = "the foreign key is `{Self}`, the key it refers to is `{K}`",
+    note = "give both columns the same type (the foreign key may be `Option<{K}>`)"
+)]
+pub trait KeyOf<K> {
+    /// The key, if set.
+    fn key(&self) -> Option<&K>;
+
+    /// A column value holding `key`.
+    fn from_key(key: K) -> Self;
+}
+
+impl<K> KeyOf<K> for K {
+    fn key(&self) -> Option<&K> {
+        Some(self)
+    }
+
+    fn from_key(key: K) -> Self {
+        key
+    }
+}
+
+impl<K> KeyOf<K> for Option<K> {
+    fn key(&self) -> Option<&K> {
+        self.as_ref()
+    }
+
+    fn from_key(key: K) -> Self {
+        Some(key)
+    }
+}

@@ -1,0 +1,70 @@
+//! Relations between models: `has_one`, `has_many`, `belongs_to`.
+//!
+//! `#[derive(Model)]` with `#[has_many(Post, foreign_key = "user_id")]` generates
+//! `user.posts_relation()`, a [`HasMany`] whose query is already constrained to the
+//! user's posts. Which way the server finds those rows is decided at compile time from the
+//! related model's key metadata: a relation whose foreign key is neither the related
+//! table's whole partition key nor indexed does not compile unless it opts in with
+//! `allow_filtering`.
+//!
+//! Attributes: `#[has_many(Related, foreign_key = "...", local_key = "...", name = "...")]`,
+//! the same for `has_one`, and `#[belongs_to(Related, foreign_key = "...", owner_key = "...")]`.
+//! Keys are CQL column names. Defaults: `foreign_key` is `<model>_id` (`has_*`: this
+//! model's name; `belongs_to`: the related model's), `local_key` is this model's
+//! one-column partition key, `owner_key` is `id`, and the accessor is named after the
+//! related model (`posts_relation()` for `has_many(Post)`, `user_relation()` for
+//! `belongs_to(User)`). Add `allow_filtering` to accept a relation that scans.
+//!
+//! Clippy's `duplicated_attributes` lint may flag two relations of the same kind with the
+//! same `foreign_key` as a duplicate (rust-lang/rust-clippy#13238): they are not; allow
+//! the lint on that struct.
+
+mod access;
+mod base;
+mod belongs_to;
+mod has_many;
+mod has_one;
+mod key;
+
+pub use base::Relation;
+pub use belongs_to::BelongsTo;
+pub use has_many::HasMany;
+pub use has_one::HasOne;
+pub use key::KeyOf;
+
+#[doc(hidden)]
+pub use access::check_access;
+
+/// The kind of a relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelationKind {
+    /// The parent owns at most one related row.
+    HasOne,
+    /// The parent owns many related rows.
+    HasMany,
+    /// This model's row points at its owner.
+    BelongsTo,
+}
+
+/// A relation as declared: names and keys, for messages and introspection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RelationDef {
+    /// The accessor's base name (`posts` for `posts_relation()`).
+    pub name: &'static str,
+    /// The kind.
+    pub kind: RelationKind,
+    /// The model declaring the relation.
+    pub model: &'static str,
+    /// The related model.
+    pub related: &'static str,
+    /// The foreign-key column: on the related model for `has_*`, on this model for
+    /// `belongs_to`.
+    pub foreign_key: &'static str,
+    /// The key the foreign key refers to: this model's local key for `has_*`, the owner
+    /// key on the related model for `belongs_to`.
+    pub local_key: &'static str,
+    /// The column the relation's query filters the related table by.
+    pub query_column: &'static str,
+    /// Whether the relation opted in to `ALLOW FILTERING`.
+    pub allow_filtering: bool,
+}

@@ -1,0 +1,466 @@
+//! `#[has_one(...)]`, `#[has_many(...)]`, `#[belongs_to(...)]`: parsing, checks and
+//! expansion of relation attributes.
+//!
+//! The related model's columns are not visible to this derive, so the expansion reaches
+//! them through the `Field<hash of name>` impls every model publishes, and checks the
+//! access path in a `const` evaluated against the related model's `TABLE`.
+
+use darling::ast::NestedMeta;
+use darling::error::Accumulator;
+use darling::util::{Flag, SpannedValue};
+use darling::{Error, FromMeta};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::ast::{Column, Model};
+use crate::check::snake_case;
+
+/// The relation attributes a model may carry.
+pub const ATTRIBUTES: [(&str, Kind); 3] = [
+    ("has_one", Kind::HasOne),
+    ("has_many", Kind::HasMany),
+    ("belongs_to", Kind::BelongsTo),
+];
+
+/// A relation's kind.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    HasOne,
+    HasMany,
+    BelongsTo,
+}
+
+impl Kind {
+    fn attribute(self) -> &'static str {
+        match self {
+            Kind::HasOne => "has_one",
+            Kind::HasMany => "has_many",
+            Kind::BelongsTo => "belongs_to",
+        }
+    }
+}
+
+/// The options after the related type.
+#[derive(FromMeta)]
+struct Options {
+    foreign_key: Option<SpannedValue<String>>,
+    local_key: Option<SpannedValue<String>>,
+    owner_key: Option<SpannedValue<String>>,
+    name: Option<SpannedValue<String>>,
+    allow_filtering: Flag,
+}
+
+/// A column name written in an attribute (or defaulted), with where to report it.
+#[derive(Clone)]
+pub struct Named {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A validated relation.
+pub struct Relation {
+    pub kind: Kind,
+    pub related: syn::Path,
+    /// The accessor's base name.
+    pub name: String,
+    /// has_*: the related model's column; belongs_to: this model's column.
+    pub foreign_key: Named,
+    /// has_*: this model's column; belongs_to: the owner's column.
+    pub local_key: Named,
+    pub allow_filtering: bool,
+    pub span: Span,
+}
+
+/// Parses every relation attribute on the struct, checking it against `columns`.
+pub fn parse(
+    attrs: &[syn::Attribute],
+    model: &syn::Ident,
+    columns: &[Column],
+    errors: &mut Accumulator,
+) -> Vec<Relation> {
+    let mut relations: Vec<Relation> = Vec::new();
+    for attr in attrs {
+        let Some((_, kind)) = ATTRIBUTES
+            .iter()
+            .find(|(name, _)| attr.path().is_ident(name))
+        else {
+            continue;
+        };
+        if let Some(relation) = errors.handle(parse_one(attr, *kind, model, columns)) {
+            if relations.iter().any(|r| r.name == relation.name) {
+                errors.push(
+                    Error::custom(format!(
+                        "two relations are named `{}`: give one of them `name = \"...\"`",
+                        relation.name
+                    ))
+                    .with_span(&relation.span),
+                );
+            }
+            relations.push(relation);
+        }
+    }
+    relations
+}
+
+fn parse_one(
+    attr: &syn::Attribute,
+    kind: Kind,
+    model: &syn::Ident,
+    columns: &[Column],
+) -> Result<Relation, Error> {
+    let usage = format!(
+        "write the related model first: `#[{}(Post, foreign_key = \"...\")]`",
+        kind.attribute()
+    );
+    let list = attr
+        .meta
+        .require_list()
+        .map_err(|_| Error::custom(&usage).with_span(attr))?;
+    let items = NestedMeta::parse_meta_list(list.tokens.clone())?;
+    let Some((first, rest)) = items.split_first() else {
+        return Err(Error::custom(&usage).with_span(attr));
+    };
+    let related = match first {
+        NestedMeta::Meta(syn::Meta::Path(path)) => path.clone(),
+        other => return Err(Error::custom(&usage).with_span(other)),
+    };
+    let options = Options::from_list(rest)?;
+    let mut errors = Error::accumulator();
+
+    let related_name = related
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let defaulted = |given: &Option<SpannedValue<String>>, default: String| match given {
+        Some(value) => Named {
+            name: value.as_str().to_owned(),
+            span: value.span(),
+        },
+        None => Named {
+            name: default,
+            span: attr.span(),
+        },
+    };
+
+    let (foreign_key, local_key) = match kind {
+        Kind::HasOne | Kind::HasMany => {
+            if let Some(owner) = &options.owner_key {
+                errors.push(
+                    Error::custom(format!(
+                        "`owner_key` belongs to `belongs_to`; in `{}` the parent's column is `local_key`",
+                        kind.attribute()
+                    ))
+                    .with_span(&owner.span()),
+                );
+            }
+            let local = match &options.local_key {
+                Some(local) => Named {
+                    name: local.as_str().to_owned(),
+                    span: local.span(),
+                },
+                None => default_local_key(model, columns, attr.span())?,
+            };
+            check_own_column(model, &local, "local_key", columns, &mut errors);
+            let foreign = defaulted(
+                &options.foreign_key,
+                format!("{}_id", snake_case(&model.to_string())),
+            );
+            (foreign, local)
+        }
+        Kind::BelongsTo => {
+            if let Some(local) = &options.local_key {
+                errors.push(
+                    Error::custom(
+                        "`local_key` belongs to `has_one`/`has_many`; in `belongs_to` the owner's column is `owner_key`",
+                    )
+                    .with_span(&local.span()),
+                );
+            }
+            let foreign = defaulted(
+                &options.foreign_key,
+                format!("{}_id", snake_case(&related_name)),
+            );
+            check_own_column(model, &foreign, "foreign_key", columns, &mut errors);
+            let owner = defaulted(&options.owner_key, "id".to_owned());
+            (foreign, owner)
+        }
+    };
+
+    let name = match &options.name {
+        Some(name) => {
+            if !is_snake_ident(name) {
+                errors.push(
+                    Error::custom(format!(
+                        "invalid relation name {:?}: use lower-case letters, digits and underscores, starting with a letter",
+                        name.as_str()
+                    ))
+                    .with_span(&name.span()),
+                );
+            }
+            name.as_str().to_owned()
+        }
+        None => {
+            let base = snake_case(&related_name);
+            if kind == Kind::HasMany {
+                format!("{base}s")
+            } else {
+                base
+            }
+        }
+    };
+
+    errors.finish_with(Relation {
+        kind,
+        related,
+        name,
+        foreign_key,
+        local_key,
+        allow_filtering: options.allow_filtering.is_present(),
+        span: attr.span(),
+    })
+}
+
+/// `has_*` default: this model's partition key, when it is one column.
+fn default_local_key(model: &syn::Ident, columns: &[Column], span: Span) -> Result<Named, Error> {
+    let partition: Vec<&Column> = columns
+        .iter()
+        .filter(|c| c.role == crate::ast::Role::PartitionKey)
+        .collect();
+    match partition.as_slice() {
+        [only] => Ok(Named {
+            name: only.name.clone(),
+            span,
+        }),
+        _ => Err(Error::custom(format!(
+            "`{model}` has no single-column partition key to use as the local key: name the column with `local_key = \"...\"`"
+        ))
+        .with_span(&span)),
+    }
+}
+
+fn check_own_column(
+    model: &syn::Ident,
+    named: &Named,
+    option: &str,
+    columns: &[Column],
+    errors: &mut Accumulator,
+) {
+    if !columns.iter().any(|c| c.name == named.name) {
+        let valid: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        errors.push(
+            Error::custom(format!(
+                "`{model}` has no column `{}` for `{option}`; its columns are: {}",
+                named.name,
+                valid.join(", ")
+            ))
+            .with_span(&named.span),
+        );
+    }
+}
+
+fn is_snake_ident(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The key of a column in the `Field<H>` impls: FNV-1a of its CQL name.
+pub fn column_hash(name: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The accessor (and for `belongs_to`, `associate_*` / `dissociate_*`) of every relation.
+pub fn expand(model: &Model) -> TokenStream {
+    let ident = &model.ident;
+    let methods = model
+        .relations
+        .iter()
+        .map(|relation| expand_one(model, relation));
+    let checks = model
+        .relations
+        .iter()
+        .map(|relation| access_check(model, relation));
+    quote! {
+        #[allow(dead_code)]
+        impl #ident {
+            #(#methods)*
+        }
+        #(#checks)*
+    }
+}
+
+/// `<Model as Field<hash>>`, spanned at where the column was named.
+fn field(model: &TokenStream, named: &Named) -> TokenStream {
+    let hash = column_hash(&named.name);
+    quote_spanned!(named.span=> <#model as ::orm_core::__private::Field<#hash>>)
+}
+
+fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
+    let ident = &model.ident;
+    let this = quote!(#ident);
+    let related = &relation.related;
+    let related_tokens = quote!(#related);
+    let related_name = related
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let name = &relation.name;
+    let accessor = format_ident!("{}_relation", name);
+    let model_name = ident.to_string();
+    let foreign_key = &relation.foreign_key.name;
+    let local_key = &relation.local_key.name;
+    let allow_filtering = relation.allow_filtering;
+
+    match relation.kind {
+        Kind::HasOne | Kind::HasMany => {
+            let (kind, wrapper, doc_kind) = match relation.kind {
+                Kind::HasOne => (quote!(HasOne), quote!(HasOne), "the"),
+                _ => (quote!(HasMany), quote!(HasMany), "every"),
+            };
+            let local = field(&this, &relation.local_key);
+            let foreign = field(&related_tokens, &relation.foreign_key);
+            let doc = format!(
+                "The relation to {doc_kind} `{related_name}` whose `{foreign_key}` is this row's `{local_key}`."
+            );
+            let set_foreign_key = quote_spanned! {relation.foreign_key.span=>
+                |row, key| #foreign::COLUMN.set(
+                    row,
+                    <#foreign::Type as ::orm_core::__private::KeyOf<#local::Type>>::from_key(key),
+                )
+            };
+            quote! {
+                #[doc = #doc]
+                pub fn #accessor(&self) -> ::orm_core::__private::#wrapper<#this, #related, #local::Type> {
+                    static DEF: ::orm_core::__private::RelationDef = ::orm_core::__private::RelationDef {
+                        name: #name,
+                        kind: ::orm_core::__private::RelationKind::#kind,
+                        model: #model_name,
+                        related: #related_name,
+                        foreign_key: #foreign_key,
+                        local_key: #local_key,
+                        query_column: #foreign_key,
+                        allow_filtering: #allow_filtering,
+                    };
+                    ::orm_core::__private::#wrapper::new(
+                        &DEF,
+                        ::core::clone::Clone::clone(#local::COLUMN.get(self)),
+                        #set_foreign_key,
+                    )
+                }
+            }
+        }
+        Kind::BelongsTo => {
+            let foreign = field(&this, &relation.foreign_key);
+            let owner = field(&related_tokens, &relation.local_key);
+            let associate = format_ident!("associate_{}", name);
+            let dissociate = format_ident!("dissociate_{}", name);
+            let own_field = model
+                .columns
+                .iter()
+                .find(|c| c.name == *foreign_key)
+                .expect("checked: the foreign key is a column of this model");
+            let fk_field = &own_field.field;
+            let doc = format!(
+                "The relation to the `{related_name}` whose `{local_key}` is this row's `{foreign_key}`."
+            );
+            let associate_doc = format!(
+                "Points this row at `owner` (sets `{foreign_key}` to its `{local_key}`); save the row to persist it."
+            );
+            let key_of = quote_spanned! {relation.foreign_key.span=>
+                <#foreign::Type as ::orm_core::__private::KeyOf<#owner::Type>>
+            };
+            let dissociate = is_option(&own_field.ty).then(|| {
+                let doc = format!(
+                    "Clears this row's `{foreign_key}` (it then belongs to no `{related_name}`); save the row to persist it."
+                );
+                quote! {
+                    #[doc = #doc]
+                    pub fn #dissociate(&mut self) {
+                        self.#fk_field = ::core::option::Option::None;
+                    }
+                }
+            });
+            quote! {
+                #[doc = #doc]
+                pub fn #accessor(&self) -> ::orm_core::__private::BelongsTo<#this, #related, #owner::Type> {
+                    static DEF: ::orm_core::__private::RelationDef = ::orm_core::__private::RelationDef {
+                        name: #name,
+                        kind: ::orm_core::__private::RelationKind::BelongsTo,
+                        model: #model_name,
+                        related: #related_name,
+                        foreign_key: #foreign_key,
+                        local_key: #local_key,
+                        query_column: #local_key,
+                        allow_filtering: #allow_filtering,
+                    };
+                    ::orm_core::__private::BelongsTo::new(
+                        &DEF,
+                        ::core::option::Option::map(
+                            #key_of::key(#foreign::COLUMN.get(self)),
+                            ::core::clone::Clone::clone,
+                        ),
+                    )
+                }
+
+                #[doc = #associate_doc]
+                pub fn #associate(&mut self, owner: &#related) {
+                    let key = ::core::clone::Clone::clone(#owner::COLUMN.get(owner));
+                    #foreign::COLUMN.set(self, #key_of::from_key(key));
+                }
+
+                #dissociate
+            }
+        }
+    }
+}
+
+/// The compile-time access-path rule, evaluated against the related model's metadata.
+fn access_check(model: &Model, relation: &Relation) -> TokenStream {
+    let related = &relation.related;
+    let related_name = related
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let column = match relation.kind {
+        Kind::BelongsTo => &relation.local_key.name,
+        Kind::HasOne | Kind::HasMany => &relation.foreign_key.name,
+    };
+    let message = format!(
+        "`{}::{}` reads `{related_name}` by `{column}`, which is neither the whole partition key of `{related_name}` nor indexed, so each read would scan the table: make `{column}` the partition key of `{related_name}`, add `#[orm(index)]` to it, or accept the scan with `allow_filtering` in the relation attribute",
+        model.ident, relation.name
+    );
+    let option = match relation.kind {
+        Kind::BelongsTo => "owner_key",
+        Kind::HasOne | Kind::HasMany => "foreign_key",
+    };
+    let missing = format!(
+        "`{}::{}`: `{related_name}` has no column `{column}`; set `{option}` to the CQL name of one of its columns",
+        model.ident, relation.name
+    );
+    let allow_filtering = relation.allow_filtering;
+    quote_spanned! {relation.span=>
+        const _: () = ::orm_core::__private::check_access(
+            <#related as ::orm_core::__private::Model>::TABLE,
+            #column,
+            #allow_filtering,
+            #missing,
+            #message,
+        );
+    }
+}
+
+/// Whether a type is written `Option<...>`.
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path)
+        if path.path.segments.last().is_some_and(|s| s.ident == "Option"))
+}

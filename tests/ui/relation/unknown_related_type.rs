@@ -1,0 +1,16 @@
+use orm_core::Model;
+
+#[derive(Model)]
+#[has_many(Postt, foreign_key = "user_id")]
+struct User {
+    #[orm(partition_key)]
+    id: i64,
+}
+
+#[derive(Model)]
+struct Post {
+    #[orm(partition_key)]
+    user_id: i64,
+}
+
+fn main() {}
