@@ -1,6 +1,7 @@
 //! Typed column handles, such as `Post::TITLE`, and the conditions built from them.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use crate::condition::{Condition, Operator, Ordering};
 use crate::cql_type::{Element, FieldType, MapKey};
@@ -99,7 +100,7 @@ impl<M, T: FieldType + Send + Sync + 'static> Column<M, T> {
         operator: Operator,
         value: impl FieldType + Send + Sync + 'static,
     ) -> Condition<M> {
-        Condition::column(self.meta.name, operator, Box::new(value))
+        Condition::column(self.meta.name, operator, Arc::new(value))
     }
 
     /// `column = value`.
@@ -144,7 +145,7 @@ where
 {
     /// `column CONTAINS value`, for list, set and map (values) columns.
     pub fn contains(self, value: impl Into<T::Item>) -> Condition<M> {
-        Condition::column(self.meta.name, Operator::Contains, Box::new(value.into()))
+        Condition::column(self.meta.name, Operator::Contains, Arc::new(value.into()))
     }
 }
 
@@ -154,7 +155,7 @@ where
 {
     /// `column CONTAINS KEY key`, for map columns.
     pub fn contains_key(self, key: impl Into<T::Key>) -> Condition<M> {
-        Condition::column(self.meta.name, Operator::ContainsKey, Box::new(key.into()))
+        Condition::column(self.meta.name, Operator::ContainsKey, Arc::new(key.into()))
     }
 }
 

@@ -3,13 +3,14 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use scylla::serialize::value::SerializeValue;
 
 use crate::meta::ClusteringOrder;
 
 /// A value to bind to a `?` marker, of any type the driver serializes.
-pub type BoundValue = Box<dyn SerializeValue + Send + Sync>;
+pub type BoundValue = Arc<dyn SerializeValue + Send + Sync>;
 
 /// A comparison operator CQL accepts in a `WHERE` or `IF` clause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,12 +114,24 @@ pub enum Target {
     Token,
 }
 
-/// One comparison on model `M`, with its bound value.
+/// One comparison on model `M`, with its bound value (shared, so a condition is cheap to
+/// clone).
 pub struct Condition<M> {
     pub(crate) target: Target,
     pub(crate) operator: Operator,
     pub(crate) value: BoundValue,
     _model: PhantomData<fn() -> M>,
+}
+
+impl<M> Clone for Condition<M> {
+    fn clone(&self) -> Self {
+        Condition {
+            target: self.target,
+            operator: self.operator,
+            value: Arc::clone(&self.value),
+            _model: PhantomData,
+        }
+    }
 }
 
 impl<M> fmt::Debug for Condition<M> {
@@ -150,7 +163,7 @@ impl<M> Condition<M> {
         Condition {
             target: Target::Token,
             operator,
-            value: Box::new(value),
+            value: Arc::new(value),
             _model: PhantomData,
         }
     }

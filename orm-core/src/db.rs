@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use scylla::client::pager::QueryPager;
@@ -44,6 +44,17 @@ struct Inner {
     /// of texts is bounded by the shapes a program builds.
     by_text: RwLock<HashMap<String, Arc<PreparedStatement>>>,
     executed: AtomicU64,
+    in_flight: AtomicUsize,
+    peak_in_flight: AtomicUsize,
+}
+
+/// Marks one statement in flight while alive.
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 /// The text of a statement about to run: fixed or built.
@@ -102,6 +113,8 @@ impl Db {
                 by_slot: RwLock::new(Vec::new()),
                 by_text: RwLock::new(HashMap::new()),
                 executed: AtomicU64::new(0),
+                in_flight: AtomicUsize::new(0),
+                peak_in_flight: AtomicUsize::new(0),
             }),
         }
     }
@@ -144,7 +157,7 @@ impl Db {
         values: impl SerializeRow,
     ) -> Result<QueryResult> {
         let cql = cql.into();
-        self.count_statements(1);
+        let _in_flight = self.start_statement();
         tracing::debug!(cql = %cql, "query (unprepared)");
         self.inner
             .session
@@ -236,7 +249,7 @@ impl Db {
         options: &StatementOptions,
     ) -> Result<QueryResult> {
         let prepared = self.prepared_for(cql, options).await?;
-        self.count_statements(1);
+        let _in_flight = self.start_statement();
         let result = self
             .inner
             .session
@@ -259,7 +272,7 @@ impl Db {
         paging_state: PagingState,
     ) -> Result<(QueryResult, PagingStateResponse)> {
         let prepared = self.prepared_for(cql, options).await?;
-        self.count_statements(1);
+        let _in_flight = self.start_statement();
         let (result, next) = self
             .inner
             .session
@@ -281,7 +294,7 @@ impl Db {
         options: &StatementOptions,
     ) -> Result<QueryPager> {
         let prepared = self.prepared_for(cql, options).await?;
-        self.count_statements(1);
+        let _in_flight = self.start_statement();
         self.inner
             .session
             .execute_iter(Arc::unwrap_or_clone(prepared), values)
@@ -307,7 +320,7 @@ impl Db {
         options.apply_to_batch(&mut batch);
         let values: Vec<&(dyn SerializeRow + Send + Sync)> =
             items.iter().map(|item| item.values.as_ref()).collect();
-        self.count_statements(1);
+        let _in_flight = self.start_statement();
         self.inner
             .session
             .batch(&batch, values)
@@ -325,8 +338,27 @@ impl Db {
         Ok(())
     }
 
-    pub(crate) fn count_statements(&self, count: u64) {
-        self.inner.executed.fetch_add(count, Ordering::Relaxed);
+    /// Counts a statement as sent and in flight until the guard drops.
+    fn start_statement(&self) -> InFlight<'_> {
+        self.inner.executed.fetch_add(1, Ordering::Relaxed);
+        let now = self.inner.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        self.inner.peak_in_flight.fetch_max(now, Ordering::Relaxed);
+        InFlight(&self.inner.in_flight)
+    }
+
+    /// The most statements this handle had in flight at once since it was created or
+    /// since [`reset_peak_concurrency`](Self::reset_peak_concurrency): shows whether work
+    /// meant to run concurrently did.
+    pub fn peak_concurrency(&self) -> usize {
+        self.inner.peak_in_flight.load(Ordering::Relaxed)
+    }
+
+    /// Starts measuring [`peak_concurrency`](Self::peak_concurrency) afresh.
+    pub fn reset_peak_concurrency(&self) {
+        self.inner.peak_in_flight.store(
+            self.inner.in_flight.load(Ordering::Relaxed),
+            Ordering::Relaxed,
+        );
     }
 }
 

@@ -88,7 +88,10 @@ pub use meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use model::Model;
 pub use options::{Configure, StatementOptions};
 pub use query::{AccessPath, Page, Projection, QueryError, Select};
-pub use relation::{BelongsTo, HasMany, HasOne, KeyOf, Relation, RelationDef, RelationKind};
+pub use relation::{
+    BelongsTo, BelongsToMany, HasMany, HasOne, KeyOf, Pivot, Relation, RelationDef, RelationKind,
+    WithPivot,
+};
 pub use row::RowShapeError;
 pub use scylla::response::PagingState;
 pub use statement::StaticStatement;
@@ -106,6 +109,10 @@ pub use orm_derive::Model;
 
 /// Derives [`Projection`](trait@Projection) for a struct reading some columns of a model.
 pub use orm_derive::Projection;
+
+/// Derives [`Pivot`](trait@Pivot) for the row joining two models in a many-to-many
+/// relation.
+pub use orm_derive::Pivot;
 
 /// Derives [`Udt`](trait@Udt) for a struct stored as a CQL user-defined type. See the
 /// trait's docs for its attributes.

@@ -9,8 +9,10 @@ pub use crate::cql_type::{CqlType, CqlTyped};
 pub use crate::hooks::Hooks;
 pub use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use crate::model::{Model, ModelStatements};
+pub use crate::relation::Side;
 pub use crate::relation::{
-    BelongsTo, HasMany, HasOne, KeyOf, RelationDef, RelationKind, check_access,
+    BelongsTo, BelongsToMany, Forward, HasMany, HasOne, Inverse, KeyOf, Pivot, RelationDef,
+    RelationKind, SameKey, check_access,
 };
 pub use crate::row::{
     ColumnValues, TimestampField, TypeChecker, check_columns, column_value, created_at,
@@ -18,6 +20,7 @@ pub use crate::row::{
 };
 pub use scylla::value::CqlTimestamp;
 pub use std::boxed::Box;
+pub use std::sync::Arc;
 pub use std::vec::Vec;
 
 pub use crate::udt::{

@@ -80,7 +80,7 @@ fn key_conditions(columns: &[&Column], key: &Key) -> TokenStream {
         quote! {
             ::orm_core::__private::Condition::__key(
                 #name,
-                ::orm_core::__private::Box::new(::core::clone::Clone::clone(#part)),
+                ::orm_core::__private::Arc::new(::core::clone::Clone::clone(#part)),
             )
         }
     });
@@ -238,7 +238,7 @@ fn option(value: Option<TokenStream>) -> TokenStream {
     }
 }
 
-fn column_meta(column: &Column) -> TokenStream {
+pub(crate) fn column_meta(column: &Column) -> TokenStream {
     let name = &column.name;
     let field = column.field.to_string();
     let ty = &column.ty;

@@ -9,6 +9,7 @@ mod ast;
 mod attr;
 mod check;
 mod expand;
+mod pivot;
 mod projection;
 mod relation;
 mod row;
@@ -18,7 +19,7 @@ use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
 /// Derives `orm_core::Model`. See the `orm_core` crate docs for the attributes.
-#[proc_macro_derive(Model, attributes(orm, has_one, has_many, belongs_to))]
+#[proc_macro_derive(Model, attributes(orm, has_one, has_many, belongs_to, belongs_to_many))]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match check::model(&input) {
@@ -44,6 +45,18 @@ pub fn derive_udt(input: TokenStream) -> TokenStream {
 pub fn derive_projection(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match projection::derive(&input) {
+        Ok(tokens) => tokens.into(),
+        Err(errors) => errors.write_errors().into(),
+    }
+}
+
+/// Derives `orm_core::Pivot` for the row joining two models:
+/// `#[pivot(left = Post, right = Tag)]`, with `#[pivot(left)]` and `#[pivot(right)]` on the
+/// key fields.
+#[proc_macro_derive(Pivot, attributes(pivot))]
+pub fn derive_pivot(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    match pivot::derive(&input) {
         Ok(tokens) => tokens.into(),
         Err(errors) => errors.write_errors().into(),
     }

@@ -17,10 +17,11 @@ use crate::ast::{Column, Model};
 use crate::check::snake_case;
 
 /// The relation attributes a model may carry.
-pub const ATTRIBUTES: [(&str, Kind); 3] = [
+pub const ATTRIBUTES: [(&str, Kind); 4] = [
     ("has_one", Kind::HasOne),
     ("has_many", Kind::HasMany),
     ("belongs_to", Kind::BelongsTo),
+    ("belongs_to_many", Kind::BelongsToMany),
 ];
 
 /// A relation's kind.
@@ -29,6 +30,7 @@ pub enum Kind {
     HasOne,
     HasMany,
     BelongsTo,
+    BelongsToMany,
 }
 
 impl Kind {
@@ -37,6 +39,7 @@ impl Kind {
             Kind::HasOne => "has_one",
             Kind::HasMany => "has_many",
             Kind::BelongsTo => "belongs_to",
+            Kind::BelongsToMany => "belongs_to_many",
         }
     }
 }
@@ -49,6 +52,10 @@ struct Options {
     owner_key: Option<SpannedValue<String>>,
     name: Option<SpannedValue<String>>,
     allow_filtering: Flag,
+    /// `belongs_to_many`: the pivot row type.
+    pivot: Option<syn::Path>,
+    /// `belongs_to_many`: this model is the pivot's right side.
+    inverse: Flag,
 }
 
 /// A column name written in an attribute (or defaulted), with where to report it.
@@ -70,6 +77,8 @@ pub struct Relation {
     pub local_key: Named,
     pub allow_filtering: bool,
     pub span: Span,
+    /// `belongs_to_many`: the pivot type, and whether this model is its right side.
+    pub pivot: Option<(syn::Path, bool)>,
 }
 
 /// Parses every relation attribute on the struct, checking it against `columns`.
@@ -144,6 +153,22 @@ fn parse_one(
         },
     };
 
+    let mut pivot = None;
+    if kind != Kind::BelongsToMany {
+        for (given, option) in [
+            (options.pivot.is_some(), "pivot"),
+            (options.inverse.is_present(), "inverse"),
+        ] {
+            if given {
+                errors.push(
+                    Error::custom(format!(
+                        "`{option}` applies to `belongs_to_many` only; remove it"
+                    ))
+                    .with_span(attr),
+                );
+            }
+        }
+    }
     let (foreign_key, local_key) = match kind {
         Kind::HasOne | Kind::HasMany => {
             if let Some(owner) = &options.owner_key {
@@ -186,6 +211,43 @@ fn parse_one(
             let owner = defaulted(&options.owner_key, "id".to_owned());
             (foreign, owner)
         }
+        Kind::BelongsToMany => {
+            for (given, option) in [
+                (
+                    options.foreign_key.as_ref().map(|v| v.span()),
+                    "foreign_key",
+                ),
+                (options.local_key.as_ref().map(|v| v.span()), "local_key"),
+                (options.owner_key.as_ref().map(|v| v.span()), "owner_key"),
+                (
+                    options
+                        .allow_filtering
+                        .is_present()
+                        .then(|| options.allow_filtering.span()),
+                    "allow_filtering",
+                ),
+            ] {
+                if let Some(span) = given {
+                    errors.push(
+                        Error::custom(format!(
+                            "`{option}` does not apply to `belongs_to_many`: its keys are the pivot's `left`/`right` fields"
+                        ))
+                        .with_span(&span),
+                    );
+                }
+            }
+            match &options.pivot {
+                Some(path) => pivot = Some((path.clone(), options.inverse.is_present())),
+                None => errors.push(
+                    Error::custom(
+                        "`belongs_to_many` needs `pivot = PivotType`, a `#[derive(Pivot)]` struct",
+                    )
+                    .with_span(attr),
+                ),
+            }
+            let local = default_local_key(model, columns, attr.span())?;
+            (local.clone(), local)
+        }
     };
 
     let name = match &options.name {
@@ -203,7 +265,7 @@ fn parse_one(
         }
         None => {
             let base = snake_case(&related_name);
-            if kind == Kind::HasMany {
+            if matches!(kind, Kind::HasMany | Kind::BelongsToMany) {
                 format!("{base}s")
             } else {
                 base
@@ -219,6 +281,7 @@ fn parse_one(
         local_key,
         allow_filtering: options.allow_filtering.is_present(),
         span: attr.span(),
+        pivot,
     })
 }
 
@@ -284,9 +347,11 @@ pub fn expand(model: &Model) -> TokenStream {
         .relations
         .iter()
         .map(|relation| expand_one(model, relation));
+    // A many-to-many read is a pivot partition, then primary-key reads: no access rule.
     let checks = model
         .relations
         .iter()
+        .filter(|relation| relation.kind != Kind::BelongsToMany)
         .map(|relation| access_check(model, relation));
     quote! {
         #[allow(dead_code)]
@@ -354,6 +419,40 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                         &DEF,
                         ::core::clone::Clone::clone(#local::COLUMN.get(self)),
                         #set_foreign_key,
+                    )
+                }
+            }
+        }
+        Kind::BelongsToMany => {
+            let (pivot, inverse) = relation
+                .pivot
+                .as_ref()
+                .expect("checked: belongs_to_many has a pivot");
+            let direction = if *inverse {
+                quote!(::orm_core::__private::Inverse)
+            } else {
+                quote!(::orm_core::__private::Forward)
+            };
+            let doc = format!(
+                "The `{related_name}` rows joined to this row through `{}`.",
+                quote!(#pivot)
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #accessor(&self) -> ::orm_core::__private::BelongsToMany<#this, #related, #pivot, #direction> {
+                    static DEF: ::orm_core::__private::RelationDef = ::orm_core::__private::RelationDef {
+                        name: #name,
+                        kind: ::orm_core::__private::RelationKind::BelongsToMany,
+                        model: #model_name,
+                        related: #related_name,
+                        foreign_key: <#direction as ::orm_core::__private::Side<#pivot, #this, #related>>::OWN_COLUMN,
+                        local_key: #local_key,
+                        query_column: <#direction as ::orm_core::__private::Side<#pivot, #this, #related>>::OWN_COLUMN,
+                        allow_filtering: false,
+                    };
+                    ::orm_core::__private::BelongsToMany::new(
+                        &DEF,
+                        ::orm_core::__private::Model::primary_key(self),
                     )
                 }
             }
@@ -433,7 +532,7 @@ fn access_check(model: &Model, relation: &Relation) -> TokenStream {
         .unwrap_or_default();
     let column = match relation.kind {
         Kind::BelongsTo => &relation.local_key.name,
-        Kind::HasOne | Kind::HasMany => &relation.foreign_key.name,
+        Kind::HasOne | Kind::HasMany | Kind::BelongsToMany => &relation.foreign_key.name,
     };
     let message = format!(
         "`{}::{}` reads `{related_name}` by `{column}`, which is neither the whole partition key of `{related_name}` nor indexed, so each read would scan the table: make `{column}` the partition key of `{related_name}`, add `#[orm(index)]` to it, or accept the scan with `allow_filtering` in the relation attribute",
@@ -441,7 +540,7 @@ fn access_check(model: &Model, relation: &Relation) -> TokenStream {
     );
     let option = match relation.kind {
         Kind::BelongsTo => "owner_key",
-        Kind::HasOne | Kind::HasMany => "foreign_key",
+        Kind::HasOne | Kind::HasMany | Kind::BelongsToMany => "foreign_key",
     };
     let missing = format!(
         "`{}::{}`: `{related_name}` has no column `{column}`; set `{option}` to the CQL name of one of its columns",

@@ -24,3 +24,9 @@ fn relation_rules() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("ui/relation/*.rs");
 }
+
+#[test]
+fn pivot_rules() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("ui/pivot/*.rs");
+}

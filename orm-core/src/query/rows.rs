@@ -3,14 +3,43 @@
 use scylla::deserialize::row::DeserializeRow;
 use scylla::response::query_result::QueryResult;
 
-use crate::db::Cql;
+use std::ops::ControlFlow;
+
+use scylla::response::PagingState;
+use scylla::serialize::row::SerializeRow;
+
+use crate::db::{Cql, Db};
 use crate::error::{Error, Result, RowsReadError};
+use crate::options::StatementOptions;
 
 fn rows_error(model: &'static str, cql: Cql<'_>, source: RowsReadError) -> Error {
     Error::Rows {
         model,
         cql: cql.for_error(),
         source,
+    }
+}
+
+/// Every row a statement returns, fetched page by page (one request per page).
+pub(crate) async fn fetch_all<R>(
+    db: &Db,
+    model: &'static str,
+    cql: Cql<'_>,
+    values: &(impl SerializeRow + Sync),
+    options: &StatementOptions,
+) -> Result<Vec<R>>
+where
+    R: for<'f, 'm> DeserializeRow<'f, 'm>,
+{
+    let mut rows = Vec::new();
+    let mut state = PagingState::start();
+    loop {
+        let (result, next) = db.execute_page(cql, values, options, state).await?;
+        rows.extend(all::<R>(model, cql, result)?);
+        match next.into_paging_control_flow() {
+            ControlFlow::Continue(next) => state = next,
+            ControlFlow::Break(()) => return Ok(rows),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! `Model::query()`: typed, validated, prepared, paged reads.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use futures::{Stream, StreamExt, TryStreamExt};
 use scylla::response::PagingState;
@@ -321,18 +322,7 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     pub async fn get(self, db: &Db) -> Result<Vec<R>> {
         let cql = self.cql()?;
         let values = self.values(&self.limit);
-        let mut all = Vec::new();
-        let mut state = PagingState::start();
-        loop {
-            let (result, next) = db
-                .execute_page(Cql::Built(&cql), &values, &self.options, state)
-                .await?;
-            all.extend(rows::all::<R>(M::TABLE.model, Cql::Built(&cql), result)?);
-            match next.into_paging_control_flow() {
-                std::ops::ControlFlow::Continue(next) => state = next,
-                std::ops::ControlFlow::Break(()) => return Ok(all),
-            }
-        }
+        rows::fetch_all(db, M::TABLE.model, Cql::Built(&cql), &values, &self.options).await
     }
 
     /// The first matching row (`LIMIT 1`), if any.
@@ -439,5 +429,5 @@ where
             found: V::CQL_TYPE.to_string(),
         });
     }
-    Ok(Condition::column(meta.name, operator, Box::new(value)))
+    Ok(Condition::column(meta.name, operator, Arc::new(value)))
 }

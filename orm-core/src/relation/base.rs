@@ -1,6 +1,7 @@
 //! What every relation has in common: the seed's `Relationship` base.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use scylla::serialize::value::SerializeValue;
 
@@ -83,7 +84,7 @@ where
             Some(key) => query.filter(Condition::column(
                 self.def.query_column,
                 Operator::Eq,
-                Box::new(key.clone()),
+                Arc::new(key.clone()),
             )),
             None => query.with_error(QueryError::MissingParentKey {
                 model: self.def.model,

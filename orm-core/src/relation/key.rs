@@ -37,3 +37,26 @@ impl<K> KeyOf<K> for Option<K> {
         Some(key)
     }
 }
+
+/// A pivot field holding a model's primary key: exactly the key's type.
+#[diagnostic::on_unimplemented(
+    message = "this pivot field is `{Self}`, but the model it joins has the primary key type `{K}`",
+    label = "make this field's type `{K}`"
+)]
+pub trait SameKey<K> {
+    /// The field as the key.
+    fn as_key(&self) -> &K;
+
+    /// A field holding `key`.
+    fn from_key(key: K) -> Self;
+}
+
+impl<K> SameKey<K> for K {
+    fn as_key(&self) -> &K {
+        self
+    }
+
+    fn from_key(key: K) -> Self {
+        key
+    }
+}

@@ -22,15 +22,19 @@
 mod access;
 mod base;
 mod belongs_to;
+mod belongs_to_many;
 mod has_many;
 mod has_one;
 mod key;
+mod pivot;
 
 pub use base::Relation;
 pub use belongs_to::BelongsTo;
+pub use belongs_to_many::{BelongsToMany, DEFAULT_CONCURRENCY, PivotChanges, PivotKey, WithPivot};
 pub use has_many::HasMany;
 pub use has_one::HasOne;
-pub use key::KeyOf;
+pub use key::{KeyOf, SameKey};
+pub use pivot::{Forward, Inverse, Pivot, Side};
 
 #[doc(hidden)]
 pub use access::check_access;
@@ -44,6 +48,8 @@ pub enum RelationKind {
     HasMany,
     /// This model's row points at its owner.
     BelongsTo,
+    /// Rows joined through a pivot.
+    BelongsToMany,
 }
 
 /// A relation as declared: names and keys, for messages and introspection.

@@ -1,6 +1,7 @@
 //! `UPDATE`: chosen columns of one row, counters, collections, conditions.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use scylla::serialize::value::SerializeValue;
 use scylla::value::Counter;
@@ -111,23 +112,23 @@ impl<M: Model, K> Update<M, K> {
     {
         self.assign(Assignment::Set(
             column.name(),
-            Box::new(UnsetIfNull(value.into())),
+            Arc::new(UnsetIfNull(value.into())),
         ))
     }
 
     /// `column = null`: clears an optional column (this writes a tombstone).
     pub fn set_null<T>(self, column: Column<M, Option<T>>) -> Self {
-        self.assign(Assignment::Set(column.name(), Box::new(Null)))
+        self.assign(Assignment::Set(column.name(), Arc::new(Null)))
     }
 
     /// `counter = counter + by`.
     pub fn increment<T: CounterValue>(self, column: Column<M, T>, by: i64) -> Self {
-        self.assign(Assignment::Add(column.name(), Box::new(Counter(by))))
+        self.assign(Assignment::Add(column.name(), Arc::new(Counter(by))))
     }
 
     /// `counter = counter - by`.
     pub fn decrement<T: CounterValue>(self, column: Column<M, T>, by: i64) -> Self {
-        self.assign(Assignment::Subtract(column.name(), Box::new(Counter(by))))
+        self.assign(Assignment::Subtract(column.name(), Arc::new(Counter(by))))
     }
 
     /// `column = column + items`: appends to a list, adds to a set, merges into a map.
@@ -135,7 +136,7 @@ impl<M: Model, K> Update<M, K> {
     where
         T: Element + FieldType + Send + Sync + 'static,
     {
-        self.assign(Assignment::Add(column.name(), Box::new(items.into())))
+        self.assign(Assignment::Add(column.name(), Arc::new(items.into())))
     }
 
     /// `column = column - items`: removes elements from a list or a set.
@@ -143,7 +144,7 @@ impl<M: Model, K> Update<M, K> {
     where
         T: Removable + FieldType + Send + Sync + 'static,
     {
-        self.assign(Assignment::Subtract(column.name(), Box::new(items.into())))
+        self.assign(Assignment::Subtract(column.name(), Arc::new(items.into())))
     }
 
     /// `column = items + column`: prepends to a list.
@@ -151,7 +152,7 @@ impl<M: Model, K> Update<M, K> {
     where
         Vec<E>: FieldType + Send + Sync + 'static,
     {
-        self.assign(Assignment::Prepend(column.name(), Box::new(items)))
+        self.assign(Assignment::Prepend(column.name(), Arc::new(items)))
     }
 
     /// `column[key] = value`: sets one entry of a map.
@@ -163,8 +164,8 @@ impl<M: Model, K> Update<M, K> {
     {
         self.assign(Assignment::Put(
             column.name(),
-            Box::new(key),
-            Box::new(value),
+            Arc::new(key),
+            Arc::new(value),
         ))
     }
 
@@ -180,7 +181,7 @@ impl<M: Model, K> Update<M, K> {
         Vec<T::Key>: SerializeValue,
     {
         let keys: Vec<T::Key> = keys.into_iter().collect();
-        self.assign(Assignment::Subtract(column.name(), Box::new(keys)))
+        self.assign(Assignment::Subtract(column.name(), Arc::new(keys)))
     }
 
     /// The written values expire `seconds` after the write (`USING TTL`).
@@ -271,7 +272,7 @@ impl<M: Model, K> Update<M, K> {
             && !self.assignments.iter().any(|a| a.column() == column)
         {
             self.assignments
-                .push(Assignment::Set(column, Box::new(now())));
+                .push(Assignment::Set(column, Arc::new(now())));
         }
         self
     }
