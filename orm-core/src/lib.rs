@@ -89,8 +89,8 @@ pub use model::Model;
 pub use options::{Configure, StatementOptions};
 pub use query::{AccessPath, Page, Projection, QueryError, Select};
 pub use relation::{
-    BelongsTo, BelongsToMany, HasMany, HasOne, KeyOf, Pivot, Relation, RelationDef, RelationKind,
-    WithPivot,
+    BelongsTo, BelongsToMany, HasMany, HasOne, KeyOf, MorphParent, MorphTargets, MorphTo, Pivot,
+    Relation, RelationDef, RelationKind, WithPivot,
 };
 pub use row::RowShapeError;
 pub use scylla::response::PagingState;

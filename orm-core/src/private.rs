@@ -6,6 +6,8 @@ pub use crate::column::Field;
 pub use crate::condition::{Condition, Operator};
 pub use crate::cql_type::FieldType;
 pub use crate::cql_type::{CqlType, CqlTyped};
+pub use crate::db::Db;
+pub use crate::error::Error;
 pub use crate::hooks::Hooks;
 pub use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use crate::model::{Model, ModelStatements};
@@ -13,6 +15,9 @@ pub use crate::relation::Side;
 pub use crate::relation::{
     BelongsTo, BelongsToMany, Forward, HasMany, HasOne, Inverse, KeyOf, Pivot, RelationDef,
     RelationKind, SameKey, check_access,
+};
+pub use crate::relation::{
+    MorphParent, MorphTargets, MorphTo, check_morph_access, unknown_morph_type,
 };
 pub use crate::row::{
     ColumnValues, TimestampField, TypeChecker, check_columns, column_value, created_at,

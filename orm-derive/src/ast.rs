@@ -5,6 +5,7 @@ use crate::attr::Order;
 /// A struct that derives `Model`.
 pub struct Model {
     pub ident: syn::Ident,
+    pub vis: syn::Visibility,
     /// The CQL table name.
     pub table: String,
     /// A keyspace the table is pinned to.
@@ -19,8 +20,10 @@ pub struct Model {
     pub columns: Vec<Column>,
     /// Fields marked `#[orm(skip)]`, filled with `Default::default()` when read.
     pub skipped: Vec<syn::Ident>,
-    /// `#[has_one]`, `#[has_many]`, `#[belongs_to]`.
+    /// `#[has_one]`, `#[has_many]`, `#[belongs_to]`, `#[belongs_to_many]`.
     pub relations: Vec<crate::relation::Relation>,
+    /// `#[morph_many]`, `#[morph_one]`, `#[morph_to]`.
+    pub morphs: Vec<crate::morph::Morph>,
 }
 
 /// One field mapped to one column.

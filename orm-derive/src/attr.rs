@@ -8,6 +8,7 @@ use darling::{FromDeriveInput, FromField, FromMeta, ast};
 #[darling(attributes(orm), supports(struct_named))]
 pub struct ModelAttrs {
     pub ident: syn::Ident,
+    pub vis: syn::Visibility,
     pub generics: syn::Generics,
     pub data: ast::Data<(), FieldAttrs>,
     /// `table = "name"`.

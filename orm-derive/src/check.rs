@@ -68,8 +68,10 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
     check_timestamps(&columns, &mut errors);
     check_counters(&columns, &mut errors);
     let relations = crate::relation::parse(&input.attrs, &attrs.ident, &columns, &mut errors);
+    let morphs = crate::morph::parse(&input.attrs, &attrs.ident, &columns, &mut errors);
 
     errors.finish_with(Model {
+        vis: attrs.vis,
         ident: attrs.ident,
         table,
         keyspace: attrs.keyspace.map(|k| k.as_str().to_owned()),
@@ -79,6 +81,7 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
         columns,
         skipped,
         relations,
+        morphs,
     })
 }
 

@@ -9,6 +9,7 @@ mod ast;
 mod attr;
 mod check;
 mod expand;
+mod morph;
 mod pivot;
 mod projection;
 mod relation;
@@ -19,7 +20,19 @@ use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
 /// Derives `orm_core::Model`. See the `orm_core` crate docs for the attributes.
-#[proc_macro_derive(Model, attributes(orm, has_one, has_many, belongs_to, belongs_to_many))]
+#[proc_macro_derive(
+    Model,
+    attributes(
+        orm,
+        has_one,
+        has_many,
+        belongs_to,
+        belongs_to_many,
+        morph_many,
+        morph_one,
+        morph_to
+    )
+)]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match check::model(&input) {

@@ -185,7 +185,7 @@ fn parse_one(
                     name: local.as_str().to_owned(),
                     span: local.span(),
                 },
-                None => default_local_key(model, columns, attr.span())?,
+                None => default_local_key(model, columns, attr.span(), &mut errors),
             };
             check_own_column(model, &local, "local_key", columns, &mut errors);
             let foreign = defaulted(
@@ -245,7 +245,7 @@ fn parse_one(
                     .with_span(attr),
                 ),
             }
-            let local = default_local_key(model, columns, attr.span())?;
+            let local = default_local_key(model, columns, attr.span(), &mut errors);
             (local.clone(), local)
         }
     };
@@ -285,25 +285,39 @@ fn parse_one(
     })
 }
 
-/// `has_*` default: this model's partition key, when it is one column.
-fn default_local_key(model: &syn::Ident, columns: &[Column], span: Span) -> Result<Named, Error> {
+/// `has_*` default: this model's partition key, when it is one column; otherwise an
+/// error asking for `local_key` (and a placeholder, so checking goes on).
+pub(crate) fn default_local_key(
+    model: &syn::Ident,
+    columns: &[Column],
+    span: Span,
+    errors: &mut Accumulator,
+) -> Named {
     let partition: Vec<&Column> = columns
         .iter()
         .filter(|c| c.role == crate::ast::Role::PartitionKey)
         .collect();
-    match partition.as_slice() {
-        [only] => Ok(Named {
+    if let [only] = partition.as_slice() {
+        return Named {
             name: only.name.clone(),
             span,
-        }),
-        _ => Err(Error::custom(format!(
+        };
+    }
+    errors.push(
+        Error::custom(format!(
             "`{model}` has no single-column partition key to use as the local key: name the column with `local_key = \"...\"`"
         ))
-        .with_span(&span)),
+        .with_span(&span),
+    );
+    Named {
+        name: partition
+            .first()
+            .map_or_else(String::new, |c| c.name.clone()),
+        span,
     }
 }
 
-fn check_own_column(
+pub(crate) fn check_own_column(
     model: &syn::Ident,
     named: &Named,
     option: &str,
@@ -323,7 +337,7 @@ fn check_own_column(
     }
 }
 
-fn is_snake_ident(name: &str) -> bool {
+pub(crate) fn is_snake_ident(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase())
         && name
             .bytes()
@@ -353,17 +367,20 @@ pub fn expand(model: &Model) -> TokenStream {
         .iter()
         .filter(|relation| relation.kind != Kind::BelongsToMany)
         .map(|relation| access_check(model, relation));
+    let (morph_methods, morph_items) = crate::morph::expand(model);
     quote! {
         #[allow(dead_code)]
         impl #ident {
             #(#methods)*
+            #morph_methods
         }
         #(#checks)*
+        #morph_items
     }
 }
 
 /// `<Model as Field<hash>>`, spanned at where the column was named.
-fn field(model: &TokenStream, named: &Named) -> TokenStream {
+pub(crate) fn field(model: &TokenStream, named: &Named) -> TokenStream {
     let hash = column_hash(&named.name);
     quote_spanned!(named.span=> <#model as ::orm_core::__private::Field<#hash>>)
 }
@@ -414,6 +431,7 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                         local_key: #local_key,
                         query_column: #foreign_key,
                         allow_filtering: #allow_filtering,
+                        morph_type: ::core::option::Option::None,
                     };
                     ::orm_core::__private::#wrapper::new(
                         &DEF,
@@ -449,6 +467,7 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                         local_key: #local_key,
                         query_column: <#direction as ::orm_core::__private::Side<#pivot, #this, #related>>::OWN_COLUMN,
                         allow_filtering: false,
+                        morph_type: ::core::option::Option::None,
                     };
                     ::orm_core::__private::BelongsToMany::new(
                         &DEF,
@@ -500,6 +519,7 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                         local_key: #local_key,
                         query_column: #local_key,
                         allow_filtering: #allow_filtering,
+                        morph_type: ::core::option::Option::None,
                     };
                     ::orm_core::__private::BelongsTo::new(
                         &DEF,

@@ -30,3 +30,9 @@ fn pivot_rules() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("ui/pivot/*.rs");
 }
+
+#[test]
+fn morph_rules() {
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("ui/morph/*.rs");
+}

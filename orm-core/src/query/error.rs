@@ -145,6 +145,21 @@ pub enum QueryError {
         /// The key column that is null.
         key: &'static str,
     },
+    /// A polymorphic row names a type its relation does not list.
+    #[error(
+        "{model}::{relation}: the stored type {found:?} is not one of {}",
+        expected.join(", ")
+    )]
+    UnknownMorphType {
+        /// The model declaring the relation.
+        model: &'static str,
+        /// The relation's name.
+        relation: &'static str,
+        /// The type name stored in the row.
+        found: String,
+        /// The type names the relation lists.
+        expected: Vec<&'static str>,
+    },
     /// The query has no condition and would read the whole table.
     #[error(
         "{model}: a query without conditions reads the whole table; restrict the partition key ({partition_key}), use a token range, or call `full_scan()` to accept the scan"

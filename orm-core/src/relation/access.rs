@@ -22,6 +22,43 @@ pub const fn check_access(
     panic!("{}", scan_message);
 }
 
+/// The rule for `morph_many` / `morph_one`: the child is read by its type and key
+/// columns together, which must be exactly its partition key (or the relation opts in
+/// to filtering).
+pub const fn check_morph_access(
+    table: &TableMeta,
+    type_column: &str,
+    id_column: &str,
+    allow_filtering: bool,
+    missing_message: &'static str,
+    scan_message: &'static str,
+) {
+    if !has_column(table, type_column) || !has_column(table, id_column) {
+        panic!("{}", missing_message);
+    }
+    if allow_filtering || is_partition_key_pair(table, type_column, id_column) {
+        return;
+    }
+    panic!("{}", scan_message);
+}
+
+/// Whether the partition key is exactly the columns `a` and `b`, in any order.
+const fn is_partition_key_pair(table: &TableMeta, a: &str, b: &str) -> bool {
+    let mut count = 0;
+    let mut i = 0;
+    while i < table.columns.len() {
+        let meta = &table.columns[i];
+        if matches!(meta.role, KeyRole::PartitionKey) {
+            if !str_eq(meta.name, a) && !str_eq(meta.name, b) {
+                return false;
+            }
+            count += 1;
+        }
+        i += 1;
+    }
+    count == 2
+}
+
 const fn has_column(table: &TableMeta, column: &str) -> bool {
     let mut i = 0;
     while i < table.columns.len() {

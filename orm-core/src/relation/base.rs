@@ -81,11 +81,19 @@ where
     pub fn get_query(&self) -> Select<R> {
         let query = R::query();
         let query = match &self.key {
-            Some(key) => query.filter(Condition::column(
-                self.def.query_column,
-                Operator::Eq,
-                Arc::new(key.clone()),
-            )),
+            Some(key) => {
+                let query = match self.def.morph_type {
+                    Some((column, type_name)) => {
+                        query.filter(Condition::column(column, Operator::Eq, Arc::new(type_name)))
+                    }
+                    None => query,
+                };
+                query.filter(Condition::column(
+                    self.def.query_column,
+                    Operator::Eq,
+                    Arc::new(key.clone()),
+                ))
+            }
             None => query.with_error(QueryError::MissingParentKey {
                 model: self.def.model,
                 relation: self.def.name,

@@ -26,6 +26,7 @@ mod belongs_to_many;
 mod has_many;
 mod has_one;
 mod key;
+mod morph;
 mod pivot;
 
 pub use base::Relation;
@@ -34,10 +35,14 @@ pub use belongs_to_many::{BelongsToMany, DEFAULT_CONCURRENCY, PivotChanges, Pivo
 pub use has_many::HasMany;
 pub use has_one::HasOne;
 pub use key::{KeyOf, SameKey};
+pub use morph::{MorphParent, MorphTargets, MorphTo};
+
+#[doc(hidden)]
+pub use morph::unknown_morph_type;
 pub use pivot::{Forward, Inverse, Pivot, Side};
 
 #[doc(hidden)]
-pub use access::check_access;
+pub use access::{check_access, check_morph_access};
 
 /// The kind of a relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +55,12 @@ pub enum RelationKind {
     BelongsTo,
     /// Rows joined through a pivot.
     BelongsToMany,
+    /// The parent owns many rows of a polymorphic child (type and key columns).
+    MorphMany,
+    /// The parent owns at most one row of a polymorphic child.
+    MorphOne,
+    /// This polymorphic row points at its owner, one of a closed set of models.
+    MorphTo,
 }
 
 /// A relation as declared: names and keys, for messages and introspection.
@@ -73,4 +84,7 @@ pub struct RelationDef {
     pub query_column: &'static str,
     /// Whether the relation opted in to `ALLOW FILTERING`.
     pub allow_filtering: bool,
+    /// Polymorphic relations: the related model's type column and this model's type
+    /// name in it (`morph_many`, `morph_one`).
+    pub morph_type: Option<(&'static str, &'static str)>,
 }

@@ -1,0 +1,224 @@
+//! Polymorphic relations against the real server: `morph_many` / `morph_one` read one
+//! partition of the child; `morph_to` returns the generated enum's right variant.
+
+use orm_core::prelude::*;
+use orm_core::{AccessPath, Error, QueryError, RelationKind};
+use orm_tests::{db, unique_id};
+use uuid::Uuid;
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "poly_posts")]
+#[morph_many(Comment, name = "commentable")]
+#[morph_one(Image, name = "imageable")]
+struct Post {
+    #[orm(partition_key)]
+    id: Uuid,
+    title: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "poly_videos")]
+#[morph_many(Comment, name = "commentable")]
+struct Video {
+    #[orm(partition_key)]
+    id: Uuid,
+    url: String,
+}
+
+/// A comment on anything: the owner's type and key are the partition key, so one
+/// owner's comments are one partition.
+#[derive(Model, Debug, Clone, PartialEq, Default)]
+#[orm(table = "poly_comments")]
+#[morph_to(name = "commentable", types(Post, Video), derive(Debug, PartialEq))]
+struct Comment {
+    #[orm(partition_key)]
+    commentable_type: String,
+    #[orm(partition_key)]
+    commentable_id: Uuid,
+    #[orm(clustering_key)]
+    id: i64,
+    body: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq, Default)]
+#[orm(table = "poly_images")]
+#[morph_to(name = "imageable", types(Post), derive(Debug))]
+struct Image {
+    #[orm(partition_key)]
+    imageable_type: String,
+    #[orm(partition_key)]
+    imageable_id: Uuid,
+    url: String,
+}
+
+const TABLES: [&orm_core::TableMeta; 4] = [Post::TABLE, Video::TABLE, Comment::TABLE, Image::TABLE];
+
+#[tokio::test]
+async fn morph_many_reads_one_partition_of_the_child() {
+    let db = db(&TABLES).await;
+    let post = Post {
+        id: unique_id(),
+        title: "Polymorphism".into(),
+    };
+    let video = Video {
+        id: post.id,
+        url: "https://example.com/v".into(),
+    };
+    post.insert(&db).await.unwrap();
+    video.insert(&db).await.unwrap();
+
+    for id in 1..=3 {
+        post.comments_relation()
+            .create(
+                &db,
+                Comment {
+                    id,
+                    body: format!("on the post {id}"),
+                    ..Comment::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let mut on_video = video.comments_relation().related();
+    on_video.id = 1;
+    on_video.body = "on the video".into();
+    on_video.insert(&db).await.unwrap();
+
+    let query = post.comments_relation().get_query();
+    assert_eq!(query.access_path(), Ok(AccessPath::SinglePartition));
+    assert_eq!(
+        query.cql().unwrap(),
+        r#"SELECT "commentable_type", "commentable_id", "id", "body" FROM "poly_comments" WHERE "commentable_type" = ? AND "commentable_id" = ?"#
+    );
+    let comments = post.comments_relation().get(&db).await.unwrap();
+    assert_eq!(
+        comments.len(),
+        3,
+        "the video's comment, with the same key, is not the post's"
+    );
+    assert!(
+        comments
+            .iter()
+            .all(|c| c.commentable_type == "Post" && c.commentable_id == post.id)
+    );
+    let video_comments = video.comments_relation().get(&db).await.unwrap();
+    assert_eq!(video_comments.len(), 1);
+    assert_eq!(video_comments[0].commentable_type, "Video");
+    assert_eq!(
+        post.comments_relation().definition().kind,
+        RelationKind::MorphMany
+    );
+}
+
+#[tokio::test]
+async fn morph_to_returns_the_right_variant_for_each_type() {
+    let db = db(&TABLES).await;
+    let post = Post {
+        id: unique_id(),
+        title: "A post".into(),
+    };
+    let video = Video {
+        id: unique_id(),
+        url: "https://example.com/v".into(),
+    };
+    post.insert(&db).await.unwrap();
+    video.insert(&db).await.unwrap();
+
+    let mut on_post = Comment {
+        id: 1,
+        body: "nice post".into(),
+        ..Comment::default()
+    };
+    on_post.associate_commentable(&post);
+    let mut on_video = Comment {
+        id: 1,
+        body: "nice video".into(),
+        ..Comment::default()
+    };
+    on_video.associate_commentable(&video);
+    assert_eq!(
+        (on_video.commentable_type.as_str(), on_video.commentable_id),
+        ("Video", video.id)
+    );
+
+    match on_post.commentable_relation().get(&db).await.unwrap() {
+        Some(CommentCommentable::Post(found)) => assert_eq!(found, post),
+        _ => panic!("a comment on a post reads back a post"),
+    }
+    match on_video.commentable_relation().get(&db).await.unwrap() {
+        Some(CommentCommentable::Video(found)) => assert_eq!(found, video),
+        _ => panic!("a comment on a video reads back a video"),
+    }
+    let mut orphan = on_post.clone();
+    orphan.commentable_id = unique_id();
+    assert!(
+        orphan
+            .commentable_relation()
+            .get(&db)
+            .await
+            .unwrap()
+            .is_none(),
+        "a missing owner is None"
+    );
+    assert_eq!(on_post.commentable_relation().morph_type(), Some("Post"));
+}
+
+#[tokio::test]
+async fn morph_one_and_its_inverse() {
+    let db = db(&TABLES).await;
+    let post = Post {
+        id: unique_id(),
+        title: "Illustrated".into(),
+    };
+    post.insert(&db).await.unwrap();
+    assert_eq!(post.image_relation().get(&db).await.unwrap(), None);
+    let image = post
+        .image_relation()
+        .create(
+            &db,
+            Image {
+                url: "https://example.com/i.png".into(),
+                ..Image::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        post.image_relation().get(&db).await.unwrap(),
+        Some(image.clone())
+    );
+    match image.imageable_relation().get(&db).await.unwrap() {
+        Some(ImageImageable::Post(owner)) => assert_eq!(owner, post),
+        None => panic!("the image's owner exists"),
+    }
+}
+
+/// A stored type the relation does not list, or no type at all, is an error: never a guess,
+/// never a scan.
+#[tokio::test]
+async fn unknown_or_missing_types_are_errors() {
+    let db = db(&TABLES).await;
+    let stray = Comment {
+        commentable_type: "Podcast".into(),
+        commentable_id: unique_id(),
+        id: 1,
+        body: "?".into(),
+    };
+    let err = stray.commentable_relation().get(&db).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Query(QueryError::UnknownMorphType { .. })),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "Comment::commentable: the stored type \"Podcast\" is not one of Post, Video"
+    );
+
+    let untyped = Comment::default();
+    let err = untyped.commentable_relation().get(&db).await.unwrap_err();
+    assert!(
+        matches!(err, Error::Query(QueryError::MissingParentKey { .. })),
+        "{err}"
+    );
+}
