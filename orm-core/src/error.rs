@@ -82,6 +82,21 @@ pub enum Error {
         /// The hook's reason.
         reason: crate::hooks::Rejection,
     },
+    /// A relation was read from a row it was not loaded for; load it with `with`.
+    #[error(
+        "{model}.{relation} was not loaded: add `.{method}(...)` for it to the query (loaded: {})",
+        if loaded.is_empty() { "none".to_owned() } else { loaded.join(", ") }
+    )]
+    NotLoaded {
+        /// The model.
+        model: &'static str,
+        /// The relation read.
+        relation: &'static str,
+        /// The query method that loads it (`with` or `with_count`).
+        method: &'static str,
+        /// The relations that were loaded.
+        loaded: Vec<&'static str>,
+    },
     /// A query was built in a way the model or CQL does not allow; nothing was sent.
     #[error(transparent)]
     Query(#[from] QueryError),

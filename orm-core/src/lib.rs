@@ -59,6 +59,7 @@ mod column;
 mod condition;
 mod cql_type;
 mod db;
+pub mod eager;
 mod error;
 mod hooks;
 pub mod ident;
@@ -82,6 +83,7 @@ pub use column::{Column, Field, Token};
 pub use condition::{BoundValue, Condition, Operator, Ordering, Target, UnknownOperator};
 pub use cql_type::{CqlType, CqlTyped, Element, FieldType, MapKey};
 pub use db::Db;
+pub use eager::{EagerQuery, Loaded, eager};
 pub use error::{Error, Result, RowsReadError};
 pub use hooks::{Hooks, Rejection};
 pub use meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
@@ -99,6 +101,7 @@ pub use udt::{Udt, UdtField, UdtMeta, UdtShapeError};
 
 /// What most programs import: `use orm_core::prelude::*;`.
 pub mod prelude {
+    pub use crate::eager::{Loaded, eager};
     pub use crate::write::Batch;
     pub use crate::{Configure, Db, Hooks, Model, PagingState, Projection, Token};
 }

@@ -79,6 +79,17 @@ pub trait Model:
     #[doc(hidden)]
     fn __statements() -> &'static ModelStatements;
 
+    /// The names of the model's relations, for eager loading by name.
+    #[doc(hidden)]
+    const __RELATIONS: &'static [&'static str] = &[];
+
+    /// The relation named `name`, for eager loading by name.
+    #[doc(hidden)]
+    fn __eager(name: &str) -> Option<crate::eager::With<Self>> {
+        let _ = name;
+        None
+    }
+
     /// Calls `visit` with every column's value; `now` (on writes through the ORM) fills
     /// the automatic timestamps.
     #[doc(hidden)]

@@ -7,6 +7,7 @@ pub use crate::condition::{Condition, Operator};
 pub use crate::cql_type::FieldType;
 pub use crate::cql_type::{CqlType, CqlTyped};
 pub use crate::db::Db;
+pub use crate::eager::With;
 pub use crate::error::Error;
 pub use crate::hooks::Hooks;
 pub use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
@@ -23,6 +24,7 @@ pub use crate::row::{
     ColumnValues, TimestampField, TypeChecker, check_columns, column_value, created_at,
     missing_column, read_value, serialize_by_name, type_checker, unexpected_column, updated_at,
 };
+pub use core::option::Option::{None, Some};
 pub use scylla::value::CqlTimestamp;
 pub use std::boxed::Box;
 pub use std::sync::Arc;

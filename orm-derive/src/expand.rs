@@ -122,6 +122,7 @@ fn model_trait(model: &Model) -> TokenStream {
         }
     };
 
+    let eager_table = crate::relation::eager_table(model);
     let has_timestamps = model.columns.iter().any(|c| c.timestamp.is_some());
     let updated_at = option(model.timestamp(Timestamp::UpdatedAt).map(|c| {
         let name = &c.name;
@@ -162,6 +163,8 @@ fn model_trait(model: &Model) -> TokenStream {
             const __COLUMN_NAMES: &'static [&'static str] = &[#(#names),*];
             const __HAS_TIMESTAMPS: bool = #has_timestamps;
             const __UPDATED_AT: ::core::option::Option<&'static str> = #updated_at;
+
+            #eager_table
 
             fn __statements() -> &'static ::orm_core::__private::ModelStatements {
                 static STATEMENTS: ::orm_core::__private::ModelStatements =

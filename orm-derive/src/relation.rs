@@ -583,3 +583,29 @@ fn is_option(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(path)
         if path.path.segments.last().is_some_and(|s| s.ident == "Option"))
 }
+
+/// The names of every relation (including polymorphic ones) and their accessors, for
+/// eager loading by name.
+pub fn eager_table(model: &Model) -> TokenStream {
+    let mut names = Vec::new();
+    for relation in &model.relations {
+        names.push(relation.name.clone());
+    }
+    for morph in &model.morphs {
+        names.push(morph.accessor.clone());
+    }
+    if names.is_empty() {
+        return TokenStream::new();
+    }
+    let accessors = names.iter().map(|name| format_ident!("{}_relation", name));
+    quote! {
+        const __RELATIONS: &'static [&'static str] = &[#(#names),*];
+
+        fn __eager(name: &str) -> ::core::option::Option<::orm_core::__private::With<Self>> {
+            match name {
+                #(#names => ::orm_core::__private::Some(::orm_core::__private::With::from_accessor(Self::#accessors)),)*
+                _ => ::orm_core::__private::None,
+            }
+        }
+    }
+}

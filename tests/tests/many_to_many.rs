@@ -341,3 +341,44 @@ async fn a_model_can_join_itself() {
     );
     assert_eq!(Follow::FORWARD.name, "m2m_following");
 }
+
+/// Many-to-many relations take part in eager loading: one pivot read per distinct post,
+/// then the tags by key.
+#[tokio::test]
+async fn tags_load_eagerly_for_many_posts() {
+    let db = db(&TABLES).await;
+    let all = tags(&db, &["x", "y", "z"]).await;
+    let mut posts = Vec::new();
+    for count in 0..3 {
+        let post = post(&db).await;
+        post.tags_relation()
+            .sync(&db, all.iter().take(count).map(|t| t.id))
+            .await
+            .unwrap();
+        posts.push(post);
+    }
+    let before = db.statements_executed();
+    let loaded = Post::query()
+        .filter(Post::ID.in_(posts.iter().map(|p| p.id)))
+        .with(Post::tags_relation)
+        .get(&db)
+        .await
+        .unwrap();
+    let mut sizes: Vec<usize> = loaded
+        .iter()
+        .map(|p| p.related(Post::tags_relation).unwrap().len())
+        .collect();
+    sizes.sort();
+    assert_eq!(sizes, [0, 1, 2]);
+    assert_eq!(
+        db.statements_executed() - before,
+        1 + 3 + 3,
+        "posts, 3 pivot reads, 3 tag reads"
+    );
+    let err = Post::query().with("tags.posts").get(&db).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("cannot load `posts` below a many-to-many"),
+        "{err}"
+    );
+}

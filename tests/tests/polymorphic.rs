@@ -222,3 +222,62 @@ async fn unknown_or_missing_types_are_errors() {
         "{err}"
     );
 }
+
+/// `morph_to` takes part in eager loading: one read per distinct owner.
+#[tokio::test]
+async fn owners_load_eagerly() {
+    let db = db(&TABLES).await;
+    let post = Post {
+        id: unique_id(),
+        title: "Eager".into(),
+    };
+    let video = Video {
+        id: unique_id(),
+        url: "https://example.com/e".into(),
+    };
+    post.insert(&db).await.unwrap();
+    video.insert(&db).await.unwrap();
+    let mut comments = Vec::new();
+    for id in 0..3 {
+        let mut comment = Comment {
+            id,
+            body: "hi".into(),
+            ..Comment::default()
+        };
+        if id == 2 {
+            comment.associate_commentable(&video);
+        } else {
+            comment.associate_commentable(&post);
+        }
+        comments.push(comment);
+    }
+    let before = db.statements_executed();
+    let loaded = orm_core::eager::load(&db, comments, Comment::commentable_relation)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.statements_executed() - before,
+        2,
+        "one read per distinct owner"
+    );
+    assert!(matches!(
+        loaded[0].related(Comment::commentable_relation).unwrap(),
+        Some(CommentCommentable::Post(p)) if *p == post
+    ));
+    assert!(matches!(
+        loaded[2].related(Comment::commentable_relation).unwrap(),
+        Some(CommentCommentable::Video(v)) if *v == video
+    ));
+    let counted = Post::query()
+        .filter(Post::ID.eq(post.id))
+        .with_count(Post::comments_relation)
+        .first(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        counted.related_count(Post::comments_relation).unwrap(),
+        0,
+        "the comments were not inserted"
+    );
+}

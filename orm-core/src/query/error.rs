@@ -160,6 +160,27 @@ pub enum QueryError {
         /// The type names the relation lists.
         expected: Vec<&'static str>,
     },
+    /// No relation of that name.
+    #[error(
+        "{model} has no relation `{relation}`; its relations are: {}",
+        if valid.is_empty() { "(none)".to_owned() } else { valid.join(", ") }
+    )]
+    UnknownRelation {
+        /// The model.
+        model: &'static str,
+        /// The name given.
+        relation: String,
+        /// The model's relations.
+        valid: Vec<&'static str>,
+    },
+    /// A nested path below a relation whose rows cannot load relations.
+    #[error(
+        "cannot load `{relation}` below a many-to-many or morph_to relation: its rows load no nested relations"
+    )]
+    NotNestable {
+        /// The nested path given.
+        relation: String,
+    },
     /// The query has no condition and would read the whole table.
     #[error(
         "{model}: a query without conditions reads the whole table; restrict the partition key ({partition_key}), use a token range, or call `full_scan()` to accept the scan"

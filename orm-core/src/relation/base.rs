@@ -124,6 +124,12 @@ where
         self.get_query().filter(condition)
     }
 
+    /// The constrained query, loading `relations` for each related row, as the seed's
+    /// `with`: `user.posts_relation().with(Post::comments_relation).get(&db)`.
+    pub fn with(&self, relations: impl crate::eager::IntoWith<R>) -> crate::eager::EagerQuery<R> {
+        self.get_query().with(relations)
+    }
+
     /// The first related row, if any.
     pub async fn first(&self, db: &Db) -> Result<Option<R>> {
         self.get_query().first(db).await

@@ -228,8 +228,9 @@ where
     }
 
     async fn resolve(&self, db: &Db, pivots: Vec<Pv>) -> Result<Vec<WithPivot<R, Pv>>> {
-        let found: Vec<Option<R>> = stream::iter(pivots.iter())
-            .map(|pivot| self.related_row(db, D::other_key(pivot)))
+        let keys: Vec<R::PrimaryKey> = pivots.iter().map(|p| D::other_key(p).clone()).collect();
+        let found: Vec<Option<R>> = stream::iter(keys)
+            .map(|key| async move { self.related_row(db, &key).await })
             .buffered(self.concurrency)
             .try_collect()
             .await?;

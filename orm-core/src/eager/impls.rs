@@ -1,0 +1,286 @@
+//! How each relation kind loads for many parents: the [`Eager`] trait and its impls.
+
+use std::hash::Hash;
+
+use futures::future::BoxFuture;
+
+use crate::cql_type::FieldType;
+use crate::db::Db;
+use crate::eager::{Loaded, With};
+use crate::error::Result;
+use crate::model::Model;
+use crate::query::Select;
+use crate::relation::{
+    BelongsTo, BelongsToMany, HasMany, HasOne, MorphTargets, MorphTo, Pivot, PivotKey, RelationDef,
+    Side, WithPivot,
+};
+
+/// A relation kind whose related rows cannot have relations of their own loaded (a
+/// many-to-many's pivot rows, a `morph_to`'s enum).
+pub enum NotNestable {}
+
+/// The constraint type of relations that take none (`morph_to`).
+#[derive(Debug, Clone, Copy)]
+pub struct NoQuery;
+
+/// A relation that eager loading can load for many parents `P`.
+///
+/// Implemented for every relation type the derive generates. Eager loading calls the
+/// relation accessor on each parent, groups parents by [`key`](Eager::key), runs
+/// [`fetch`](Eager::fetch) once per distinct key, and gives each parent the
+/// [`Stored`](Eager::Stored) form of its rows.
+pub trait Eager<P>: Send + Sync + Sized + 'static {
+    /// What identifies the rows of one parent; parents with equal keys share one fetch.
+    type Key: Eq + Hash + Clone + Send + Sync + 'static;
+    /// What a constraint closure receives and returns (`Select<R>` for most relations).
+    type Query: Send + 'static;
+    /// One fetched row.
+    type Row: Send + Sync + 'static;
+    /// What each parent keeps: `Vec<Loaded<R>>`, `Option<Loaded<R>>`, ...
+    type Stored: Send + Sync + 'static;
+    /// The model nested relations load on, or [`NotNestable`].
+    type Child: crate::eager::item::ChildModel;
+
+    /// The relation as declared.
+    fn definition(&self) -> &'static RelationDef;
+    /// This parent's key, or `None` when it has none (it then gets no rows).
+    fn key(&self) -> Option<Self::Key>;
+    /// The rows of this parent, with `constraint` applied to the query.
+    fn fetch<'a>(
+        &'a self,
+        db: &'a Db,
+        constraint: Option<&'a (dyn Fn(Self::Query) -> Self::Query + Send + Sync)>,
+    ) -> BoxFuture<'a, Result<Vec<Self::Row>>>;
+    /// How many rows this parent has.
+    fn count<'a>(
+        &'a self,
+        db: &'a Db,
+        constraint: Option<&'a (dyn Fn(Self::Query) -> Self::Query + Send + Sync)>,
+    ) -> BoxFuture<'a, Result<i64>>;
+    /// Loads `nested` into all fetched rows at once.
+    fn load_nested<'a>(
+        db: &'a Db,
+        rows: &'a mut [Self::Row],
+        nested: &'a [With<Self::Child>],
+        concurrency: usize,
+    ) -> BoxFuture<'a, Result<()>>;
+    /// A parent's rows in the form it keeps them.
+    fn store(rows: Vec<Self::Row>) -> Self::Stored;
+}
+
+type Constraint<'a, Q> = Option<&'a (dyn Fn(Q) -> Q + Send + Sync)>;
+
+fn constrained<Q>(query: Q, constraint: Constraint<'_, Q>) -> Q {
+    match constraint {
+        Some(constrain) => constrain(query),
+        None => query,
+    }
+}
+
+async fn load_rows<R: Model>(query: Select<R>, many: bool, db: &Db) -> Result<Vec<Loaded<R>>> {
+    let rows = if many {
+        query.get(db).await?
+    } else {
+        query.first(db).await?.into_iter().collect()
+    };
+    Ok(rows.into_iter().map(Loaded::new).collect())
+}
+
+fn nested_models<'a, R: Model>(
+    db: &'a Db,
+    rows: &'a mut [Loaded<R>],
+    nested: &'a [With<R>],
+    concurrency: usize,
+) -> BoxFuture<'a, Result<()>> {
+    Box::pin(async move {
+        for item in nested {
+            item.apply(db, rows, concurrency).await?;
+        }
+        Ok(())
+    })
+}
+
+fn no_nesting<'a, T>(
+    rows: &'a mut [T],
+    nested: &'a [With<NotNestable>],
+) -> BoxFuture<'a, Result<()>> {
+    // `With<NotNestable>` cannot be built, so `nested` is always empty.
+    let _ = (rows, nested);
+    Box::pin(std::future::ready(Ok(())))
+}
+
+/// `has_many`, `has_one`, `belongs_to` (and the `morph_*` parents, which are the first two):
+/// a constrained `Select` per parent.
+macro_rules! select_relation {
+    ($relation:ident, $many:expr, $stored:ty, |$rows:ident| $store:expr) => {
+        impl<P, R, K> Eager<P> for $relation<P, R, K>
+        where
+            P: Model,
+            R: Model,
+            K: FieldType + Clone + Eq + Hash + Send + Sync + 'static,
+        {
+            type Key = K;
+            type Query = Select<R>;
+            type Row = Loaded<R>;
+            type Stored = $stored;
+            type Child = R;
+
+            fn definition(&self) -> &'static RelationDef {
+                crate::relation::Relation::definition(self)
+            }
+
+            fn key(&self) -> Option<K> {
+                self.get_parent_key().cloned()
+            }
+
+            fn fetch<'a>(
+                &'a self,
+                db: &'a Db,
+                constraint: Constraint<'a, Select<R>>,
+            ) -> BoxFuture<'a, Result<Vec<Loaded<R>>>> {
+                Box::pin(load_rows(
+                    constrained(self.get_query(), constraint),
+                    $many,
+                    db,
+                ))
+            }
+
+            fn count<'a>(
+                &'a self,
+                db: &'a Db,
+                constraint: Constraint<'a, Select<R>>,
+            ) -> BoxFuture<'a, Result<i64>> {
+                Box::pin(constrained(self.get_query(), constraint).count(db))
+            }
+
+            fn load_nested<'a>(
+                db: &'a Db,
+                rows: &'a mut [Loaded<R>],
+                nested: &'a [With<R>],
+                concurrency: usize,
+            ) -> BoxFuture<'a, Result<()>> {
+                nested_models(db, rows, nested, concurrency)
+            }
+
+            fn store($rows: Vec<Loaded<R>>) -> $stored {
+                $store
+            }
+        }
+    };
+}
+
+select_relation!(HasMany, true, Vec<Loaded<R>>, |rows| rows);
+select_relation!(HasOne, false, Option<Loaded<R>>, |rows| rows
+    .into_iter()
+    .next());
+select_relation!(BelongsTo, false, Option<Loaded<R>>, |rows| rows
+    .into_iter()
+    .next());
+
+impl<P, R, Pv, D> Eager<P> for BelongsToMany<P, R, Pv, D>
+where
+    P: Model,
+    R: Model,
+    Pv: Pivot,
+    D: Side<Pv, P, R>,
+    P::PrimaryKey: PivotKey,
+    R::PrimaryKey: PivotKey,
+{
+    type Key = P::PrimaryKey;
+    type Query = BelongsToMany<P, R, Pv, D>;
+    type Row = WithPivot<R, Pv>;
+    type Stored = Vec<WithPivot<R, Pv>>;
+    type Child = NotNestable;
+
+    fn definition(&self) -> &'static RelationDef {
+        BelongsToMany::definition(self)
+    }
+
+    fn key(&self) -> Option<P::PrimaryKey> {
+        self.get_parent_key().cloned()
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        db: &'a Db,
+        constraint: Constraint<'a, Self>,
+    ) -> BoxFuture<'a, Result<Vec<WithPivot<R, Pv>>>> {
+        let relation = constrained(self.clone(), constraint);
+        Box::pin(async move { relation.get(db).await })
+    }
+
+    fn count<'a>(
+        &'a self,
+        db: &'a Db,
+        constraint: Constraint<'a, Self>,
+    ) -> BoxFuture<'a, Result<i64>> {
+        let relation = constrained(self.clone(), constraint);
+        Box::pin(async move { Ok(relation.count(db).await? as i64) })
+    }
+
+    fn load_nested<'a>(
+        _db: &'a Db,
+        rows: &'a mut [WithPivot<R, Pv>],
+        nested: &'a [With<NotNestable>],
+        _concurrency: usize,
+    ) -> BoxFuture<'a, Result<()>> {
+        no_nesting(rows, nested)
+    }
+
+    fn store(rows: Vec<WithPivot<R, Pv>>) -> Vec<WithPivot<R, Pv>> {
+        rows
+    }
+}
+
+impl<C, E, K> Eager<C> for MorphTo<C, E, K>
+where
+    C: Send + Sync + 'static,
+    E: MorphTargets<K> + Sync + 'static,
+    K: Clone + Eq + Hash + Send + Sync + 'static,
+{
+    type Key = (String, K);
+    type Query = NoQuery;
+    type Row = E;
+    type Stored = Option<E>;
+    type Child = NotNestable;
+
+    fn definition(&self) -> &'static RelationDef {
+        MorphTo::definition(self)
+    }
+
+    fn key(&self) -> Option<(String, K)> {
+        Some((
+            self.morph_type()?.to_owned(),
+            self.get_parent_key()?.clone(),
+        ))
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        db: &'a Db,
+        _constraint: Constraint<'a, NoQuery>,
+    ) -> BoxFuture<'a, Result<Vec<E>>> {
+        Box::pin(async move { Ok(self.get(db).await?.into_iter().collect()) })
+    }
+
+    fn count<'a>(
+        &'a self,
+        db: &'a Db,
+        _constraint: Constraint<'a, NoQuery>,
+    ) -> BoxFuture<'a, Result<i64>> {
+        Box::pin(async move { Ok(i64::from(self.get(db).await?.is_some())) })
+    }
+
+    fn load_nested<'a>(
+        _db: &'a Db,
+        rows: &'a mut [E],
+        nested: &'a [With<NotNestable>],
+        _concurrency: usize,
+    ) -> BoxFuture<'a, Result<()>> {
+        no_nesting(rows, nested)
+    }
+
+    fn store(rows: Vec<E>) -> Option<E> {
+        rows.into_iter().next()
+    }
+}

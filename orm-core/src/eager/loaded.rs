@@ -1,0 +1,125 @@
+//! A row with the relations loaded for it.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
+
+use crate::eager::Eager;
+use crate::error::{Error, Result};
+use crate::model::Model;
+
+/// A model row plus the relations (and counts) eager loading fetched for it.
+///
+/// It dereferences to the model. A relation that was not loaded is an error value when
+/// read, never a hidden query.
+#[derive(Clone)]
+pub struct Loaded<M> {
+    model: M,
+    relations: HashMap<&'static str, Arc<dyn Any + Send + Sync>>,
+    counts: HashMap<&'static str, i64>,
+}
+
+impl<M: std::fmt::Debug> std::fmt::Debug for Loaded<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut loaded: Vec<_> = self.relations.keys().collect();
+        loaded.sort();
+        f.debug_struct("Loaded")
+            .field("model", &self.model)
+            .field("relations", &loaded)
+            .field("counts", &self.counts)
+            .finish()
+    }
+}
+
+impl<M> Deref for Loaded<M> {
+    type Target = M;
+
+    fn deref(&self) -> &M {
+        &self.model
+    }
+}
+
+impl<M> DerefMut for Loaded<M> {
+    fn deref_mut(&mut self) -> &mut M {
+        &mut self.model
+    }
+}
+
+impl<M: Model> Loaded<M> {
+    /// A row with nothing loaded yet.
+    pub fn new(model: M) -> Self {
+        Loaded {
+            model,
+            relations: HashMap::new(),
+            counts: HashMap::new(),
+        }
+    }
+
+    /// The model row.
+    pub fn model(&self) -> &M {
+        &self.model
+    }
+
+    /// The model row, without its loaded relations.
+    pub fn into_inner(self) -> M {
+        self.model
+    }
+
+    /// The relation `accessor` leads to, as loaded: `&Vec<Loaded<Post>>` for a
+    /// `has_many`, `&Option<Loaded<User>>` for a `belongs_to`, and so on.
+    ///
+    /// # Errors
+    /// [`Error::NotLoaded`] when the query did not load it.
+    pub fn related<F, Rel>(&self, accessor: F) -> Result<&Rel::Stored>
+    where
+        F: Fn(&M) -> Rel,
+        Rel: Eager<M>,
+    {
+        let name = accessor(&self.model).definition().name;
+        self.relations
+            .get(name)
+            .and_then(|stored| stored.downcast_ref::<Rel::Stored>())
+            .ok_or_else(|| self.not_loaded(name, "with"))
+    }
+
+    /// The count `with_count` loaded for the relation `accessor` leads to.
+    ///
+    /// # Errors
+    /// [`Error::NotLoaded`] when the query did not count it.
+    pub fn related_count<F, Rel>(&self, accessor: F) -> Result<i64>
+    where
+        F: Fn(&M) -> Rel,
+        Rel: Eager<M>,
+    {
+        let name = accessor(&self.model).definition().name;
+        self.counts
+            .get(name)
+            .copied()
+            .ok_or_else(|| self.not_loaded(name, "with_count"))
+    }
+
+    /// The names of the relations loaded for this row.
+    pub fn loaded_relations(&self) -> Vec<&'static str> {
+        let mut names: Vec<_> = self.relations.keys().copied().collect();
+        names.sort_unstable();
+        names
+    }
+
+    fn not_loaded(&self, relation: &'static str, method: &'static str) -> Error {
+        Error::NotLoaded {
+            model: M::TABLE.model,
+            relation,
+            method,
+            loaded: self.loaded_relations(),
+        }
+    }
+
+    pub(crate) fn store(&mut self, name: &'static str, value: Arc<dyn Any + Send + Sync>) {
+        self.relations.insert(name, value);
+    }
+
+    pub(crate) fn store_count(&mut self, name: &'static str, count: i64) {
+        self.counts.insert(name, count);
+    }
+}

@@ -1,0 +1,206 @@
+//! A model query that also loads relations: `Model::query().with(...)`.
+
+use futures::future::try_join_all;
+
+use crate::db::Db;
+use crate::eager::item::{Mode, Outcome};
+use crate::eager::{DEFAULT_CONCURRENCY, Eager, EagerSpec, IntoWith, Loaded, With, eager};
+use crate::error::Result;
+use crate::model::Model;
+use crate::query::{QueryError, Select};
+
+/// A [`Select`] on `M` plus relations to load for its rows; built by [`Select::with`],
+/// [`Select::with_count`], [`Select::has`] or [`Select::where_has`], and by `with` on a
+/// relation.
+pub struct EagerQuery<M> {
+    select: Select<M>,
+    loads: Vec<With<M>>,
+    counts: Vec<With<M>>,
+    filters: Vec<With<M>>,
+    concurrency: usize,
+    error: Option<QueryError>,
+}
+
+impl<M: Model> Select<M> {
+    /// Also loads `relations` for each row: `with(User::posts_relation)`,
+    /// `with("posts.comments")`, `with(["comments", "tags"])`, or an [`EagerSpec`].
+    pub fn with(self, relations: impl IntoWith<M>) -> EagerQuery<M> {
+        EagerQuery::new(self).with(relations)
+    }
+
+    /// Also counts each row's related rows (`with_count`).
+    pub fn with_count(self, relations: impl IntoWith<M>) -> EagerQuery<M> {
+        EagerQuery::new(self).with_count(relations)
+    }
+
+    /// Keeps only rows that have at least one related row.
+    pub fn has(self, relations: impl IntoWith<M>) -> EagerQuery<M> {
+        EagerQuery::new(self).has(relations)
+    }
+
+    /// Keeps only rows that have at least one related row matching `constraint`.
+    pub fn where_has<F, Rel>(
+        self,
+        accessor: F,
+        constraint: impl Fn(Rel::Query) -> Rel::Query + Send + Sync + 'static,
+    ) -> EagerQuery<M>
+    where
+        F: Fn(&M) -> Rel + Send + Sync + 'static,
+        Rel: Eager<M>,
+    {
+        EagerQuery::new(self).where_has(accessor, constraint)
+    }
+}
+
+impl<M: Model> EagerQuery<M> {
+    pub(crate) fn new(select: Select<M>) -> Self {
+        EagerQuery {
+            select,
+            loads: Vec::new(),
+            counts: Vec::new(),
+            filters: Vec::new(),
+            concurrency: DEFAULT_CONCURRENCY,
+            error: None,
+        }
+    }
+
+    fn add(mut self, mode: Mode, relations: impl IntoWith<M>) -> Self {
+        match relations.into_with() {
+            Ok(items) => match mode {
+                Mode::Load => self.loads.extend(items),
+                Mode::Count => self.counts.extend(items),
+                Mode::Has => self.filters.extend(items),
+            },
+            Err(error) => {
+                self.error.get_or_insert(error);
+            }
+        }
+        self
+    }
+
+    /// Also loads `relations`; see [`Select::with`].
+    pub fn with(self, relations: impl IntoWith<M>) -> Self {
+        self.add(Mode::Load, relations)
+    }
+
+    /// Also counts related rows; see [`Select::with_count`].
+    pub fn with_count(self, relations: impl IntoWith<M>) -> Self {
+        self.add(Mode::Count, relations)
+    }
+
+    /// Keeps only rows with related rows; see [`Select::has`].
+    pub fn has(self, relations: impl IntoWith<M>) -> Self {
+        self.add(Mode::Has, relations)
+    }
+
+    /// Keeps only rows with matching related rows; see [`Select::where_has`].
+    pub fn where_has<F, Rel>(
+        self,
+        accessor: F,
+        constraint: impl Fn(Rel::Query) -> Rel::Query + Send + Sync + 'static,
+    ) -> Self
+    where
+        F: Fn(&M) -> Rel + Send + Sync + 'static,
+        Rel: Eager<M>,
+    {
+        let spec: EagerSpec<M, F, Rel> = eager(accessor).constrain(constraint);
+        self.add(Mode::Has, spec)
+    }
+
+    /// How many distinct keys each relation loads at once (default [`DEFAULT_CONCURRENCY`]).
+    pub fn concurrency(mut self, requests: usize) -> Self {
+        self.concurrency = requests.max(1);
+        self
+    }
+
+    /// The rows, with their relations loaded.
+    pub async fn get(self, db: &Db) -> Result<Vec<Loaded<M>>> {
+        let (select, plan) = self.split()?;
+        let rows = select.get(db).await?;
+        let mut loaded: Vec<Loaded<M>> = rows.into_iter().map(Loaded::new).collect();
+        plan.load_into(db, &mut loaded).await?;
+        Ok(loaded)
+    }
+
+    /// The first row, with its relations loaded.
+    pub async fn first(self, db: &Db) -> Result<Option<Loaded<M>>> {
+        let (select, plan) = self.split()?;
+        let row = select.first(db).await?;
+        let mut loaded: Vec<Loaded<M>> = row.into_iter().map(Loaded::new).collect();
+        plan.load_into(db, &mut loaded).await?;
+        Ok(loaded.pop())
+    }
+
+    fn split(self) -> Result<(Select<M>, Plan<M>)> {
+        if let Some(error) = self.error {
+            return Err(error.into());
+        }
+        let plan = Plan {
+            loads: self.loads,
+            counts: self.counts,
+            filters: self.filters,
+            concurrency: self.concurrency,
+        };
+        Ok((self.select, plan))
+    }
+}
+
+/// What an [`EagerQuery`] does once its rows are read.
+struct Plan<M> {
+    loads: Vec<With<M>>,
+    counts: Vec<With<M>>,
+    filters: Vec<With<M>>,
+    concurrency: usize,
+}
+
+impl<M: Model> Plan<M> {
+    /// Runs the filters, then all loads and counts concurrently, on rows already read.
+    async fn load_into(&self, db: &Db, rows: &mut Vec<Loaded<M>>) -> Result<()> {
+        for filter in &self.filters {
+            if let Outcome::Keep(keep) = filter.fetch(Mode::Has, db, rows, self.concurrency).await?
+            {
+                let mut keep = keep.into_iter();
+                rows.retain(|_| keep.next().unwrap_or(false));
+            }
+        }
+        let fetches = self
+            .loads
+            .iter()
+            .map(|item| item.fetch(Mode::Load, db, rows, self.concurrency))
+            .chain(
+                self.counts
+                    .iter()
+                    .map(|item| item.fetch(Mode::Count, db, rows, self.concurrency)),
+            );
+        let outcomes = try_join_all(fetches).await?;
+        for outcome in outcomes {
+            if let Outcome::Assign(assign) = outcome {
+                assign(rows);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Loads `relations` into rows already read: `load(&db, users, User::posts_relation)`.
+pub async fn load<M: Model>(
+    db: &Db,
+    rows: Vec<M>,
+    relations: impl IntoWith<M>,
+) -> Result<Vec<Loaded<M>>> {
+    let mut loaded: Vec<Loaded<M>> = rows.into_iter().map(Loaded::new).collect();
+    load_into(db, &mut loaded, relations).await?;
+    Ok(loaded)
+}
+
+/// Loads `relations` into `rows` (more relations for rows already loaded).
+pub async fn load_into<M: Model>(
+    db: &Db,
+    rows: &mut [Loaded<M>],
+    relations: impl IntoWith<M>,
+) -> Result<()> {
+    for item in relations.into_with()? {
+        item.apply(db, rows, DEFAULT_CONCURRENCY).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,361 @@
+//! Eager loading against the real server: nested paths, grouping, constraints, counts,
+//! filters by related rows, errors, and the round trips each load costs.
+
+use orm_core::eager;
+use orm_core::prelude::*;
+use orm_core::{Error, QueryError};
+use orm_tests::{db, unique_id};
+use uuid::Uuid;
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "eager_users")]
+#[has_many(Post, foreign_key = "user_id")]
+#[has_one(Profile, foreign_key = "user_id")]
+struct User {
+    #[orm(partition_key)]
+    id: Uuid,
+    name: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "eager_posts")]
+#[belongs_to(User, foreign_key = "user_id")]
+#[has_many(Comment, foreign_key = "post_id", local_key = "id")]
+struct Post {
+    #[orm(partition_key)]
+    user_id: Uuid,
+    #[orm(clustering_key, order = "desc")]
+    id: Uuid,
+    published: bool,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "eager_profiles")]
+struct Profile {
+    #[orm(partition_key)]
+    user_id: Uuid,
+    bio: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "eager_comments")]
+struct Comment {
+    #[orm(partition_key)]
+    post_id: Uuid,
+    #[orm(clustering_key)]
+    id: i32,
+    body: String,
+}
+
+const TABLES: [&orm_core::TableMeta; 4] =
+    [User::TABLE, Post::TABLE, Profile::TABLE, Comment::TABLE];
+
+/// `users` users; user `i` has `i % 4` posts (so some have none); post `j` of a user has
+/// `j` comments. Returns the users in creation order.
+async fn blog(db: &Db, users: usize) -> Vec<User> {
+    let mut created = Vec::new();
+    for i in 0..users {
+        let user = User {
+            id: unique_id(),
+            name: format!("user {i}"),
+        };
+        user.insert(db).await.unwrap();
+        for j in 0..(i % 4) {
+            let post = Post {
+                user_id: user.id,
+                id: Uuid::now_v7(),
+                published: j % 2 == 0,
+            };
+            post.insert(db).await.unwrap();
+            for k in 0..j {
+                Comment {
+                    post_id: post.id,
+                    id: k as i32,
+                    body: format!("comment {k}"),
+                }
+                .insert(db)
+                .await
+                .unwrap();
+            }
+        }
+        created.push(user);
+    }
+    created
+}
+
+fn ids(users: &[User]) -> Vec<Uuid> {
+    users.iter().map(|u| u.id).collect()
+}
+
+#[tokio::test]
+async fn nested_loads_group_rows_under_their_parents() {
+    let db = db(&TABLES).await;
+    let users = blog(&db, 8).await;
+
+    let before = db.statements_executed();
+    let loaded = User::query()
+        .filter(User::ID.in_(ids(&users)))
+        .with(eager(User::posts_relation).with(Post::comments_relation))
+        .get(&db)
+        .await
+        .unwrap();
+    let sent = db.statements_executed() - before;
+
+    assert_eq!(loaded.len(), 8);
+    let mut distinct_posts = 0;
+    for user in &loaded {
+        let index: usize = user.name.trim_start_matches("user ").parse().unwrap();
+        let posts = user.related(User::posts_relation).unwrap();
+        assert_eq!(
+            posts.len(),
+            index % 4,
+            "{} has its own posts only",
+            user.name
+        );
+        for post in posts {
+            assert_eq!(post.user_id, user.id);
+            let comments = post.related(Post::comments_relation).unwrap();
+            assert!(comments.iter().all(|c| c.post_id == post.id));
+            distinct_posts += 1;
+        }
+    }
+    // One query for the users, one per distinct user, one per distinct post.
+    assert_eq!(sent, 1 + 8 + distinct_posts);
+
+    // The same by name, as in the seed.
+    let by_name = User::query()
+        .filter(User::ID.in_(ids(&users)))
+        .with("posts.comments")
+        .get(&db)
+        .await
+        .unwrap();
+    let count = |rows: &[Loaded<User>]| -> usize {
+        rows.iter()
+            .map(|u| {
+                u.related(User::posts_relation)
+                    .unwrap()
+                    .iter()
+                    .map(|p| p.related(Post::comments_relation).unwrap().len())
+                    .sum::<usize>()
+            })
+            .sum()
+    };
+    assert_eq!(count(&by_name), count(&loaded));
+    // User i has posts j = 0..i % 4 with j comments each: 0, 0, 1, 3, 0, 0, 1, 3.
+    assert_eq!(count(&loaded), 8);
+}
+
+#[tokio::test]
+async fn duplicate_parents_share_one_query() {
+    let db = db(&TABLES).await;
+    let users = blog(&db, 4).await;
+    let user = users[3].clone();
+    let before = db.statements_executed();
+    let loaded = eager::load(
+        &db,
+        vec![user.clone(), users[2].clone(), user.clone()],
+        User::posts_relation,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        db.statements_executed() - before,
+        2,
+        "two distinct users, two queries"
+    );
+    let first = loaded[0].related(User::posts_relation).unwrap();
+    let third = loaded[2].related(User::posts_relation).unwrap();
+    assert_eq!(first.len(), 3);
+    assert_eq!(
+        first.iter().map(|p| p.id).collect::<Vec<_>>(),
+        third.iter().map(|p| p.id).collect::<Vec<_>>()
+    );
+    assert_eq!(loaded[1].related(User::posts_relation).unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn empty_children_and_belongs_to() {
+    let db = db(&TABLES).await;
+    let users = blog(&db, 4).await;
+    let lonely = User::query()
+        .filter(User::ID.eq(users[0].id))
+        .with(User::posts_relation)
+        .with(User::profile_relation)
+        .first(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(lonely.related(User::posts_relation).unwrap().is_empty());
+    assert!(lonely.related(User::profile_relation).unwrap().is_none());
+
+    // Posts of several users, each with its author: one query per distinct author.
+    let posts = Post::query()
+        .filter(Post::USER_ID.in_(ids(&users)))
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(posts.len(), 1 + 2 + 3);
+    let before = db.statements_executed();
+    let with_authors = eager::load(&db, posts, Post::user_relation).await.unwrap();
+    assert_eq!(db.statements_executed() - before, 3);
+    for post in &with_authors {
+        let author = post.related(Post::user_relation).unwrap().as_ref().unwrap();
+        assert_eq!(author.id, post.user_id);
+    }
+}
+
+#[tokio::test]
+async fn constrained_loads_counts_and_filters() {
+    let db = db(&TABLES).await;
+    let users = blog(&db, 8).await;
+    let query = || User::query().filter(User::ID.in_(ids(&users)));
+
+    let limited = query()
+        .with(eager(User::posts_relation).constrain(|posts| posts.limit(1)))
+        .get(&db)
+        .await
+        .unwrap();
+    assert!(
+        limited
+            .iter()
+            .all(|u| u.related(User::posts_relation).unwrap().len() <= 1),
+        "a per-parent limit"
+    );
+    assert_eq!(
+        limited
+            .iter()
+            .filter(|u| u.related(User::posts_relation).unwrap().len() == 1)
+            .count(),
+        6
+    );
+
+    let counted = query()
+        .with_count(User::posts_relation)
+        .get(&db)
+        .await
+        .unwrap();
+    for user in &counted {
+        let index: i64 = user.name.trim_start_matches("user ").parse().unwrap();
+        assert_eq!(user.related_count(User::posts_relation).unwrap(), index % 4);
+    }
+
+    let with_posts = query().has(User::posts_relation).get(&db).await.unwrap();
+    assert_eq!(with_posts.len(), 6, "users 0 and 4 have no posts");
+
+    // Published posts are j = 0 and j = 2: every user with posts has one.
+    let published = query()
+        .where_has(User::posts_relation, |posts| {
+            posts.filter(Post::PUBLISHED.eq(true)).allow_filtering()
+        })
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(published.len(), 6);
+    let unpublished = query()
+        .where_has(User::posts_relation, |posts| {
+            posts.filter(Post::PUBLISHED.eq(false)).allow_filtering()
+        })
+        .with_count(User::posts_relation)
+        .get(&db)
+        .await
+        .unwrap();
+    assert!(
+        unpublished
+            .iter()
+            .all(|u| u.related_count(User::posts_relation).unwrap() >= 2)
+    );
+    assert_eq!(
+        unpublished.len(),
+        4,
+        "users 2, 3, 6, 7 have a post with j = 1"
+    );
+}
+
+#[tokio::test]
+async fn names_and_unloaded_relations_are_error_values() {
+    let db = db(&TABLES).await;
+    let users = blog(&db, 2).await;
+
+    let err = User::query()
+        .filter(User::ID.eq(users[0].id))
+        .with(["posts", "postz"])
+        .get(&db)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Query(QueryError::UnknownRelation { .. })),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "User has no relation `postz`; its relations are: posts, profile"
+    );
+
+    let err = User::query()
+        .with("posts.authr")
+        .get(&db)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Post has no relation `authr`; its relations are: user, comments"
+    );
+
+    let loaded = User::query()
+        .filter(User::ID.eq(users[1].id))
+        .with(User::posts_relation)
+        .first(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let err = loaded.related(User::profile_relation).unwrap_err();
+    assert!(matches!(err, Error::NotLoaded { .. }), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "User.profile was not loaded: add `.with(...)` for it to the query (loaded: posts)"
+    );
+    let err = loaded.related_count(User::posts_relation).unwrap_err();
+    assert!(err.to_string().contains("add `.with_count(...)`"), "{err}");
+}
+
+#[tokio::test]
+async fn loads_run_at_bounded_concurrency() {
+    let db = db(&TABLES).await;
+    let users = blog(&db, 24).await;
+    let query = || {
+        User::query()
+            .filter(User::ID.in_(ids(&users)))
+            .with(User::posts_relation)
+    };
+
+    db.reset_peak_concurrency();
+    query().concurrency(4).get(&db).await.unwrap();
+    let peak = db.peak_concurrency();
+    assert!(
+        (2..=4).contains(&peak),
+        "at most 4 at once, and more than one: {peak}"
+    );
+
+    db.reset_peak_concurrency();
+    query().concurrency(1).get(&db).await.unwrap();
+    assert_eq!(db.peak_concurrency(), 1);
+}
+
+#[tokio::test]
+async fn relation_queries_load_too() {
+    let db = db(&TABLES).await;
+    let users = blog(&db, 4).await;
+    let author = &users[3];
+    let posts = author
+        .posts_relation()
+        .with(Post::comments_relation)
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(posts.len(), 3);
+    let comments: usize = posts
+        .iter()
+        .map(|p| p.related(Post::comments_relation).unwrap().len())
+        .sum();
+    assert_eq!(comments, 3);
+}
