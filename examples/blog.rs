@@ -113,6 +113,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let author = newest.user_relation().get(&db).await?;
     println!("author of {:?}: {:?}", newest.title, author.map(|u| u.name));
 
+    // Eager loading: the user with their posts and a count, in two more round trips.
+    let loaded = User::query()
+        .filter(User::ID.eq(ada.id))
+        .with(User::posts_relation)
+        .with_count(User::posts_relation)
+        .first(&db)
+        .await?
+        .ok_or("the user we just wrote is missing")?;
+    println!(
+        "eager {} has {} posts (counted {})",
+        loaded.name,
+        loaded.related(User::posts_relation)?.len(),
+        loaded.related_count(User::posts_relation)?
+    );
+
     // Clean up this run's rows; the tables stay for the next run.
     Post::delete_partition(&db, &ada.id).await?;
     user.delete(&db).await?;
