@@ -134,8 +134,14 @@ impl<M, T: FieldType + Send + Sync + 'static> Column<M, T> {
     }
 
     /// `column IN (values)`, bound as one list value.
+    ///
+    /// At most [`MAX_IN_VALUES`](crate::query::MAX_IN_VALUES) values: a longer list is
+    /// refused before anything is sent (ScyllaDB's default guardrail).
     pub fn in_(self, values: impl IntoIterator<Item = T>) -> Condition<M> {
-        self.condition(Operator::In, values.into_iter().collect::<Vec<T>>())
+        let values: Vec<T> = values.into_iter().collect();
+        let count = values.len();
+        self.condition(Operator::In, values)
+            .with_in_values(Some(count))
     }
 }
 

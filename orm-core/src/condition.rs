@@ -120,6 +120,8 @@ pub struct Condition<M> {
     pub(crate) target: Target,
     pub(crate) operator: Operator,
     pub(crate) value: BoundValue,
+    /// For `IN`: how many values the list holds, when known.
+    pub(crate) in_values: Option<usize>,
     _model: PhantomData<fn() -> M>,
 }
 
@@ -129,6 +131,7 @@ impl<M> Clone for Condition<M> {
             target: self.target,
             operator: self.operator,
             value: Arc::clone(&self.value),
+            in_values: self.in_values,
             _model: PhantomData,
         }
     }
@@ -149,6 +152,7 @@ impl<M> Condition<M> {
             target: Target::Column(name),
             operator,
             value,
+            in_values: None,
             _model: PhantomData,
         }
     }
@@ -159,11 +163,18 @@ impl<M> Condition<M> {
         Condition::column(name, Operator::Eq, value)
     }
 
+    /// Records how many values an `IN` list holds, so oversized lists are refused.
+    pub(crate) fn with_in_values(mut self, count: Option<usize>) -> Self {
+        self.in_values = count;
+        self
+    }
+
     pub(crate) fn token(operator: Operator, value: i64) -> Self {
         Condition {
             target: Target::Token,
             operator,
             value: Arc::new(value),
+            in_values: None,
             _model: PhantomData,
         }
     }

@@ -138,6 +138,12 @@ pub trait CqlTyped {
     fn is_null(&self) -> bool {
         false
     }
+
+    /// How many elements a collection value holds (`None` for other values); bounds
+    /// `IN` lists given by name.
+    fn element_count(&self) -> Option<usize> {
+        None
+    }
 }
 
 /// A type a model field can have: it has a CQL type, and the driver writes and reads it.
@@ -223,6 +229,10 @@ impl<T: CqlTyped> CqlTyped for Option<T> {
 
 impl<T: CqlTyped> CqlTyped for Vec<T> {
     const CQL_TYPE: CqlType = CqlType::List(&T::CQL_TYPE);
+
+    fn element_count(&self) -> Option<usize> {
+        Some(self.len())
+    }
 }
 
 impl<T: CqlTyped, S> CqlTyped for HashSet<T, S> {

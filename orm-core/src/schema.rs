@@ -85,3 +85,36 @@ fn checked_keyspace(keyspace: &str) -> Result<String> {
         })
     }
 }
+
+/// Which CQL server a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ServerKind {
+    /// ScyllaDB: ScyllaDB-only CQL (tablets options, `USING TIMEOUT`, ...) is available.
+    ScyllaDb,
+    /// Apache Cassandra (or another server without ScyllaDB's extensions).
+    Cassandra,
+}
+
+impl Db {
+    /// Asks the server what it is: ScyllaDB's `system.local` has a `supported_features`
+    /// column, Cassandra's does not.
+    pub async fn server_kind(&self) -> Result<ServerKind> {
+        let result = self
+            .query_unpaged("SELECT * FROM system.local WHERE key = 'local'", ())
+            .await?;
+        let rows = result.into_rows_result().map_err(|e| Error::Rows {
+            model: "system.local",
+            cql: "SELECT * FROM system.local WHERE key = 'local'".into(),
+            source: Box::new(e).into(),
+        })?;
+        let scylla = rows
+            .column_specs()
+            .iter()
+            .any(|spec| spec.name() == "supported_features");
+        Ok(if scylla {
+            ServerKind::ScyllaDb
+        } else {
+            ServerKind::Cassandra
+        })
+    }
+}

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use orm_core::schema::Replication;
+use orm_core::schema::{Replication, ServerKind};
 use orm_core::{Db, TableMeta, render};
 use tokio::sync::{Mutex, OnceCell};
 
@@ -52,9 +52,30 @@ async fn create_keyspace(db: &Db) -> String {
     db.drop_keyspace(&keyspace)
         .await
         .expect("dropping the previous run's keyspace");
-    db.create_keyspace(&keyspace, &Replication::Simple(1))
+    match db
+        .server_kind()
         .await
-        .expect("creating the test keyspace");
+        .expect("asking the server what it is")
+    {
+        // ScyllaDB 6 creates keyspaces with tablets, which do not support counters and
+        // lightweight transactions in every version; the tests use both.
+        ServerKind::ScyllaDb => {
+            db.query_unpaged(
+                format!(
+                    "CREATE KEYSPACE IF NOT EXISTS \"{keyspace}\" WITH replication = \
+                     {{'class': 'SimpleStrategy', 'replication_factor': 1}} \
+                     AND tablets = {{'enabled': false}}"
+                ),
+                (),
+            )
+            .await
+            .expect("creating the test keyspace");
+        }
+        ServerKind::Cassandra => db
+            .create_keyspace(&keyspace, &Replication::Simple(1))
+            .await
+            .expect("creating the test keyspace"),
+    }
     keyspace
 }
 

@@ -251,3 +251,21 @@ async fn rows_are_read_by_column_name() {
         "{message}"
     );
 }
+
+/// `server_kind` tells ScyllaDB from Cassandra: only ScyllaDB can select
+/// `supported_features` from `system.local`.
+#[tokio::test]
+async fn the_server_kind_is_detected() {
+    let db = db(&[]).await;
+    let kind = db.server_kind().await.unwrap();
+    let has_features = db
+        .session()
+        .query_unpaged("SELECT supported_features FROM system.local", ())
+        .await
+        .is_ok();
+    assert_eq!(
+        kind == orm_core::schema::ServerKind::ScyllaDb,
+        has_features,
+        "{kind:?}"
+    );
+}

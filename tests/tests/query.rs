@@ -165,6 +165,21 @@ async fn mistakes_are_errors_before_anything_is_sent() {
     );
     assert_eq!(message(base().limit(0)), "LIMIT must be positive, not 0");
 
+    assert_eq!(
+        message(Article::query().filter(Article::AUTHOR.in_((0..101).map(|_| unique_id())))),
+        "Article.author IN has 101 values; ScyllaDB refuses more than 100 by default: split the list, or read per key (eager loading does)"
+    );
+    assert_eq!(
+        message(base().where_("id", "in", (0..101_i64).collect::<Vec<_>>())),
+        "Article.id IN has 101 values; ScyllaDB refuses more than 100 by default: split the list, or read per key (eager loading does)"
+    );
+    assert!(
+        Article::query()
+            .filter(Article::AUTHOR.in_((0..100).map(|_| unique_id())))
+            .cql()
+            .is_ok()
+    );
+
     let err = base()
         .where_("nope", "=", 1_i64)
         .get(&db)

@@ -181,6 +181,18 @@ pub enum QueryError {
         /// The nested path given.
         relation: String,
     },
+    /// An `IN` list longer than ScyllaDB accepts by default.
+    #[error(
+        "{model}.{column} IN has {count} values; ScyllaDB refuses more than 100 by default: split the list, or read per key (eager loading does)"
+    )]
+    TooManyInValues {
+        /// The model.
+        model: &'static str,
+        /// The column.
+        column: &'static str,
+        /// The number of values given.
+        count: usize,
+    },
     /// The query has no condition and would read the whole table.
     #[error(
         "{model}: a query without conditions reads the whole table; restrict the partition key ({partition_key}), use a token range, or call `full_scan()` to accept the scan"

@@ -5,6 +5,8 @@ mod error;
 mod page;
 mod projection;
 pub(crate) mod render;
+
+pub use render::MAX_IN_VALUES;
 pub(crate) mod rows;
 mod select;
 

@@ -8,6 +8,11 @@ use crate::ident::quoted;
 use crate::meta::{ColumnMeta, TableMeta};
 use crate::query::QueryError;
 
+/// The most values an `IN` list may hold: ScyllaDB's default
+/// `max_partition_key_restrictions_per_query` guardrail. Longer lists are refused; load
+/// per key instead (eager loading does).
+pub const MAX_IN_VALUES: usize = 100;
+
 /// Where a condition stands: `WHERE` or a conditional write's `IF`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Clause {
@@ -66,6 +71,16 @@ pub(crate) fn validate_condition<M>(
         return Ok(());
     };
     let column = column_named(table, name)?;
+    if let Some(count) = condition.in_values
+        && condition.operator == Operator::In
+        && count > MAX_IN_VALUES
+    {
+        return Err(QueryError::TooManyInValues {
+            model: table.model,
+            column: column.name,
+            count,
+        });
+    }
     operand_type(table, column, condition.operator)?;
     let hint = match (clause, condition.operator) {
         (Clause::Where, Operator::Ne) => "`!=` is only allowed in a conditional write's IF clause",

@@ -429,5 +429,6 @@ where
             found: V::CQL_TYPE.to_string(),
         });
     }
-    Ok(Condition::column(meta.name, operator, Arc::new(value)))
+    let count = value.element_count();
+    Ok(Condition::column(meta.name, operator, Arc::new(value)).with_in_values(count))
 }
