@@ -230,6 +230,7 @@ impl Db {
         cql: Cql<'_>,
         options: &StatementOptions,
     ) -> Result<Arc<PreparedStatement>> {
+        options.check()?;
         let prepared = match cql {
             Cql::Static(statement) => self.prepared(statement).await?,
             Cql::Built(text) => self.prepared_text(text).await?,
@@ -312,6 +313,7 @@ impl Db {
         items: &[crate::write::BatchItem<'_>],
         options: &StatementOptions,
     ) -> Result<()> {
+        options.check()?;
         let mut batch = scylla::statement::batch::Batch::new(kind);
         for item in items {
             let prepared = self.prepared_text(&item.cql).await?;

@@ -55,7 +55,7 @@ pub trait Hooks {
         Ok(())
     }
 
-    /// After a row was inserted (or, for an insert-if-not-exists, after it ran).
+    /// After a row was inserted (for an insert-if-not-exists, only if it applied).
     fn after_insert(&self) {}
 
     /// Before an update runs; `update` tells which columns it assigns.
@@ -67,7 +67,7 @@ pub trait Hooks {
         Ok(())
     }
 
-    /// After an update ran.
+    /// After an update ran (a conditional one: only if it applied).
     fn after_update<K>(update: &Update<Self, K>)
     where
         Self: Model,
@@ -84,7 +84,7 @@ pub trait Hooks {
         Ok(())
     }
 
-    /// After a delete ran.
+    /// After a delete ran (a conditional one: only if it applied).
     fn after_delete<K>(delete: &Delete<Self, K>)
     where
         Self: Model,

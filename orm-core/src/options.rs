@@ -25,6 +25,17 @@ pub struct StatementOptions {
 }
 
 impl StatementOptions {
+    /// Checks settings the driver would otherwise panic on.
+    pub(crate) fn check(&self) -> Result<(), crate::query::QueryError> {
+        match self.page_size {
+            Some(rows) if rows <= 0 => Err(crate::query::QueryError::NotPositive {
+                what: "page size",
+                value: rows.into(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether every setting is left to the session.
     pub fn is_default(&self) -> bool {
         *self == StatementOptions::default()

@@ -36,7 +36,18 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
             check_schema_name("table", table, table.span(), &mut errors);
             table.as_str().to_owned()
         }
-        None => snake_case(&attrs.ident.to_string()),
+        None => {
+            let table = snake_case(&attrs.ident.to_string());
+            if !is_plain_name(&table) || table.len() > MAX_SCHEMA_NAME {
+                errors.push(
+                    Error::custom(format!(
+                        "the default table name {table:?} is not a valid CQL table name (1 to {MAX_SCHEMA_NAME} ASCII letters, digits or underscores): name the table with `#[orm(table = \"...\")]`"
+                    ))
+                    .with_span(&attrs.ident),
+                );
+            }
+            table
+        }
     };
     if let Some(keyspace) = &attrs.keyspace {
         check_schema_name("keyspace", keyspace, keyspace.span(), &mut errors);
@@ -69,6 +80,7 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
     check_counters(&columns, &mut errors);
     let relations = crate::relation::parse(&input.attrs, &attrs.ident, &columns, &mut errors);
     let morphs = crate::morph::parse(&input.attrs, &attrs.ident, &columns, &mut errors);
+    check_accessor_names(&relations, &morphs, &mut errors);
 
     errors.finish_with(Model {
         vis: attrs.vis,
@@ -289,6 +301,30 @@ fn check_keys(model: &syn::Ident, columns: &[Column], errors: &mut Accumulator) 
                     "a static column needs a clustering key: without one every partition has a single row; add a `clustering_key` field or remove `static`",
                 )
                 .with_span(&column.field.span()),
+            );
+        }
+    }
+}
+
+/// Relations and polymorphic relations share one namespace of `<name>_relation()`
+/// accessors.
+fn check_accessor_names(
+    relations: &[crate::relation::Relation],
+    morphs: &[crate::morph::Morph],
+    errors: &mut Accumulator,
+) {
+    let mut seen = std::collections::HashSet::new();
+    for relation in relations {
+        seen.insert(relation.name.clone());
+    }
+    for morph in morphs {
+        if !seen.insert(morph.accessor.clone()) {
+            errors.push(
+                Error::custom(format!(
+                    "two relations would both generate `{}_relation()`: name one of them differently (`accessor = \"...\"` on `morph_many`/`morph_one`, `name = \"...\"` on the others)",
+                    morph.accessor
+                ))
+                .with_span(&morph.span),
             );
         }
     }

@@ -115,7 +115,10 @@ pub fn derive(input: &syn::DeriveInput) -> Result<TokenStream, Error> {
             );
         }
         columns.push(Column {
-            handle: syn::Ident::new(&name.to_uppercase(), field_ident.span()),
+            handle: syn::Ident::new(
+                &field_ident.unraw().to_string().to_uppercase(),
+                field_ident.span(),
+            ),
             field: field_ident,
             ty: field.ty,
             name,
@@ -145,14 +148,23 @@ pub fn derive(input: &syn::DeriveInput) -> Result<TokenStream, Error> {
     };
     let forward_table = table_name(&attrs.table, &attrs.left, &attrs.right);
     let inverse_table = table_name(&attrs.inverse_table, &attrs.right, &attrs.left);
-    for name in [&attrs.table, &attrs.inverse_table].into_iter().flatten() {
+    for (given, name) in [
+        (&attrs.table, &forward_table),
+        (&attrs.inverse_table, &inverse_table),
+    ] {
         if !is_plain_name(name) || name.len() > 48 {
+            let (span, fix) = match given {
+                Some(given) => (given.span(), ""),
+                None => (
+                    ident.span(),
+                    ": name the tables with `table` / `inverse_table`",
+                ),
+            };
             errors.push(
                 Error::custom(format!(
-                    "invalid table name {:?}: use 1 to 48 ASCII letters, digits or underscores",
-                    name.as_str()
+                    "invalid table name {name:?}: use 1 to 48 ASCII letters, digits or underscores{fix}"
                 ))
-                .with_span(&name.span()),
+                .with_span(&span),
             );
         }
     }

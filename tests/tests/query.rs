@@ -490,3 +490,84 @@ async fn statement_options_are_applied() {
         .unwrap();
     assert_eq!(rows.len(), 1);
 }
+
+/// Two clustering columns, to check the prefix rule.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "shelf_items")]
+struct ShelfItem {
+    #[orm(partition_key)]
+    shop: Uuid,
+    #[orm(clustering_key)]
+    aisle: i32,
+    #[orm(clustering_key)]
+    slot: i32,
+    label: String,
+}
+
+/// Shapes the server would refuse without `ALLOW FILTERING` (or at all) are caught
+/// before sending, with the reason.
+#[tokio::test]
+async fn shapes_the_server_refuses_are_caught_first() {
+    let db = db(&[Article::TABLE, ShelfItem::TABLE]).await;
+    let reason = |query: orm_core::Select<Article>| query.cql().unwrap_err().to_string();
+
+    let two_indexes = Article::query()
+        .filter(Article::STATUS.eq("draft"))
+        .filter(Article::TAGS.contains("t1"));
+    assert!(
+        reason(two_indexes).contains("the indexed columns status and tags are restricted together"),
+    );
+    let token_and_more = Article::query()
+        .filter(Token::<Article>::new().gt(0))
+        .filter(Article::ID.eq(1));
+    assert!(reason(token_and_more).contains("a token range is combined with other conditions"));
+    let index_and_range = Article::query()
+        .filter(Article::STATUS.eq("draft"))
+        .filter(Article::ID.gt(3));
+    assert!(reason(index_and_range).contains("combined with clustering or token conditions"));
+
+    let shop = unique_id();
+    let gap = ShelfItem::query()
+        .filter(ShelfItem::SHOP.eq(shop))
+        .filter(ShelfItem::SLOT.eq(2));
+    assert!(
+        gap.cql()
+            .unwrap_err()
+            .to_string()
+            .contains("clustering column `slot` is restricted but `aisle` before it is not")
+    );
+    let after_range = ShelfItem::query()
+        .filter(ShelfItem::SHOP.eq(shop))
+        .filter(ShelfItem::AISLE.gt(1))
+        .filter(ShelfItem::SLOT.eq(2));
+    assert!(
+        after_range
+            .cql()
+            .unwrap_err()
+            .to_string()
+            .contains("`slot` is restricted after a range on `aisle`")
+    );
+    // A prefix with a range on its last column is a plain partition read.
+    let prefix = ShelfItem::query()
+        .filter(ShelfItem::SHOP.eq(shop))
+        .filter(ShelfItem::AISLE.eq(1))
+        .filter(ShelfItem::SLOT.ge(2));
+    assert_eq!(prefix.access_path(), Ok(AccessPath::SinglePartition));
+    prefix.get(&db).await.unwrap();
+
+    let ordered_in = ShelfItem::query()
+        .filter(ShelfItem::SHOP.in_([shop, unique_id()]))
+        .order_by(ShelfItem::AISLE.desc());
+    assert_eq!(
+        ordered_in.cql().unwrap_err().to_string(),
+        "ShelfItem: ORDER BY with IN on the partition key cannot be paged; drop `order_by` and sort the rows, or read each partition on its own"
+    );
+
+    let err = ShelfItem::query()
+        .filter(ShelfItem::SHOP.eq(shop))
+        .page_size(0)
+        .get(&db)
+        .await
+        .unwrap_err();
+    assert_eq!(err.to_string(), "page size must be positive, not 0");
+}

@@ -689,3 +689,45 @@ async fn keyspace_pinned_models_and_table_options() {
         "the table's default TTL applies: {ttl:?}"
     );
 }
+
+#[test]
+fn if_exists_and_if_conditions_do_not_mix() {
+    let update = Profile::update(&unique_id())
+        .set(Profile::NAME, "x")
+        .if_exists()
+        .and_if(Profile::NAME.eq("y"));
+    assert!(matches!(
+        update.cql(),
+        Err(QueryError::ConditionsWithIfExists { .. })
+    ));
+}
+
+/// A table that gained a column since the model was written: an insert-if-not-exists
+/// still reports that it did not apply.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "evolving_items")]
+struct EvolvingItem {
+    #[orm(partition_key)]
+    id: Uuid,
+    title: String,
+}
+
+#[tokio::test]
+async fn lwt_outcome_survives_columns_the_model_does_not_know() {
+    let db = db(&[EvolvingItem::TABLE]).await;
+    // Idempotent across runs of this binary: the keyspace is new each run.
+    db.query_unpaged(r#"ALTER TABLE "evolving_items" ADD "added_later" int"#, ())
+        .await
+        .unwrap();
+    let item = EvolvingItem {
+        id: unique_id(),
+        title: "first".into(),
+    };
+    assert!(item.insert_if_not_exists(&db).await.unwrap().applied);
+    let again = item.insert_if_not_exists(&db).await.unwrap();
+    assert!(!again.applied);
+    assert_eq!(
+        again.existing, None,
+        "the stored row has a column the model lacks"
+    );
+}

@@ -1,8 +1,11 @@
 //! How each relation kind loads for many parents: the [`Eager`] trait and its impls.
 
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
+use std::sync::Arc;
 
 use futures::future::BoxFuture;
+use futures::{StreamExt, TryStreamExt, stream};
 
 use crate::cql_type::FieldType;
 use crate::db::Db;
@@ -34,7 +37,9 @@ pub trait Eager<P>: Send + Sync + Sized + 'static {
     type Key: Eq + Hash + Clone + Send + Sync + 'static;
     /// What a constraint closure receives and returns (`Select<R>` for most relations).
     type Query: Send + 'static;
-    /// One fetched row.
+    /// What one fetch returns per row, before [`finish`](Eager::finish).
+    type Fetched: Send + Sync + 'static;
+    /// One related row as parents keep it.
     type Row: Send + Sync + 'static;
     /// What each parent keeps: `Vec<Loaded<R>>`, `Option<Loaded<R>>`, ...
     type Stored: Send + Sync + 'static;
@@ -50,7 +55,16 @@ pub trait Eager<P>: Send + Sync + Sized + 'static {
         &'a self,
         db: &'a Db,
         constraint: Option<&'a (dyn Fn(Self::Query) -> Self::Query + Send + Sync)>,
-    ) -> BoxFuture<'a, Result<Vec<Self::Row>>>;
+    ) -> BoxFuture<'a, Result<Vec<Self::Fetched>>>;
+    /// Completes the rows fetched for every distinct key at once (a many-to-many reads
+    /// each distinct related row once here). Called on one of the relations.
+    fn finish<'a>(
+        &'a self,
+        db: &'a Db,
+        constraint: Option<&'a (dyn Fn(Self::Query) -> Self::Query + Send + Sync)>,
+        fetched: Vec<Vec<Self::Fetched>>,
+        concurrency: usize,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Self::Row>>>>;
     /// How many rows this parent has.
     fn count<'a>(
         &'a self,
@@ -121,6 +135,7 @@ macro_rules! select_relation {
         {
             type Key = K;
             type Query = Select<R>;
+            type Fetched = Loaded<R>;
             type Row = Loaded<R>;
             type Stored = $stored;
             type Child = R;
@@ -143,6 +158,16 @@ macro_rules! select_relation {
                     $many,
                     db,
                 ))
+            }
+
+            fn finish<'a>(
+                &'a self,
+                _db: &'a Db,
+                _constraint: Constraint<'a, Select<R>>,
+                fetched: Vec<Vec<Loaded<R>>>,
+                _concurrency: usize,
+            ) -> BoxFuture<'a, Result<Vec<Vec<Loaded<R>>>>> {
+                Box::pin(std::future::ready(Ok(fetched)))
             }
 
             fn count<'a>(
@@ -188,8 +213,9 @@ where
 {
     type Key = P::PrimaryKey;
     type Query = BelongsToMany<P, R, Pv, D>;
-    type Row = WithPivot<R, Pv>;
-    type Stored = Vec<WithPivot<R, Pv>>;
+    type Fetched = Pv;
+    type Row = WithPivot<Arc<R>, Pv>;
+    type Stored = Vec<WithPivot<Arc<R>, Pv>>;
     type Child = NotNestable;
 
     fn definition(&self) -> &'static RelationDef {
@@ -200,13 +226,62 @@ where
         self.get_parent_key().cloned()
     }
 
+    /// One pivot partition per parent; the related rows come in `finish`.
     fn fetch<'a>(
         &'a self,
         db: &'a Db,
+        _constraint: Constraint<'a, Self>,
+    ) -> BoxFuture<'a, Result<Vec<Pv>>> {
+        Box::pin(self.pivots(db))
+    }
+
+    /// Each distinct related row once, for all parents, at one bounded concurrency.
+    fn finish<'a>(
+        &'a self,
+        db: &'a Db,
         constraint: Constraint<'a, Self>,
-    ) -> BoxFuture<'a, Result<Vec<WithPivot<R, Pv>>>> {
+        fetched: Vec<Vec<Pv>>,
+        concurrency: usize,
+    ) -> BoxFuture<'a, Result<Vec<Vec<WithPivot<Arc<R>, Pv>>>>> {
         let relation = constrained(self.clone(), constraint);
-        Box::pin(async move { relation.get(db).await })
+        Box::pin(async move {
+            let mut seen = HashSet::new();
+            let keys: Vec<R::PrimaryKey> = fetched
+                .iter()
+                .flatten()
+                .map(|pivot| D::other_key(pivot))
+                .filter(|key| seen.insert((*key).clone()))
+                .cloned()
+                .collect();
+            let reads: Vec<_> = keys
+                .iter()
+                .map(|key| relation.related_row(db, key))
+                .collect();
+            let rows: Vec<Option<R>> = stream::iter(reads)
+                .buffered(concurrency.max(1))
+                .try_collect()
+                .await?;
+            let found: HashMap<R::PrimaryKey, Arc<R>> = keys
+                .into_iter()
+                .zip(rows)
+                .filter_map(|(key, row)| row.map(|row| (key, Arc::new(row))))
+                .collect();
+            Ok(fetched
+                .into_iter()
+                .map(|pivots| {
+                    pivots
+                        .into_iter()
+                        .filter_map(|pivot| {
+                            let row = found.get(D::other_key(&pivot))?;
+                            Some(WithPivot {
+                                row: Arc::clone(row),
+                                pivot,
+                            })
+                        })
+                        .collect()
+                })
+                .collect())
+        })
     }
 
     fn count<'a>(
@@ -215,19 +290,19 @@ where
         constraint: Constraint<'a, Self>,
     ) -> BoxFuture<'a, Result<i64>> {
         let relation = constrained(self.clone(), constraint);
-        Box::pin(async move { Ok(relation.count(db).await? as i64) })
+        Box::pin(async move { relation.count(db).await })
     }
 
     fn load_nested<'a>(
         _db: &'a Db,
-        rows: &'a mut [WithPivot<R, Pv>],
+        rows: &'a mut [WithPivot<Arc<R>, Pv>],
         nested: &'a [With<NotNestable>],
         _concurrency: usize,
     ) -> BoxFuture<'a, Result<()>> {
         no_nesting(rows, nested)
     }
 
-    fn store(rows: Vec<WithPivot<R, Pv>>) -> Vec<WithPivot<R, Pv>> {
+    fn store(rows: Vec<WithPivot<Arc<R>, Pv>>) -> Vec<WithPivot<Arc<R>, Pv>> {
         rows
     }
 }
@@ -240,6 +315,7 @@ where
 {
     type Key = (String, K);
     type Query = NoQuery;
+    type Fetched = E;
     type Row = E;
     type Stored = Option<E>;
     type Child = NotNestable;
@@ -261,6 +337,16 @@ where
         _constraint: Constraint<'a, NoQuery>,
     ) -> BoxFuture<'a, Result<Vec<E>>> {
         Box::pin(async move { Ok(self.get(db).await?.into_iter().collect()) })
+    }
+
+    fn finish<'a>(
+        &'a self,
+        _db: &'a Db,
+        _constraint: Constraint<'a, NoQuery>,
+        fetched: Vec<Vec<E>>,
+        _concurrency: usize,
+    ) -> BoxFuture<'a, Result<Vec<Vec<E>>>> {
+        Box::pin(std::future::ready(Ok(fetched)))
     }
 
     fn count<'a>(

@@ -261,10 +261,11 @@ where
                     .iter()
                     .map(|relation| relation.fetch(db, constraint))
                     .collect();
-                let mut fetched: Vec<Vec<Rel::Row>> = stream::iter(fetches)
+                let fetched: Vec<Vec<Rel::Fetched>> = stream::iter(fetches)
                     .buffered(concurrency)
                     .try_collect()
                     .await?;
+                let mut fetched = first.finish(db, constraint, fetched, concurrency).await?;
                 if !self.nested.is_empty() {
                     fetched = load_nested::<P, Rel>(db, fetched, &self.nested, concurrency).await?;
                 }

@@ -29,8 +29,8 @@ pub(crate) struct Analysis {
 }
 
 pub(crate) fn analyse<M>(table: &TableMeta, conditions: &[Condition<M>]) -> Analysis {
-    let mut reason = None;
-    let mut index = None;
+    let mut reason: Option<String> = None;
+    let mut indexed: Vec<&'static str> = Vec::new();
     let mut token = false;
     for condition in conditions {
         let Target::Column(name) = condition.target else {
@@ -58,7 +58,9 @@ pub(crate) fn analyse<M>(table: &TableMeta, conditions: &[Condition<M>]) -> Anal
                     Operator::Eq | Operator::Contains | Operator::ContainsKey
                 );
                 if column.indexed && indexable {
-                    index.get_or_insert(column.name);
+                    if !indexed.contains(&column.name) {
+                        indexed.push(column.name);
+                    }
                 } else {
                     reason.get_or_insert_with(|| {
                         format!("`{name}` is not part of the primary key and has no index")
@@ -68,16 +70,50 @@ pub(crate) fn analyse<M>(table: &TableMeta, conditions: &[Condition<M>]) -> Anal
         }
     }
 
+    let restricts = |column: &str| {
+        conditions
+            .iter()
+            .any(|c| c.target == Target::Column(column_static(table, column)))
+    };
+    let partition_columns: Vec<&'static str> = table.partition_key().map(|c| c.name).collect();
     let partition_restricted = table.partition_key().all(|column| {
         conditions.iter().any(|c| {
             c.target == Target::Column(column.name)
                 && matches!(c.operator, Operator::Eq | Operator::In)
         })
     });
+    let partition_touched = partition_columns.iter().any(|c| restricts(c));
+    let clustering_touched = table.clustering_key().any(|c| restricts(c.name));
     let in_on_partition = conditions.iter().any(|c| {
         c.operator == Operator::In
             && matches!(c.target, Target::Column(name) if table.column(name).is_some_and(|m| m.is_partition_key()))
     });
+
+    if reason.is_none() {
+        reason = clustering_prefix_problem(table, conditions);
+    }
+    if reason.is_none() && indexed.len() > 1 {
+        reason = Some(format!(
+            "the indexed columns {} are restricted together; the server reads one index and filters by the others",
+            indexed.join(" and ")
+        ));
+    }
+    if reason.is_none() && !indexed.is_empty() && !partition_restricted {
+        if clustering_touched || token {
+            reason = Some(format!(
+                "the index on `{}` is combined with clustering or token conditions",
+                indexed[0]
+            ));
+        } else if partition_touched {
+            reason = Some(format!(
+                "the index on `{}` is combined with part of the partition key",
+                indexed[0]
+            ));
+        }
+    }
+    if reason.is_none() && token && conditions.iter().any(|c| c.target != Target::Token) {
+        reason = Some("a token range is combined with other conditions".to_owned());
+    }
 
     let path = if reason.is_some() {
         AccessPath::Filtering
@@ -87,7 +123,7 @@ pub(crate) fn analyse<M>(table: &TableMeta, conditions: &[Condition<M>]) -> Anal
         } else {
             AccessPath::SinglePartition
         }
-    } else if let Some(column) = index {
+    } else if let Some(column) = indexed.first() {
         AccessPath::Index(column)
     } else if token {
         AccessPath::TokenRange
@@ -101,6 +137,45 @@ pub(crate) fn analyse<M>(table: &TableMeta, conditions: &[Condition<M>]) -> Anal
         path,
         filtering_reason: reason,
     }
+}
+
+/// The `&'static str` name of `column` in `table` (conditions hold metadata names).
+fn column_static(table: &TableMeta, column: &str) -> &'static str {
+    table.column(column).map_or("", |c| c.name)
+}
+
+/// Clustering columns may only be restricted as a prefix of the clustering key, with a
+/// range on the last restricted one at most.
+fn clustering_prefix_problem<M>(table: &TableMeta, conditions: &[Condition<M>]) -> Option<String> {
+    let mut unrestricted: Option<&str> = None;
+    let mut ranged: Option<&str> = None;
+    for column in table.clustering_key() {
+        let operators: Vec<Operator> = conditions
+            .iter()
+            .filter(|c| c.target == Target::Column(column.name))
+            .map(|c| c.operator)
+            .collect();
+        if operators.is_empty() {
+            unrestricted.get_or_insert(column.name);
+            continue;
+        }
+        if let Some(before) = unrestricted {
+            return Some(format!(
+                "clustering column `{}` is restricted but `{before}` before it is not",
+                column.name
+            ));
+        }
+        if let Some(before) = ranged {
+            return Some(format!(
+                "clustering column `{}` is restricted after a range on `{before}`",
+                column.name
+            ));
+        }
+        if operators.iter().any(|op| op.is_range()) {
+            ranged = Some(column.name);
+        }
+    }
+    None
 }
 
 /// The access path, or the error explaining why the caller must opt in first.

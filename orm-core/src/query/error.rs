@@ -89,6 +89,22 @@ pub enum QueryError {
         /// The model.
         model: &'static str,
     },
+    /// `IF EXISTS` and `IF column ...` cannot be combined.
+    #[error(
+        "{model}: a conditional write takes either `if_exists()` or `if_(...)` conditions, not both (`IF EXISTS` already implies the row exists)"
+    )]
+    ConditionsWithIfExists {
+        /// The model.
+        model: &'static str,
+    },
+    /// The server cannot page a query ordering rows from several partitions.
+    #[error(
+        "{model}: ORDER BY with IN on the partition key cannot be paged; drop `order_by` and sort the rows, or read each partition on its own"
+    )]
+    OrderByWithIn {
+        /// The model.
+        model: &'static str,
+    },
     /// Counter tables take increments, not inserts.
     #[error(
         "{model} is a counter table: write it with `update(key).increment(column, n)`, not insert"

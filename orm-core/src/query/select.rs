@@ -263,7 +263,15 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     }
 
     fn render(&self, selection: Selection<'_>, limit: Option<i32>) -> Result<String, QueryError> {
-        self.access_path()?;
+        let path = self.access_path()?;
+        if path == AccessPath::Partitions
+            && !self.orderings.is_empty()
+            && matches!(selection, Selection::Columns(_))
+        {
+            return Err(QueryError::OrderByWithIn {
+                model: M::TABLE.model,
+            });
+        }
         let table = M::TABLE;
         let mut cql = String::from("SELECT ");
         match selection {

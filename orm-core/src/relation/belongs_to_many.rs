@@ -217,14 +217,16 @@ where
         Ok(None)
     }
 
-    /// How many related rows there are (the pivot rows, or with conditions, the rows
-    /// that match them).
-    pub async fn count(&self, db: &Db) -> Result<usize> {
-        if self.conditions.is_empty() && self.error.is_none() {
-            Ok(self.pivots(db).await?.len())
+    /// How many related rows there are: the pivot rows (a pivot row whose related row
+    /// was deleted still counts, though `get` skips it), or with conditions, the rows
+    /// that match them.
+    pub async fn count(&self, db: &Db) -> Result<i64> {
+        let count = if self.conditions.is_empty() && self.error.is_none() {
+            self.pivots(db).await?.len()
         } else {
-            Ok(self.get(db).await?.len())
-        }
+            self.get(db).await?.len()
+        };
+        Ok(i64::try_from(count).unwrap_or(i64::MAX))
     }
 
     async fn resolve(&self, db: &Db, pivots: Vec<Pv>) -> Result<Vec<WithPivot<R, Pv>>> {
@@ -243,7 +245,7 @@ where
 
     /// One related row by its key: a plain `find`, or with the relation's conditions
     /// checked inside that row's partition.
-    async fn related_row(&self, db: &Db, key: &R::PrimaryKey) -> Result<Option<R>> {
+    pub(crate) async fn related_row(&self, db: &Db, key: &R::PrimaryKey) -> Result<Option<R>> {
         if self.conditions.is_empty() {
             return R::find(db, key).await;
         }

@@ -148,6 +148,11 @@ impl<M: Model, K> Delete<M, K> {
             return Err(error.clone());
         }
         self.check_key()?;
+        if self.if_exists && !self.checks.is_empty() {
+            return Err(QueryError::ConditionsWithIfExists {
+                model: M::TABLE.model,
+            });
+        }
         let conditional = self.if_exists || !self.checks.is_empty();
         if conditional && self.using.timestamp.is_some() {
             return Err(QueryError::TimestampOnConditionalWrite {
@@ -233,7 +238,9 @@ impl<M: Model> Delete<M, Conditional> {
             .execute(Cql::Built(&cql), self.values(), &self.options)
             .await?;
         let outcome = LwtOutcome::from_result(M::TABLE.model, Cql::Built(&cql), result)?;
-        M::after_delete(&self);
+        if outcome.applied {
+            M::after_delete(&self);
+        }
         Ok(outcome)
     }
 }

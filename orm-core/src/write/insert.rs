@@ -56,7 +56,8 @@ pub struct InsertIfNotExists<'a, M>(Insert<'a, M>);
 pub struct Inserted<M> {
     /// Whether the row was written.
     pub applied: bool,
-    /// When it was not: the row that already has this primary key.
+    /// When it was not: the row that already has this primary key (`None` if the stored
+    /// row has columns the model does not know, such as one added to the table since).
     pub existing: Option<M>,
 }
 
@@ -159,7 +160,9 @@ impl<M: Model> InsertIfNotExists<'_, M> {
                 cql: cql.clone().into(),
                 source: crate::error::RowsReadError::MissingLwtResult,
             })?;
-        insert.model.after_insert();
+        if row.applied {
+            insert.model.after_insert();
+        }
         Ok(Inserted {
             applied: row.applied,
             existing: if row.applied { None } else { row.row },

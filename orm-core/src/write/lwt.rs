@@ -71,13 +71,9 @@ pub(crate) struct LwtRow<M> {
 impl<'f, 'm, M: DeserializeRow<'f, 'm>> DeserializeRow<'f, 'm> for LwtRow<M> {
     fn type_check(specs: &[ColumnSpec]) -> Result<(), TypeCheckError> {
         match specs.split_first() {
-            Some((applied, rest)) if applied.name() == "[applied]" => {
-                if rest.is_empty() {
-                    Ok(())
-                } else {
-                    M::type_check(rest)
-                }
-            }
+            // The other columns are checked row by row: a table with columns the model
+            // does not know must not hide whether the write applied.
+            Some((applied, _)) if applied.name() == "[applied]" => Ok(()),
             _ => Err(TypeCheckError::new(RowShapeError::UnknownColumn {
                 model: "LWT result",
                 column: specs.first().map_or("(none)", |s| s.name()).to_owned(),
@@ -97,9 +93,14 @@ impl<'f, 'm, M: DeserializeRow<'f, 'm>> DeserializeRow<'f, 'm> for LwtRow<M> {
             applied_column.slice,
         )?;
         // A row that did not exist comes back as `[applied]` alone (Cassandra) or with
-        // nulls (ScyllaDB); only a refused write carries the row that blocked it.
-        let has_columns = row.clone().next().is_some();
-        let existing = if applied || !has_columns {
+        // nulls (ScyllaDB); only a refused write carries the row that blocked it. That row
+        // is read only if its columns fit `M` (a column added to the table since the model
+        // was written would not).
+        let specs: Vec<ColumnSpec<'m>> = row
+            .clone()
+            .filter_map(|column| column.ok().map(|c| c.spec.clone()))
+            .collect();
+        let existing = if applied || specs.is_empty() || M::type_check(&specs).is_err() {
             None
         } else {
             Some(M::deserialize(row)?)

@@ -249,6 +249,11 @@ impl<M: Model, K> Update<M, K> {
                 model: M::TABLE.model,
             });
         }
+        if self.if_exists && !self.conditions.is_empty() {
+            return Err(QueryError::ConditionsWithIfExists {
+                model: M::TABLE.model,
+            });
+        }
         let conditional = self.if_exists || !self.conditions.is_empty();
         if conditional && self.using.timestamp.is_some() {
             return Err(QueryError::TimestampOnConditionalWrite {
@@ -332,7 +337,9 @@ impl<M: Model> Update<M, Conditional> {
             .execute(Cql::Built(&cql), update.values(), &update.options)
             .await?;
         let outcome = LwtOutcome::from_result(M::TABLE.model, Cql::Built(&cql), result)?;
-        M::after_update(&update);
+        if outcome.applied {
+            M::after_update(&update);
+        }
         Ok(outcome)
     }
 }
