@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt, stream};
@@ -12,7 +12,7 @@ use crate::db::Db;
 use crate::eager::{Loaded, With};
 use crate::error::Result;
 use crate::model::Model;
-use crate::query::Select;
+use crate::query::{QueryError, Select};
 use crate::relation::{
     BelongsTo, BelongsToMany, HasMany, HasOne, MorphTargets, MorphTo, Pivot, PivotKey, RelationDef,
     Side, WithPivot,
@@ -51,10 +51,13 @@ pub trait Eager<P>: Send + Sync + Sized + 'static {
     /// This parent's key, or `None` when it has none (it then gets no rows).
     fn key(&self) -> Option<Self::Key>;
     /// The rows of this parent, with `constraint` applied to the query.
+    /// `shape` caches the CQL text across the parents of one load: every parent's query
+    /// has the same shape, only the values differ.
     fn fetch<'a>(
         &'a self,
         db: &'a Db,
         constraint: Option<&'a (dyn Fn(Self::Query) -> Self::Query + Send + Sync)>,
+        shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<Vec<Self::Fetched>>>;
     /// Completes the rows fetched for every distinct key at once (a many-to-many reads
     /// each distinct related row once here). Called on one of the relations.
@@ -91,14 +94,24 @@ fn constrained<Q>(query: Q, constraint: Constraint<'_, Q>) -> Q {
     }
 }
 
-async fn load_rows<R: Model>(query: Select<R>, many: bool, db: &Db) -> Result<Vec<Loaded<R>>> {
+async fn load_rows<R: Model>(
+    query: Select<R>,
+    many: bool,
+    db: &Db,
+    shape: &ShapeCache,
+) -> Result<Vec<Loaded<R>>> {
+    let cql = shape.0.get_or_init(|| query.shape(!many)).clone()?;
     let rows = if many {
-        query.get(db).await?
+        query.get_shaped(db, &cql).await?
     } else {
-        query.first(db).await?.into_iter().collect()
+        query.first_shaped(db, &cql).await?.into_iter().collect()
     };
     Ok(rows.into_iter().map(Loaded::new).collect())
 }
+
+/// The CQL text shared by the queries of one eager load.
+#[derive(Debug, Default)]
+pub struct ShapeCache(OnceLock<Result<String, QueryError>>);
 
 fn nested_models<'a, R: Model>(
     db: &'a Db,
@@ -152,11 +165,13 @@ macro_rules! select_relation {
                 &'a self,
                 db: &'a Db,
                 constraint: Constraint<'a, Select<R>>,
+                shape: &'a ShapeCache,
             ) -> BoxFuture<'a, Result<Vec<Loaded<R>>>> {
                 Box::pin(load_rows(
                     constrained(self.get_query(), constraint),
                     $many,
                     db,
+                    shape,
                 ))
             }
 
@@ -231,6 +246,7 @@ where
         &'a self,
         db: &'a Db,
         _constraint: Constraint<'a, Self>,
+        _shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<Vec<Pv>>> {
         Box::pin(self.pivots(db))
     }
@@ -335,6 +351,7 @@ where
         &'a self,
         db: &'a Db,
         _constraint: Constraint<'a, NoQuery>,
+        _shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<Vec<E>>> {
         Box::pin(async move { Ok(self.get(db).await?.into_iter().collect()) })
     }

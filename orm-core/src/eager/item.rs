@@ -10,6 +10,7 @@ use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt, stream};
 
 use crate::db::Db;
+use crate::eager::impls::ShapeCache;
 use crate::eager::{Eager, Loaded, NotNestable};
 use crate::error::Result;
 use crate::model::Model;
@@ -257,14 +258,12 @@ where
             Mode::Load => {
                 // The futures are built before the stream so that it holds no closure over
                 // borrowed relations (which would keep the whole future from being `Send`).
+                let shape = ShapeCache::default();
                 let fetches: Vec<_> = distinct
                     .iter()
-                    .map(|relation| relation.fetch(db, constraint))
+                    .map(|relation| relation.fetch(db, constraint, &shape))
                     .collect();
-                let fetched: Vec<Vec<Rel::Fetched>> = stream::iter(fetches)
-                    .buffered(concurrency)
-                    .try_collect()
-                    .await?;
+                let fetched = in_order(fetches, concurrency).await?;
                 let mut fetched = first.finish(db, constraint, fetched, concurrency).await?;
                 if !self.nested.is_empty() {
                     fetched = load_nested::<P, Rel>(db, fetched, &self.nested, concurrency).await?;
@@ -289,10 +288,7 @@ where
                     .iter()
                     .map(|relation| relation.count(db, constraint))
                     .collect();
-                let counts: Vec<i64> = stream::iter(fetches)
-                    .buffered(concurrency)
-                    .try_collect()
-                    .await?;
+                let counts: Vec<i64> = in_order(fetches, concurrency).await?;
                 let per_parent: Vec<i64> = slots
                     .iter()
                     .map(|slot| slot.map_or(0, |i| counts[i]))
@@ -312,6 +308,31 @@ where
             }
         }
     }
+}
+
+/// Runs `futures` at most `concurrency` at a time, in whatever order they finish (a slow
+/// one does not hold back the others, as it would with `buffered`), and returns their
+/// outputs in input order.
+async fn in_order<'a, T: Send + 'a>(
+    futures: Vec<BoxFuture<'a, Result<T>>>,
+    concurrency: usize,
+) -> Result<Vec<T>> {
+    let count = futures.len();
+    // Tagged before the stream is built, so it holds no closure (which would keep the
+    // whole future from being `Send`).
+    let tagged: Vec<BoxFuture<'a, Result<(usize, T)>>> = futures
+        .into_iter()
+        .enumerate()
+        .map(|(index, future)| -> BoxFuture<'a, Result<(usize, T)>> {
+            Box::pin(async move { future.await.map(|output| (index, output)) })
+        })
+        .collect();
+    let mut outputs: Vec<Option<T>> = std::iter::repeat_with(|| None).take(count).collect();
+    let mut finished = stream::iter(tagged).buffer_unordered(concurrency);
+    while let Some((index, output)) = finished.try_next().await? {
+        outputs[index] = Some(output);
+    }
+    Ok(outputs.into_iter().flatten().collect())
 }
 
 /// Loads `nested` into every fetched row at once, then splits them back per key.

@@ -20,7 +20,7 @@ mod item;
 mod loaded;
 mod query;
 
-pub use impls::{Eager, NoQuery, NotNestable};
+pub use impls::{Eager, NoQuery, NotNestable, ShapeCache};
 pub use item::{ChildModel, EagerSpec, IntoWith, With, eager};
 pub use loaded::Loaded;
 pub use query::{EagerQuery, load, load_into};

@@ -333,6 +333,36 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
         rows::fetch_all(db, M::TABLE.model, Cql::Built(&cql), &values, &self.options).await
     }
 
+    /// The CQL of `get` (`first = false`) or `first`, for running many queries of one
+    /// shape with different values without rendering each.
+    pub(crate) fn shape(&self, first: bool) -> Result<String, QueryError> {
+        if first {
+            self.render(Selection::Columns(R::COLUMNS), Some(1))
+        } else {
+            self.cql()
+        }
+    }
+
+    /// `get`, with the CQL already rendered by [`shape`](Self::shape) for this shape.
+    pub(crate) async fn get_shaped(self, db: &Db, cql: &str) -> Result<Vec<R>> {
+        if let Some(error) = self.error {
+            return Err(error.into());
+        }
+        let values = self.values(&self.limit);
+        rows::fetch_all(db, M::TABLE.model, Cql::Built(cql), &values, &self.options).await
+    }
+
+    /// `first`, with the CQL already rendered by [`shape`](Self::shape) for this shape.
+    pub(crate) async fn first_shaped(self, db: &Db, cql: &str) -> Result<Option<R>> {
+        if let Some(error) = self.error {
+            return Err(error.into());
+        }
+        let limit = Some(1);
+        let values = self.values(&limit);
+        let result = db.execute(Cql::Built(cql), &values, &self.options).await?;
+        rows::first::<R>(M::TABLE.model, Cql::Built(cql), result)
+    }
+
     /// The first matching row (`LIMIT 1`), if any.
     pub async fn first(self, db: &Db) -> Result<Option<R>> {
         let limit = Some(1);
