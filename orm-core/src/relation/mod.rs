@@ -27,6 +27,7 @@ mod has_many;
 mod has_one;
 mod key;
 mod morph;
+mod owner;
 mod pivot;
 
 pub use base::Relation;
@@ -36,6 +37,7 @@ pub use has_many::HasMany;
 pub use has_one::HasOne;
 pub use key::{KeyOf, SameKey};
 pub use morph::{MorphParent, MorphTargets, MorphTo};
+pub use owner::Owner;
 
 #[doc(hidden)]
 pub use morph::unknown_morph_type;
