@@ -123,6 +123,14 @@ async fn the_seed_example_reads_one_partition() {
         [4, 3, 1]
     );
 
+    let two_arguments = user
+        .posts_relation()
+        .where_eq("status", "published")
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(two_arguments, published, "the seed's where(column, value)");
+
     let typed = user
         .posts_relation()
         .filter(Post::STATUS.eq("published"))

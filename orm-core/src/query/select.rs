@@ -160,6 +160,14 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
         }
     }
 
+    /// The seed's two-argument `where(column, value)`: `where_(column, "=", value)`.
+    pub fn where_eq<V>(self, column: &str, value: V) -> Self
+    where
+        V: CqlTyped + SerializeValue + Send + Sync + 'static,
+    {
+        self.where_(column, "=", value)
+    }
+
     /// Orders by a clustering column: `order_by(Post::CREATED_AT.desc())`.
     pub fn order_by(mut self, ordering: Ordering<M>) -> Self {
         match M::TABLE.column(ordering.column) {

@@ -119,6 +119,14 @@ where
         self.get_query().where_(column, operator, value)
     }
 
+    /// The seed's two-argument `where(column, value)`: `where_(column, "=", value)`.
+    pub fn where_eq<V>(&self, column: &str, value: V) -> Select<R>
+    where
+        V: CqlTyped + SerializeValue + Send + Sync + 'static,
+    {
+        self.get_query().where_eq(column, value)
+    }
+
     /// The constrained query plus a typed condition.
     pub fn filter(&self, condition: Condition<R>) -> Select<R> {
         self.get_query().filter(condition)
