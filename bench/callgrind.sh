@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Client-side instructions per operation, for each side, counted by valgrind's callgrind.
+#
+# Timings on a shared machine drift; instruction counts hardly do. Each side runs twice under
+# callgrind, on tokio's current-thread runtime (one thread: no work stealing or wake-ups
+# between workers to blur the counts), with n1 and then n2 operations at concurrency 1;
+# (instructions(n2) - instructions(n1)) / (n2 - n1) is the client's cost of one operation,
+# driver included, setup cancelled out. Streams are reported per row.
+#
+#   scripts/db up && bench/callgrind.sh            # all operations, all four sides
+#   bench/callgrind.sh find                         # one operation
+#
+# Needs valgrind. Writes the profiles to $OUT (default target/callgrind), for
+# `callgrind_annotate --inclusive=no FILE`.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+ops=${1:-insert,find,stream}
+out=${OUT:-target/callgrind}
+bin=${CARGO_TARGET_DIR:-target}/release/orm-bench
+mkdir -p "$out"
+
+cargo build --release -p orm-bench
+# Load the rows once, outside valgrind; the measured runs reuse them.
+"$bin" --only find --rounds 1 --ops 1 --ops-concurrent 1 --concurrency 1 --warmup 0 \
+    --alloc-ops 0 >/dev/null 2>&1
+
+instructions() { # op side n -> instructions of the whole run
+    local op=$1 side=$2 n=$3 size
+    if [ "$op" = stream ]; then size=(--streams "$n"); else size=(--ops "$n" --slices 1); fi
+    valgrind --tool=callgrind --callgrind-out-file="$out/$op-$side-$n.out" "$bin" \
+        --current-thread --reuse-data --only "$op" --sides "$side" --concurrency 1 \
+        --rounds 1 --warmup 0 --alloc-ops 0 "${size[@]}" 2>&1 >/dev/null |
+        sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
+}
+
+echo "| operation | side | client instructions per op (stream: per row) | vs raw |"
+echo "|---|---|---:|---:|"
+for op in ${ops//,/ }; do
+    case $op in
+        stream) n1=5 n2=15 unit=$((10 * 10000)) sides="raw ORM raw+model raw-tuple" ;;
+        insert) n1=1000 n2=9000 unit=8000 sides="raw ORM raw+model" ;;
+        *) n1=1000 n2=9000 unit=8000 sides="raw ORM raw+model raw-tuple" ;;
+    esac
+    raw=
+    for side in $sides; do
+        a=$(instructions "$op" "$side" "$n1")
+        b=$(instructions "$op" "$side" "$n2")
+        per=$(((b - a) / unit))
+        raw=${raw:-$per}
+        awk -v op="$op" -v side="$side" -v per="$per" -v raw="$raw" \
+            'BEGIN { printf "| %s | %s | %d | %+.1f%% |\n", op, side, per, (per / raw - 1) * 100 }'
+    done
+done
