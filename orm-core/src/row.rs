@@ -270,18 +270,32 @@ pub fn check_columns(
     Ok(())
 }
 
-/// Reads one column's value into its field's type.
+/// Reads one column's value into its field's type. Inlined into every generated
+/// `deserialize`: it runs once per column of every row read.
+#[inline]
 pub fn read_value<'f, 'm, T: FieldType>(
     model: &'static str,
     column: &'static str,
     raw: RawColumn<'f, 'm>,
 ) -> Result<T, DeserializationError> {
-    T::deserialize(raw.spec.typ(), raw.slice).map_err(|err| {
-        DeserializationError::new(RowShapeError::Value {
-            model,
-            column,
-            message: err.to_string(),
-        })
+    match T::deserialize(raw.spec.typ(), raw.slice) {
+        Ok(value) => Ok(value),
+        Err(err) => Err(value_error(model, column, &err)),
+    }
+}
+
+/// The error of a value that did not deserialize, kept off the per-row path.
+#[cold]
+#[inline(never)]
+fn value_error(
+    model: &'static str,
+    column: &'static str,
+    err: &DeserializationError,
+) -> DeserializationError {
+    DeserializationError::new(RowShapeError::Value {
+        model,
+        column,
+        message: err.to_string(),
     })
 }
 

@@ -3,7 +3,7 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use futures::{Stream, StreamExt, TryStreamExt};
+use futures::{Stream, TryStreamExt};
 use scylla::response::PagingState;
 use scylla::serialize::value::SerializeValue;
 
@@ -435,13 +435,12 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
             cql: cql.clone().into(),
             source: RowsReadError::Type(e),
         })?;
-        Ok(rows
-            .map_err(move |e| Error::Rows {
-                model,
-                cql: cql.clone().into(),
-                source: RowsReadError::NextRow(Box::new(e)),
-            })
-            .boxed())
+        // Not boxed: every row goes through this adapter.
+        Ok(rows.map_err(move |e| Error::Rows {
+            model,
+            cql: cql.clone().into(),
+            source: RowsReadError::NextRow(Box::new(e)),
+        }))
     }
 }
 
