@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use darling::error::Accumulator;
-use darling::util::Flag;
+use darling::util::{Flag, SpannedValue};
 use darling::{Error, FromDeriveInput};
 use proc_macro2::Span;
 use syn::DeriveInput;
@@ -174,21 +174,7 @@ fn column(field: FieldAttrs, ident: syn::Ident, errors: &mut Accumulator) -> Col
         );
     }
 
-    let name = match &field.rename {
-        Some(rename) => {
-            if !is_plain_name(rename) {
-                errors.push(
-                    Error::custom(format!(
-                        "invalid column name {:?}: use ASCII letters, digits or underscores",
-                        rename.as_str()
-                    ))
-                    .with_span(&rename.span()),
-                );
-            }
-            rename.as_str().to_owned()
-        }
-        None => ident.unraw().to_string(),
-    };
+    let name = column_name(&ident, field.rename.as_ref(), errors);
 
     let timestamp = match (flag(&field.created_at), flag(&field.updated_at)) {
         (Some(_), Some(span)) => {
@@ -225,6 +211,29 @@ fn column(field: FieldAttrs, ident: syn::Ident, errors: &mut Accumulator) -> Col
         role,
         indexed: field.index.is_present(),
         index_span: flag(&field.index),
+    }
+}
+
+/// A field's CQL column name: its `rename`, checked, or the field's own name.
+pub(crate) fn column_name(
+    field: &syn::Ident,
+    rename: Option<&SpannedValue<String>>,
+    errors: &mut Accumulator,
+) -> String {
+    match rename {
+        Some(rename) => {
+            if !is_plain_name(rename) {
+                errors.push(
+                    Error::custom(format!(
+                        "invalid column name {:?}: use ASCII letters, digits or underscores",
+                        rename.as_str()
+                    ))
+                    .with_span(&rename.span()),
+                );
+            }
+            rename.as_str().to_owned()
+        }
+        None => field.unraw().to_string(),
     }
 }
 

@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Column, Role};
 use crate::attr::Order;
-use crate::check::{is_plain_name, snake_case};
+use crate::check::{column_name, is_plain_name, snake_case};
 use crate::expand::column_meta;
 use crate::row::{self, RowField};
 
@@ -78,21 +78,7 @@ pub fn derive(input: &syn::DeriveInput) -> Result<TokenStream, Error> {
             .ident
             .clone()
             .expect("darling's `supports(struct_named)` admits named fields only");
-        let name = match &field.rename {
-            Some(rename) => {
-                if !is_plain_name(rename) {
-                    errors.push(
-                        Error::custom(format!(
-                            "invalid column name {:?}: use ASCII letters, digits or underscores",
-                            rename.as_str()
-                        ))
-                        .with_span(&rename.span()),
-                    );
-                }
-                rename.as_str().to_owned()
-            }
-            None => field_ident.unraw().to_string(),
-        };
+        let name = column_name(&field_ident, field.rename.as_ref(), &mut errors);
         let index = columns.len();
         for (flag, slot, which) in [
             (&field.left, &mut left, "left"),
