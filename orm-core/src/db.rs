@@ -72,6 +72,14 @@ impl Cql<'_> {
         }
     }
 
+    /// The error of a failed execution of this statement.
+    pub(crate) fn execute_error(&self, source: scylla::errors::ExecutionError) -> Error {
+        Error::Execute {
+            cql: self.for_error(),
+            source: Box::new(source),
+        }
+    }
+
     /// The text for an error value: borrowed when static.
     pub(crate) fn for_error(&self) -> Cow<'static, str> {
         match self {
@@ -256,10 +264,7 @@ impl Db {
             .session
             .execute_unpaged(&prepared, values)
             .await
-            .map_err(|source| Error::Execute {
-                cql: cql.for_error(),
-                source: Box::new(source),
-            })?;
+            .map_err(|source| cql.execute_error(source))?;
         log_tracing(&result);
         Ok(result)
     }
@@ -279,10 +284,7 @@ impl Db {
             .session
             .execute_single_page(&prepared, values, paging_state)
             .await
-            .map_err(|source| Error::Execute {
-                cql: cql.for_error(),
-                source: Box::new(source),
-            })?;
+            .map_err(|source| cql.execute_error(source))?;
         log_tracing(&result);
         Ok((result, next))
     }

@@ -13,18 +13,7 @@ use crate::row::{self, RowField};
 pub fn model(model: &Model) -> TokenStream {
     let model_impl = model_trait(model);
     let handles = column_handles(model);
-    let fields: Vec<RowField> = model
-        .columns
-        .iter()
-        .map(|c| {
-            let name = &c.name;
-            RowField {
-                field: &c.field,
-                ty: &c.ty,
-                column: quote!(#name),
-            }
-        })
-        .collect();
+    let fields: Vec<RowField> = model.columns.iter().map(RowField::of_column).collect();
     let serialize = serialize_row(model);
     let deserialize = row::deserialize(&model.ident, &fields, &model.skipped);
     let ident = &model.ident;

@@ -254,17 +254,7 @@ fn expand(
         let field = &column.field;
         quote_spanned!(column.ty.span()=> (#name, ::orm_core::__private::column_value(&self.#field)))
     });
-    let row_fields: Vec<RowField> = columns
-        .iter()
-        .map(|c| {
-            let name = &c.name;
-            RowField {
-                field: &c.field,
-                ty: &c.ty,
-                column: quote!(#name),
-            }
-        })
-        .collect();
+    let row_fields: Vec<RowField> = columns.iter().map(RowField::of_column).collect();
     let deserialize = row::deserialize(ident, &row_fields, &[]);
 
     quote! {

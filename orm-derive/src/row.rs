@@ -13,6 +13,18 @@ pub struct RowField<'a> {
     pub column: TokenStream,
 }
 
+impl<'a> RowField<'a> {
+    /// A model column, named by its literal CQL name.
+    pub fn of_column(column: &'a crate::ast::Column) -> Self {
+        let name = &column.name;
+        RowField {
+            field: &column.field,
+            ty: &column.ty,
+            column: quote!(#name),
+        }
+    }
+}
+
 /// `DeserializeRow` matching columns by name; `skipped` fields get `Default::default()`.
 pub fn deserialize(ident: &syn::Ident, fields: &[RowField], skipped: &[syn::Ident]) -> TokenStream {
     let model_name = ident.to_string();
