@@ -134,30 +134,78 @@ async fn set_null_clears_a_column() {
     );
 }
 
+/// Seconds a cell has left to live (`TTL(column)`); `None` when it has no TTL or is gone.
+async fn ttl_left(db: &Db, id: Uuid, column: &str) -> Option<i32> {
+    let cql = format!(r#"SELECT TTL("{column}") FROM "profiles" WHERE "id" = ?"#);
+    let rows = db.session().query_unpaged(cql, (id,)).await.unwrap();
+    let rows = rows.into_rows_result().unwrap();
+    let row: Option<(Option<i32>,)> = rows.maybe_first_row().unwrap();
+    row.and_then(|(ttl,)| ttl)
+}
+
+/// Polls until `gone` holds, for at most `limit`; returns whether it did.
+async fn eventually<F: AsyncFn() -> bool>(limit: Duration, gone: F) -> bool {
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
+        if gone().await {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    gone().await
+}
+
 #[tokio::test]
 async fn ttl_expires_rows_and_values() {
+    // The TTL is long enough that a loaded CI server still shows the cells alive
+    // before they expire: a 1 s TTL once expired before the first read.
+    const TTL_SECONDS: i32 = 5;
     let db = db(&[Profile::TABLE]).await;
     let short = profile("Mayfly");
-    short.insert_query().ttl(1).execute(&db).await.unwrap();
+    short
+        .insert_query()
+        .ttl(TTL_SECONDS)
+        .execute(&db)
+        .await
+        .unwrap();
     let long = profile("Tortoise");
     long.insert(&db).await.unwrap();
     Profile::update(&long.id)
         .set(Profile::BIO, Some("soon gone".to_owned()))
-        .ttl(1)
+        .ttl(TTL_SECONDS)
         .execute(&db)
         .await
         .unwrap();
-    assert!(Profile::find(&db, &short.id).await.unwrap().is_some());
 
-    tokio::time::sleep(Duration::from_millis(2_500)).await;
-
-    assert_eq!(
-        Profile::find(&db, &short.id).await.unwrap(),
-        None,
-        "the row expired"
+    let row_ttl = ttl_left(&db, short.id, "name").await;
+    assert!(
+        matches!(row_ttl, Some(1..=TTL_SECONDS)),
+        "the insert carried its TTL: {row_ttl:?}"
     );
+    let bio_ttl = ttl_left(&db, long.id, "bio").await;
+    assert!(
+        matches!(bio_ttl, Some(1..=TTL_SECONDS)),
+        "the update carried its TTL: {bio_ttl:?}"
+    );
+    assert_eq!(
+        ttl_left(&db, long.id, "name").await,
+        None,
+        "name has no TTL"
+    );
+
+    let limit = Duration::from_secs(TTL_SECONDS as u64 + 15);
+    let expired = eventually(limit, async || {
+        Profile::find(&db, &short.id).await.unwrap().is_none()
+    })
+    .await;
+    assert!(expired, "the row expired");
+    let bio_gone = eventually(limit, async || {
+        let now = Profile::find(&db, &long.id).await.unwrap().unwrap();
+        now.bio.is_none()
+    })
+    .await;
+    assert!(bio_gone, "the value written with a TTL expired");
     let long_now = Profile::find(&db, &long.id).await.unwrap().unwrap();
-    assert_eq!(long_now.bio, None, "the value written with a TTL expired");
     assert_eq!(long_now.name, long.name, "the rest of the row stays");
 }
 
