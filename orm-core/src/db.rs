@@ -57,18 +57,21 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// The text of a statement about to run: fixed or built.
+/// The text of a statement about to run: fixed, built, or built and already prepared.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Cql<'a> {
     Static(&'static StaticStatement),
     Built(&'a str),
+    /// A built statement whose prepared form (for this session) the caller kept, so
+    /// that many executions of it skip the lookup by text.
+    Prepared(&'a str, &'a Arc<PreparedStatement>),
 }
 
 impl Cql<'_> {
     pub(crate) fn text(&self) -> &str {
         match self {
             Cql::Static(statement) => statement.cql(),
-            Cql::Built(text) => text,
+            Cql::Built(text) | Cql::Prepared(text, _) => text,
         }
     }
 
@@ -84,7 +87,7 @@ impl Cql<'_> {
     pub(crate) fn for_error(&self) -> Cow<'static, str> {
         match self {
             Cql::Static(statement) => Cow::Borrowed(statement.cql()),
-            Cql::Built(text) => Cow::Owned((*text).to_owned()),
+            Cql::Built(text) | Cql::Prepared(text, _) => Cow::Owned((*text).to_owned()),
         }
     }
 }
@@ -242,6 +245,7 @@ impl Db {
         let prepared = match cql {
             Cql::Static(statement) => self.prepared(statement).await?,
             Cql::Built(text) => self.prepared_text(text).await?,
+            Cql::Prepared(_, prepared) => Arc::clone(prepared),
         };
         Ok(if options.is_default() {
             prepared

@@ -2,17 +2,18 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt, stream};
+use scylla::statement::prepared::PreparedStatement;
 
 use crate::cql_type::FieldType;
-use crate::db::Db;
+use crate::db::{Cql, Db};
 use crate::eager::{Loaded, With};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::query::{QueryError, Select};
+use crate::query::Select;
 use crate::relation::{
     BelongsTo, BelongsToMany, HasMany, HasOne, MorphTargets, MorphTo, Pivot, PivotKey, RelationDef,
     Side, WithPivot,
@@ -100,18 +101,35 @@ async fn load_rows<R: Model>(
     db: &Db,
     shape: &ShapeCache,
 ) -> Result<Vec<Loaded<R>>> {
-    let cql = shape.0.get_or_init(|| query.shape(!many)).clone()?;
-    let rows = if many {
-        query.get_shaped(db, &cql).await?
+    // The first fetch renders and prepares the statement; the others wait for it rather
+    // than each preparing it again.
+    let shape = shape
+        .0
+        .get_or_try_init(|| async {
+            let cql = query.shape(!many)?;
+            let prepared = db.prepared_text(&cql).await?;
+            Ok::<_, Error>(Shape { cql, prepared })
+        })
+        .await?;
+    let cql = Cql::Prepared(&shape.cql, &shape.prepared);
+    if many {
+        query.get_shaped(db, cql, Loaded::new).await
     } else {
-        query.first_shaped(db, &cql).await?.into_iter().collect()
-    };
-    Ok(rows.into_iter().map(Loaded::new).collect())
+        let row = query.first_shaped(db, cql).await?;
+        Ok(row.into_iter().map(Loaded::new).collect())
+    }
 }
 
-/// The CQL text shared by the queries of one eager load.
+/// The statement shared by the queries of one eager load: every parent's query has the
+/// same shape and only its values differ, so it is rendered and prepared once per load.
 #[derive(Debug, Default)]
-pub struct ShapeCache(OnceLock<Result<String, QueryError>>);
+pub struct ShapeCache(tokio::sync::OnceCell<Shape>);
+
+#[derive(Debug)]
+struct Shape {
+    cql: String,
+    prepared: Arc<PreparedStatement>,
+}
 
 fn nested_models<'a, R: Model>(
     db: &'a Db,

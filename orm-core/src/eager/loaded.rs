@@ -1,7 +1,6 @@
 //! A row with the relations loaded for it.
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
@@ -16,14 +15,17 @@ use crate::model::Model;
 #[derive(Clone)]
 pub struct Loaded<M> {
     model: M,
-    relations: HashMap<&'static str, Arc<dyn Any + Send + Sync>>,
-    counts: HashMap<&'static str, i64>,
+    // Vectors, not maps: a row holds a handful of relations at most, a search through
+    // them is as fast as hashing the name, and an empty `Vec` costs nothing to create,
+    // which matters because every related row read by eager loading is wrapped too.
+    relations: Vec<(&'static str, Arc<dyn Any + Send + Sync>)>,
+    counts: Vec<(&'static str, i64)>,
 }
 
 impl<M: std::fmt::Debug> std::fmt::Debug for Loaded<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut loaded: Vec<_> = self.relations.keys().collect();
-        loaded.sort();
+        let mut loaded: Vec<_> = self.relations.iter().map(|(name, _)| *name).collect();
+        loaded.sort_unstable();
         f.debug_struct("Loaded")
             .field("model", &self.model)
             .field("relations", &loaded)
@@ -51,8 +53,8 @@ impl<M: Model> Loaded<M> {
     pub fn new(model: M) -> Self {
         Loaded {
             model,
-            relations: HashMap::new(),
-            counts: HashMap::new(),
+            relations: Vec::new(),
+            counts: Vec::new(),
         }
     }
 
@@ -78,8 +80,9 @@ impl<M: Model> Loaded<M> {
     {
         let name = accessor(&self.model).definition().name;
         self.relations
-            .get(name)
-            .and_then(|stored| stored.downcast_ref::<Rel::Stored>())
+            .iter()
+            .find(|(loaded, _)| *loaded == name)
+            .and_then(|(_, stored)| stored.downcast_ref::<Rel::Stored>())
             .ok_or_else(|| self.not_loaded(name, "with"))
     }
 
@@ -94,14 +97,15 @@ impl<M: Model> Loaded<M> {
     {
         let name = accessor(&self.model).definition().name;
         self.counts
-            .get(name)
-            .copied()
+            .iter()
+            .find(|(counted, _)| *counted == name)
+            .map(|(_, count)| *count)
             .ok_or_else(|| self.not_loaded(name, "with_count"))
     }
 
     /// The names of the relations loaded for this row.
     pub fn loaded_relations(&self) -> Vec<&'static str> {
-        let mut names: Vec<_> = self.relations.keys().copied().collect();
+        let mut names: Vec<_> = self.relations.iter().map(|(name, _)| *name).collect();
         names.sort_unstable();
         names
     }
@@ -115,11 +119,19 @@ impl<M: Model> Loaded<M> {
         }
     }
 
+    /// Keeps `value` as the relation `name`, replacing what an earlier load kept.
     pub(crate) fn store(&mut self, name: &'static str, value: Arc<dyn Any + Send + Sync>) {
-        self.relations.insert(name, value);
+        match self.relations.iter_mut().find(|(kept, _)| *kept == name) {
+            Some((_, kept)) => *kept = value,
+            None => self.relations.push((name, value)),
+        }
     }
 
+    /// Keeps `count` as the count of the relation `name`, replacing an earlier one.
     pub(crate) fn store_count(&mut self, name: &'static str, count: i64) {
-        self.counts.insert(name, count);
+        match self.counts.iter_mut().find(|(kept, _)| *kept == name) {
+            Some((_, kept)) => *kept = count,
+            None => self.counts.push((name, count)),
+        }
     }
 }

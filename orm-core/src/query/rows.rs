@@ -31,11 +31,27 @@ pub(crate) async fn fetch_all<R>(
 where
     R: for<'f, 'm> DeserializeRow<'f, 'm>,
 {
+    fetch_all_as(db, model, cql, values, options, |row: R| row).await
+}
+
+/// [`fetch_all`], each row passed through `wrap` as it is read (so wrapped rows need no
+/// second vector).
+pub(crate) async fn fetch_all_as<R, T>(
+    db: &Db,
+    model: &'static str,
+    cql: Cql<'_>,
+    values: &(impl SerializeRow + Sync),
+    options: &StatementOptions,
+    wrap: fn(R) -> T,
+) -> Result<Vec<T>>
+where
+    R: for<'f, 'm> DeserializeRow<'f, 'm>,
+{
     let mut rows = Vec::new();
     let mut state = PagingState::start();
     loop {
         let (result, next) = db.execute_page(cql, values, options, state).await?;
-        rows.extend(all::<R>(model, cql, result)?);
+        read_into(model, cql, result, wrap, &mut rows)?;
         match next.into_paging_control_flow() {
             ControlFlow::Continue(next) => state = next,
             ControlFlow::Break(()) => return Ok(rows),
@@ -48,15 +64,33 @@ pub(crate) fn all<R>(model: &'static str, cql: Cql<'_>, result: QueryResult) -> 
 where
     R: for<'f, 'm> DeserializeRow<'f, 'm>,
 {
-    let rows = result
+    let mut rows = Vec::new();
+    read_into(model, cql, result, |row: R| row, &mut rows)?;
+    Ok(rows)
+}
+
+/// Appends every row of `result`, through `wrap`, to `rows`.
+fn read_into<R, T>(
+    model: &'static str,
+    cql: Cql<'_>,
+    result: QueryResult,
+    wrap: fn(R) -> T,
+    rows: &mut Vec<T>,
+) -> Result<()>
+where
+    R: for<'f, 'm> DeserializeRow<'f, 'm>,
+{
+    let result = result
         .into_rows_result()
         .map_err(|e| rows_error(model, cql, Box::new(e).into()))?;
-    let typed = rows
+    let typed = result
         .rows::<R>()
         .map_err(|e| rows_error(model, cql, e.into()))?;
-    typed
-        .map(|row| row.map_err(|e| rows_error(model, cql, e.into())))
-        .collect()
+    rows.reserve(typed.rows_remaining());
+    for row in typed {
+        rows.push(wrap(row.map_err(|e| rows_error(model, cql, e.into()))?));
+    }
+    Ok(())
 }
 
 /// The first row of `result`, if any.

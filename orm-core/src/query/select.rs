@@ -351,24 +351,31 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
         }
     }
 
-    /// `get`, with the CQL already rendered by [`shape`](Self::shape) for this shape.
-    pub(crate) async fn get_shaped(self, db: &Db, cql: &str) -> Result<Vec<R>> {
+    /// `get`, with the statement already rendered by [`shape`](Self::shape) (and maybe
+    /// prepared) for this shape; each row passes through `wrap`.
+    pub(crate) async fn get_shaped<T>(
+        self,
+        db: &Db,
+        cql: Cql<'_>,
+        wrap: fn(R) -> T,
+    ) -> Result<Vec<T>> {
         if let Some(error) = self.error {
             return Err(error.into());
         }
         let values = self.values(&self.limit);
-        rows::fetch_all(db, M::TABLE.model, Cql::Built(cql), &values, &self.options).await
+        rows::fetch_all_as(db, M::TABLE.model, cql, &values, &self.options, wrap).await
     }
 
-    /// `first`, with the CQL already rendered by [`shape`](Self::shape) for this shape.
-    pub(crate) async fn first_shaped(self, db: &Db, cql: &str) -> Result<Option<R>> {
+    /// `first`, with the statement already rendered by [`shape`](Self::shape) (and maybe
+    /// prepared) for this shape.
+    pub(crate) async fn first_shaped(self, db: &Db, cql: Cql<'_>) -> Result<Option<R>> {
         if let Some(error) = self.error {
             return Err(error.into());
         }
         let limit = Some(1);
         let values = self.values(&limit);
-        let result = db.execute(Cql::Built(cql), &values, &self.options).await?;
-        rows::first::<R>(M::TABLE.model, Cql::Built(cql), result)
+        let result = db.execute(cql, &values, &self.options).await?;
+        rows::first::<R>(M::TABLE.model, cql, result)
     }
 
     /// The first matching row (`LIMIT 1`), if any.

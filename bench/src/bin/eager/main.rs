@@ -1,0 +1,379 @@
+//! Eager loading, measured: 1,000 users x 10 posts, the posts of every user loaded
+//!
+//! (a) naively, one user after another,
+//! (b) as the seed's TypeScript original does: one query per user, all at once,
+//! (c) with this ORM's eager loading (`eager::load`), and
+//! (d) with hand-written concurrent driver code,
+//!
+//! in one run against the same server, over several rounds. Each round runs the four in a
+//! different order (rotated), so that no variant always follows the same one: (b) sends
+//! 1,000 requests at once and leaves the server busier for whatever runs next.
+//!
+//! `cargo run --release -p orm-bench --bin eager -- [--users N] [--rounds R] [--latency-ms D]`
+//! `--latency-ms D` puts a proxy between client and server that delays each direction by
+//! D ms (see `proxy.rs`), to show the loads over a network rather than loopback.
+
+mod proxy;
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use futures::{StreamExt, TryStreamExt, stream};
+use orm_core::eager;
+use orm_core::prelude::*;
+use orm_core::schema::Replication;
+use scylla::client::session::Session;
+use scylla::statement::prepared::PreparedStatement;
+use uuid::Uuid;
+
+#[derive(Model, Debug, Clone)]
+#[orm(table = "eager_users")]
+#[has_many(Post, foreign_key = "user_id")]
+struct User {
+    #[orm(partition_key)]
+    id: Uuid,
+    name: String,
+}
+
+#[derive(Model, Debug, Clone)]
+#[orm(table = "eager_posts")]
+struct Post {
+    #[orm(partition_key)]
+    user_id: Uuid,
+    #[orm(clustering_key)]
+    id: i32,
+    title: String,
+    body: String,
+}
+
+const POSTS_PER_USER: i32 = 10;
+/// The driver-side concurrency of (d), equal to the ORM's default for (c).
+const CONCURRENCY: usize = eager::DEFAULT_CONCURRENCY;
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Variant {
+    Naive,
+    SeedStyle,
+    Orm,
+    Raw,
+}
+
+impl Variant {
+    const ALL: [Variant; 4] = [
+        Variant::Naive,
+        Variant::SeedStyle,
+        Variant::Orm,
+        Variant::Raw,
+    ];
+
+    /// The variant's letter, as `--only` takes it.
+    fn letter(self) -> char {
+        match self {
+            Variant::Naive => 'a',
+            Variant::SeedStyle => 'b',
+            Variant::Orm => 'c',
+            Variant::Raw => 'd',
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Variant::Naive => "(a) naive, one user after another",
+            Variant::SeedStyle => "(b) seed style, all users at once",
+            Variant::Orm => "(c) this ORM, eager::load",
+            Variant::Raw => "(d) hand-written driver code",
+        }
+    }
+}
+
+/// What one variant took in one round.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    wall: Duration,
+    client_cpu: Duration,
+}
+
+/// Everything a variant needs.
+struct Setup<'a> {
+    db: &'a Db,
+    session: &'a Session,
+    raw_select: &'a PreparedStatement,
+}
+
+impl Setup<'_> {
+    async fn run(&self, variant: Variant, users: &[User]) -> Result<usize> {
+        match variant {
+            Variant::Naive => naive(self.db, users).await,
+            Variant::SeedStyle => seed_style(self.db, users).await,
+            Variant::Orm => orm(self.db, users).await,
+            Variant::Raw => raw(self.session, self.raw_select, users).await,
+        }
+    }
+
+    async fn measure(&self, variant: Variant, users: &[User]) -> Result<Sample> {
+        let cpu = process_cpu();
+        let start = Instant::now();
+        let posts = self.run(variant, users).await?;
+        let sample = Sample {
+            wall: start.elapsed(),
+            client_cpu: process_cpu() - cpu,
+        };
+        assert_eq!(
+            posts,
+            users.len() * POSTS_PER_USER as usize,
+            "{} loaded every post",
+            variant.label()
+        );
+        Ok(sample)
+    }
+}
+
+fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(proxy::SERVE_FLAG) {
+        let delay = args.get(3).and_then(|d| d.parse().ok()).unwrap_or(1);
+        proxy::serve(&args[2], delay);
+    }
+    let flag = |name: &str, default: usize| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let users_count = flag("--users", 1_000);
+    let rounds = flag("--rounds", 8);
+    let latency_ms = flag("--latency-ms", 0) as u64;
+    // `--only c,d` runs some variants (for profiling one of them).
+    let only: Vec<Variant> = match args.iter().position(|a| a == "--only") {
+        Some(i) => {
+            let letters = args.get(i + 1).map_or("", String::as_str);
+            Variant::ALL
+                .into_iter()
+                .filter(|v| letters.contains(v.letter()))
+                .collect()
+        }
+        None => Variant::ALL.to_vec(),
+    };
+    if only.is_empty() {
+        return Err("--only takes letters among a,b,c,d".into());
+    }
+    let server = std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned());
+    let proxy = match latency_ms {
+        0 => None,
+        delay => Some(proxy::Proxy::start(&server, delay)?),
+    };
+    let uri = proxy
+        .as_ref()
+        .map_or(server.clone(), |proxy| proxy.address.to_string());
+    tokio::runtime::Runtime::new()?.block_on(bench(&uri, &only, users_count, rounds, latency_ms))
+}
+
+async fn bench(
+    uri: &str,
+    only: &[Variant],
+    users_count: usize,
+    rounds: usize,
+    latency_ms: u64,
+) -> Result<()> {
+    let db = Db::connect(uri).await?;
+    db.create_keyspace("orm_bench_eager", &Replication::Simple(1))
+        .await?;
+    db.use_keyspace("orm_bench_eager").await?;
+    User::create_table(&db).await?;
+    Post::create_table(&db).await?;
+    let users = seed(&db, users_count).await?;
+    eprintln!("seeded {users_count} users x {POSTS_PER_USER} posts");
+
+    let session = db.session();
+    let raw_select = session
+        .prepare(
+            r#"SELECT "user_id", "id", "title", "body" FROM "eager_posts" WHERE "user_id" = ?"#,
+        )
+        .await?;
+    let setup = Setup {
+        db: &db,
+        session,
+        raw_select: &raw_select,
+    };
+
+    // Warm up every path once (prepares, connection pools, server caches).
+    let warm = &users[..users.len().min(100)];
+    for &variant in only {
+        setup.run(variant, warm).await?;
+    }
+
+    let mut samples: HashMap<Variant, Vec<Sample>> = HashMap::new();
+    for round in 0..rounds {
+        for step in 0..only.len() {
+            let variant = only[(round + step) % only.len()];
+            let sample = setup.measure(variant, &users).await?;
+            samples.entry(variant).or_default().push(sample);
+        }
+        eprintln!("round {} of {rounds} done", round + 1);
+    }
+    report(&samples, users.len(), rounds, latency_ms);
+    Ok(())
+}
+
+fn report(samples: &HashMap<Variant, Vec<Sample>>, users: usize, rounds: usize, latency_ms: u64) {
+    if Variant::ALL.iter().any(|v| !samples.contains_key(v)) {
+        // A partial run (`--only`) is for profiling; its numbers are not compared.
+        for (variant, all) in samples {
+            let wall: Vec<f64> = all.iter().map(|s| ms(s.wall)).collect();
+            println!("{}: {wall:.1?} ms", variant.label());
+        }
+        return;
+    }
+    let median = |variant: Variant, of: fn(&Sample) -> Duration| {
+        let mut all: Vec<Duration> = samples[&variant].iter().map(of).collect();
+        all.sort();
+        all[all.len() / 2]
+    };
+    let wall = |s: &Sample| s.wall;
+    let cpu = |s: &Sample| s.client_cpu;
+    match latency_ms {
+        0 => println!("{users} users, {rounds} rounds, loopback"),
+        d => println!(
+            "{users} users, {rounds} rounds, through a proxy adding {d}-{} ms each way",
+            d + 1
+        ),
+    }
+    println!();
+    println!("| variant | median | min - max | client CPU (median) | statements |");
+    println!("|---|---:|---:|---:|---:|");
+    for variant in Variant::ALL {
+        let all = &samples[&variant];
+        println!(
+            "| {} | {:.1} ms | {:.1} - {:.1} ms | {:.1} ms | {users} |",
+            variant.label(),
+            ms(median(variant, wall)),
+            ms(all.iter().map(|s| s.wall).min().expect("rounds > 0")),
+            ms(all.iter().map(|s| s.wall).max().expect("rounds > 0")),
+            ms(median(variant, cpu)),
+        );
+    }
+    // Paired per round: the ORM's time over the hand-written code's in the same round.
+    let mut paired: Vec<f64> = samples[&Variant::Orm]
+        .iter()
+        .zip(&samples[&Variant::Raw])
+        .map(|(orm, raw)| orm.wall.as_secs_f64() / raw.wall.as_secs_f64())
+        .collect();
+    paired.sort_by(f64::total_cmp);
+    let ratio = |a: Variant, b: Variant, of: fn(&Sample) -> Duration| {
+        median(a, of).as_secs_f64() / median(b, of).as_secs_f64()
+    };
+    println!();
+    println!(
+        "ORM / hand-written: {:.3} (medians), {:.3} (paired per round, median; {:.3} - {:.3})",
+        ratio(Variant::Orm, Variant::Raw, wall),
+        paired[paired.len() / 2],
+        paired[0],
+        paired[paired.len() - 1],
+    );
+    println!(
+        "client CPU, ORM / hand-written: {:.3}",
+        ratio(Variant::Orm, Variant::Raw, cpu)
+    );
+    println!(
+        "naive / ORM: {:.1}x",
+        ratio(Variant::Naive, Variant::Orm, wall)
+    );
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1_000.0
+}
+
+/// CPU time (user + system) of this whole process: every thread, driver tasks included
+/// (the proxy, when used, is another process).
+fn process_cpu() -> Duration {
+    // SAFETY: `getrusage` only writes the struct it is given; all-zero is a valid `rusage`.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+async fn seed(db: &Db, count: usize) -> Result<Vec<User>> {
+    let users: Vec<User> = (0..count)
+        .map(|i| User {
+            id: Uuid::new_v4(),
+            name: format!("user {i}"),
+        })
+        .collect();
+    let posts = users.iter().flat_map(|user| {
+        (0..POSTS_PER_USER).map(move |id| Post {
+            user_id: user.id,
+            id,
+            title: format!("post {id}"),
+            body: "x".repeat(200),
+        })
+    });
+    stream::iter(users.iter())
+        .map(|user| user.insert(db))
+        .buffer_unordered(64)
+        .try_collect::<Vec<()>>()
+        .await?;
+    let posts: Vec<Post> = posts.collect();
+    stream::iter(posts.iter())
+        .map(|post| post.insert(db))
+        .buffer_unordered(64)
+        .try_collect::<Vec<()>>()
+        .await?;
+    Ok(users)
+}
+
+/// (a) One user after another.
+async fn naive(db: &Db, users: &[User]) -> Result<usize> {
+    let mut total = 0;
+    for user in users {
+        total += user.posts_relation().get(db).await?.len();
+    }
+    Ok(total)
+}
+
+/// (b) One query per user, all sent at once, as the seed's original does.
+async fn seed_style(db: &Db, users: &[User]) -> Result<usize> {
+    let relations: Vec<_> = users.iter().map(|u| u.posts_relation()).collect();
+    let all = futures::future::try_join_all(relations.iter().map(|r| r.get(db))).await?;
+    Ok(all.iter().map(Vec::len).sum())
+}
+
+/// (c) This ORM's eager loading.
+async fn orm(db: &Db, users: &[User]) -> Result<usize> {
+    let loaded = eager::load(db, users.to_vec(), User::posts_relation).await?;
+    let mut total = 0;
+    for user in &loaded {
+        total += user.related(User::posts_relation)?.len();
+    }
+    Ok(total)
+}
+
+/// A post row as the hand-written code reads it.
+type PostRow = (Uuid, i32, String, String);
+
+/// (d) What a careful user writes by hand: one prepared statement, bounded
+/// concurrency, rows regrouped by user.
+async fn raw(session: &Session, select: &PreparedStatement, users: &[User]) -> Result<usize> {
+    let pages: Vec<(Uuid, Vec<PostRow>)> = stream::iter(users.iter().map(|u| u.id))
+        .map(|id| async move {
+            let rows = session
+                .execute_unpaged(select, (id,))
+                .await?
+                .into_rows_result()?
+                .rows::<PostRow>()?
+                .collect::<std::result::Result<Vec<_>, _>>()?;
+            Ok::<_, Box<dyn std::error::Error>>((id, rows))
+        })
+        .buffer_unordered(CONCURRENCY)
+        .try_collect()
+        .await?;
+    let grouped: HashMap<Uuid, Vec<PostRow>> = pages.into_iter().collect();
+    Ok(grouped.values().map(Vec::len).sum())
+}
