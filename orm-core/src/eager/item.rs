@@ -4,7 +4,9 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::marker::PhantomData;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt, stream};
@@ -320,12 +322,10 @@ async fn in_order<'a, T: Send + 'a>(
     let count = futures.len();
     // Tagged before the stream is built, so it holds no closure (which would keep the
     // whole future from being `Send`).
-    let tagged: Vec<BoxFuture<'a, Result<(usize, T)>>> = futures
+    let tagged: Vec<Tagged<'a, T>> = futures
         .into_iter()
         .enumerate()
-        .map(|(index, future)| -> BoxFuture<'a, Result<(usize, T)>> {
-            Box::pin(async move { future.await.map(|output| (index, output)) })
-        })
+        .map(|(index, future)| Tagged { index, future })
         .collect();
     let mut outputs: Vec<Option<T>> = std::iter::repeat_with(|| None).take(count).collect();
     let mut finished = stream::iter(tagged).buffer_unordered(concurrency);
@@ -333,6 +333,24 @@ async fn in_order<'a, T: Send + 'a>(
         outputs[index] = Some(output);
     }
     Ok(outputs.into_iter().flatten().collect())
+}
+
+/// A fetch that remembers its place in the input, without another allocation.
+struct Tagged<'a, T> {
+    index: usize,
+    future: BoxFuture<'a, Result<T>>,
+}
+
+impl<T> Future for Tagged<'_, T> {
+    type Output = Result<(usize, T)>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let index = self.index;
+        self.future
+            .as_mut()
+            .poll(cx)
+            .map(|output| output.map(|value| (index, value)))
+    }
 }
 
 /// Loads `nested` into every fetched row at once, then splits them back per key.

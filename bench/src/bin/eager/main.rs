@@ -11,7 +11,8 @@
 //!
 //! `cargo run --release -p orm-bench --bin eager -- [--users N] [--rounds R] [--latency-ms D]`
 //! `--latency-ms D` puts a proxy between client and server that delays each direction by
-//! D ms (see `proxy.rs`), to show the loads over a network rather than loopback.
+//! D ms (see `proxy.rs`; `0.5` is allowed), to show the loads over a network rather than
+//! loopback.
 
 mod proxy;
 
@@ -133,7 +134,7 @@ impl Setup<'_> {
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some(proxy::SERVE_FLAG) {
-        let delay = args.get(3).and_then(|d| d.parse().ok()).unwrap_or(1);
+        let delay = args.get(3).and_then(|d| d.parse().ok()).unwrap_or(1.0);
         proxy::serve(&args[2], delay);
     }
     let flag = |name: &str, default: usize| {
@@ -145,7 +146,12 @@ fn main() -> Result<()> {
     };
     let users_count = flag("--users", 1_000);
     let rounds = flag("--rounds", 8);
-    let latency_ms = flag("--latency-ms", 0) as u64;
+    let latency_ms: f64 = args
+        .iter()
+        .position(|a| a == "--latency-ms")
+        .and_then(|i| args.get(i + 1))
+        .map_or(Ok(0.0), |v| v.parse())
+        .map_err(|_| "--latency-ms takes milliseconds, such as 0.5")?;
     // `--only c,d` runs some variants (for profiling one of them).
     let only: Vec<Variant> = match args.iter().position(|a| a == "--only") {
         Some(i) => {
@@ -162,13 +168,22 @@ fn main() -> Result<()> {
     }
     let server = std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned());
     let proxy = match latency_ms {
-        0 => None,
+        0.0 => None,
         delay => Some(proxy::Proxy::start(&server, delay)?),
     };
     let uri = proxy
         .as_ref()
         .map_or(server.clone(), |proxy| proxy.address.to_string());
-    tokio::runtime::Runtime::new()?.block_on(bench(&uri, &only, users_count, rounds, latency_ms))
+    // `--current-thread`: one thread, for instruction counts under callgrind that timers
+    // and wake-ups between worker threads do not blur.
+    let runtime = if args.iter().any(|a| a == "--current-thread") {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Runtime::new()?
+    };
+    runtime.block_on(bench(&uri, &only, users_count, rounds, latency_ms))
 }
 
 async fn bench(
@@ -176,7 +191,7 @@ async fn bench(
     only: &[Variant],
     users_count: usize,
     rounds: usize,
-    latency_ms: u64,
+    latency_ms: f64,
 ) -> Result<()> {
     let db = Db::connect(uri).await?;
     db.create_keyspace("orm_bench_eager", &Replication::Simple(1))
@@ -218,7 +233,7 @@ async fn bench(
     Ok(())
 }
 
-fn report(samples: &HashMap<Variant, Vec<Sample>>, users: usize, rounds: usize, latency_ms: u64) {
+fn report(samples: &HashMap<Variant, Vec<Sample>>, users: usize, rounds: usize, latency_ms: f64) {
     if Variant::ALL.iter().any(|v| !samples.contains_key(v)) {
         // A partial run (`--only`) is for profiling; its numbers are not compared.
         for (variant, all) in samples {
@@ -234,13 +249,17 @@ fn report(samples: &HashMap<Variant, Vec<Sample>>, users: usize, rounds: usize, 
     };
     let wall = |s: &Sample| s.wall;
     let cpu = |s: &Sample| s.client_cpu;
-    match latency_ms {
-        0 => println!("{users} users, {rounds} rounds, loopback"),
-        d => println!(
-            "{users} users, {rounds} rounds, through a proxy adding {d}-{} ms each way",
-            d + 1
-        ),
+    if latency_ms > 0.0 {
+        println!("{users} users, {rounds} rounds, through a proxy adding {latency_ms} ms each way");
+    } else {
+        println!("{users} users, {rounds} rounds, loopback");
     }
+    // The naive loop waits for every query in turn: its time per query is the round
+    // trip as the client sees it, server work included.
+    println!(
+        "one query's round trip (naive time / users): {:.3} ms",
+        ms(median(Variant::Naive, wall)) / users as f64
+    );
     println!();
     println!("| variant | median | min - max | client CPU (median) | statements |");
     println!("|---|---:|---:|---:|---:|");

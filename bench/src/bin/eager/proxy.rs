@@ -3,19 +3,16 @@
 //! trips here take about 0.1 ms, a real network's 0.5 to 2 ms.
 //!
 //! It runs as a child process (this same binary with `--serve-proxy`), so its CPU time
-//! is not counted as the client's. Delays are held with tokio's timer, whose resolution
-//! is 1 ms: a one-way delay of `d` ms becomes `d` to `d + 1` ms.
+//! is not counted as the client's. Each direction of each connection has a reader thread
+//! and a writer thread that sleeps until a chunk is due: `thread::sleep` keeps the delay
+//! within about 0.1 ms, where an async timer would round it up to whole milliseconds.
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
-use tokio::time::Instant;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
 
 /// The flag that turns this binary into the proxy: `--serve-proxy UPSTREAM DELAY_MS`.
 pub const SERVE_FLAG: &str = "--serve-proxy";
@@ -30,7 +27,7 @@ pub struct Proxy {
 impl Proxy {
     /// Starts this binary as a proxy in front of `upstream`, delaying each direction by
     /// `one_way_ms`.
-    pub fn start(upstream: &str, one_way_ms: u64) -> std::io::Result<Proxy> {
+    pub fn start(upstream: &str, one_way_ms: f64) -> std::io::Result<Proxy> {
         let mut child = Command::new(std::env::current_exe()?)
             .args([SERVE_FLAG, upstream, &one_way_ms.to_string()])
             .stdout(Stdio::piped())
@@ -52,63 +49,53 @@ impl Drop for Proxy {
     }
 }
 
-/// The proxy process's main: prints the address it listens on, then serves forever.
-pub fn serve(upstream: &str, one_way_ms: u64) -> ! {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime for the proxy");
-    let upstream: SocketAddr = upstream.parse().expect("upstream is host:port");
-    let delay = Duration::from_millis(one_way_ms);
-    runtime.block_on(async move {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        println!("{}", listener.local_addr().expect("bound address"));
-        loop {
-            let Ok((client, _)) = listener.accept().await else {
-                continue;
-            };
-            tokio::spawn(relay(client, upstream, delay));
-        }
-    })
+/// The proxy process's main: prints the address it listens on, then serves until killed.
+pub fn serve(upstream: &str, one_way_ms: f64) -> ! {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a port for the proxy");
+    println!("{}", listener.local_addr().expect("the bound address"));
+    let delay = Duration::from_secs_f64(one_way_ms / 1_000.0);
+    for client in listener.incoming().flatten() {
+        let upstream = upstream.to_owned();
+        thread::spawn(move || relay(client, &upstream, delay));
+    }
+    unreachable!("TcpListener::incoming never ends")
 }
 
-async fn relay(client: TcpStream, upstream: SocketAddr, delay: Duration) {
-    let Ok(server) = TcpStream::connect(upstream).await else {
+fn relay(client: TcpStream, upstream: &str, delay: Duration) {
+    let Ok(server) = TcpStream::connect(upstream) else {
         return;
     };
-    let _ = client.set_nodelay(true);
-    let _ = server.set_nodelay(true);
-    let (client_read, client_write) = client.into_split();
-    let (server_read, server_write) = server.into_split();
-    tokio::join!(
-        delayed_copy(client_read, server_write, delay),
-        delayed_copy(server_read, client_write, delay),
-    );
+    let (Ok(client_out), Ok(server_out)) = (client.try_clone(), server.try_clone()) else {
+        return;
+    };
+    for stream in [&client, &server] {
+        let _ = stream.set_nodelay(true);
+    }
+    let requests = thread::spawn(move || delayed_copy(client, server_out, delay));
+    delayed_copy(server, client_out, delay);
+    let _ = requests.join();
 }
 
 /// Copies `from` to `to`, each chunk written `delay` after it was read. Reading goes on
 /// while earlier chunks wait, so the delay adds latency without limiting throughput.
-async fn delayed_copy(mut from: OwnedReadHalf, mut to: OwnedWriteHalf, delay: Duration) {
-    let (chunks, mut due) = mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
-    let read = async move {
-        let mut buffer = vec![0u8; 64 * 1024];
-        while let Ok(read @ 1..) = from.read(&mut buffer).await {
-            if chunks
-                .send((Instant::now() + delay, buffer[..read].to_vec()))
-                .is_err()
-            {
+fn delayed_copy(mut from: TcpStream, mut to: TcpStream, delay: Duration) {
+    let (chunks, due) = mpsc::channel::<(Instant, Vec<u8>)>();
+    let writer = thread::spawn(move || {
+        for (at, bytes) in due {
+            thread::sleep(at.saturating_duration_since(Instant::now()));
+            if to.write_all(&bytes).is_err() {
                 break;
             }
         }
-    };
-    let write = async move {
-        while let Some((at, bytes)) = due.recv().await {
-            tokio::time::sleep_until(at).await;
-            if to.write_all(&bytes).await.is_err() {
-                break;
-            }
+        let _ = to.shutdown(Shutdown::Write);
+    });
+    let mut buffer = vec![0u8; 64 * 1024];
+    while let Ok(read @ 1..) = from.read(&mut buffer) {
+        let chunk = (Instant::now() + delay, buffer[..read].to_vec());
+        if chunks.send(chunk).is_err() {
+            break;
         }
-        let _ = to.shutdown().await;
-    };
-    tokio::join!(read, write);
+    }
+    drop(chunks);
+    let _ = writer.join();
 }
