@@ -15,21 +15,36 @@ use crate::model::Model;
 #[derive(Clone)]
 pub struct Loaded<M> {
     model: M,
-    // Vectors, not maps: a row holds a handful of relations at most, a search through
-    // them is as fast as hashing the name, and an empty `Vec` costs nothing to create,
-    // which matters because every related row read by eager loading is wrapped too.
-    relations: Vec<(&'static str, Arc<dyn Any + Send + Sync>)>,
-    counts: Vec<(&'static str, i64)>,
+    // One vector, not maps: a row holds a handful of relations at most, a search through
+    // them is as fast as hashing the name, and an empty `Vec` costs nothing to create or
+    // drop, which matters because every related row eager loading reads is wrapped too.
+    kept: Vec<(&'static str, Kept)>,
+}
+
+/// What eager loading kept for one relation of a row.
+#[derive(Clone)]
+enum Kept {
+    /// The related rows (`with`).
+    Rows(Arc<dyn Any + Send + Sync>),
+    /// How many there are (`with_count`).
+    Count(i64),
 }
 
 impl<M: std::fmt::Debug> std::fmt::Debug for Loaded<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut loaded: Vec<_> = self.relations.iter().map(|(name, _)| *name).collect();
+        let mut loaded = Vec::new();
+        let mut counts = Vec::new();
+        for (name, kept) in &self.kept {
+            match kept {
+                Kept::Rows(_) => loaded.push(*name),
+                Kept::Count(count) => counts.push((*name, *count)),
+            }
+        }
         loaded.sort_unstable();
         f.debug_struct("Loaded")
             .field("model", &self.model)
             .field("relations", &loaded)
-            .field("counts", &self.counts)
+            .field("counts", &counts)
             .finish()
     }
 }
@@ -53,8 +68,7 @@ impl<M: Model> Loaded<M> {
     pub fn new(model: M) -> Self {
         Loaded {
             model,
-            relations: Vec::new(),
-            counts: Vec::new(),
+            kept: Vec::new(),
         }
     }
 
@@ -79,10 +93,13 @@ impl<M: Model> Loaded<M> {
         Rel: Eager<M>,
     {
         let name = accessor(&self.model).definition().name;
-        self.relations
+        self.kept
             .iter()
-            .find(|(loaded, _)| *loaded == name)
-            .and_then(|(_, stored)| stored.downcast_ref::<Rel::Stored>())
+            .find_map(|(kept_name, kept)| match kept {
+                Kept::Rows(rows) if *kept_name == name => Some(rows),
+                _ => None,
+            })
+            .and_then(|rows| rows.downcast_ref::<Rel::Stored>())
             .ok_or_else(|| self.not_loaded(name, "with"))
     }
 
@@ -96,16 +113,23 @@ impl<M: Model> Loaded<M> {
         Rel: Eager<M>,
     {
         let name = accessor(&self.model).definition().name;
-        self.counts
+        self.kept
             .iter()
-            .find(|(counted, _)| *counted == name)
-            .map(|(_, count)| *count)
+            .find_map(|(kept_name, kept)| match kept {
+                Kept::Count(count) if *kept_name == name => Some(*count),
+                _ => None,
+            })
             .ok_or_else(|| self.not_loaded(name, "with_count"))
     }
 
     /// The names of the relations loaded for this row.
     pub fn loaded_relations(&self) -> Vec<&'static str> {
-        let mut names: Vec<_> = self.relations.iter().map(|(name, _)| *name).collect();
+        let mut names: Vec<_> = self
+            .kept
+            .iter()
+            .filter(|(_, kept)| matches!(kept, Kept::Rows(_)))
+            .map(|(name, _)| *name)
+            .collect();
         names.sort_unstable();
         names
     }
@@ -121,17 +145,21 @@ impl<M: Model> Loaded<M> {
 
     /// Keeps `value` as the relation `name`, replacing what an earlier load kept.
     pub(crate) fn store(&mut self, name: &'static str, value: Arc<dyn Any + Send + Sync>) {
-        match self.relations.iter_mut().find(|(kept, _)| *kept == name) {
-            Some((_, kept)) => *kept = value,
-            None => self.relations.push((name, value)),
-        }
+        self.keep(name, Kept::Rows(value));
     }
 
     /// Keeps `count` as the count of the relation `name`, replacing an earlier one.
     pub(crate) fn store_count(&mut self, name: &'static str, count: i64) {
-        match self.counts.iter_mut().find(|(kept, _)| *kept == name) {
-            Some((_, kept)) => *kept = count,
-            None => self.counts.push((name, count)),
+        self.keep(name, Kept::Count(count));
+    }
+
+    fn keep(&mut self, name: &'static str, value: Kept) {
+        let same = |(kept_name, kept): &&mut (&'static str, Kept)| {
+            *kept_name == name && std::mem::discriminant(kept) == std::mem::discriminant(&value)
+        };
+        match self.kept.iter_mut().find(same) {
+            Some((_, kept)) => *kept = value,
+            None => self.kept.push((name, value)),
         }
     }
 }
