@@ -3,6 +3,7 @@
 
 use orm_core::eager;
 use orm_core::prelude::*;
+use orm_core::scylla::value::CqlDate;
 use orm_core::{Error, QueryError};
 use orm_tests::{db, unique_id};
 use uuid::Uuid;
@@ -47,8 +48,36 @@ struct Comment {
     body: String,
 }
 
-const TABLES: [&orm_core::TableMeta; 4] =
-    [User::TABLE, Post::TABLE, Profile::TABLE, Comment::TABLE];
+/// A day of readings: keyed by a `date`, a type without `Hash`, which eager loading
+/// groups by its stored value.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "eager_days")]
+#[has_many(Reading, foreign_key = "day")]
+struct Day {
+    #[orm(partition_key)]
+    day: CqlDate,
+    place: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "eager_readings")]
+#[belongs_to(Day, foreign_key = "day", owner_key = "day")]
+struct Reading {
+    #[orm(partition_key)]
+    day: CqlDate,
+    #[orm(clustering_key)]
+    id: i32,
+    celsius: f64,
+}
+
+const TABLES: [&orm_core::TableMeta; 6] = [
+    User::TABLE,
+    Post::TABLE,
+    Profile::TABLE,
+    Comment::TABLE,
+    Day::TABLE,
+    Reading::TABLE,
+];
 
 /// `users` users; user `i` has `i % 4` posts (so some have none); post `j` of a user has
 /// `j` comments. Returns the users in creation order.
@@ -171,6 +200,64 @@ async fn duplicate_parents_share_one_query() {
         third.iter().map(|p| p.id).collect::<Vec<_>>()
     );
     assert_eq!(loaded[1].related(User::posts_relation).unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn keys_without_hash_group_too() {
+    let db = db(&TABLES).await;
+    // 2^31 is the epoch in CQL's `date` encoding; these days are this test's own.
+    let days: Vec<Day> = (0..3)
+        .map(|i| Day {
+            day: CqlDate((1 << 31) + 20_000 + i),
+            place: format!("station {i}"),
+        })
+        .collect();
+    for (i, day) in days.iter().enumerate() {
+        day.insert(&db).await.unwrap();
+        for id in 0..i as i32 {
+            Reading {
+                day: day.day,
+                id,
+                celsius: 20.5 + f64::from(id),
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+        }
+    }
+
+    let before = db.statements_executed();
+    let parents = vec![
+        days[2].clone(),
+        days[1].clone(),
+        days[2].clone(),
+        days[0].clone(),
+    ];
+    let loaded = eager::load(&db, parents, Day::readings_relation)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.statements_executed() - before,
+        3,
+        "three distinct days, three queries"
+    );
+    let counts: Vec<usize> = loaded
+        .iter()
+        .map(|day| day.related(Day::readings_relation).unwrap().len())
+        .collect();
+    assert_eq!(counts, [2, 1, 2, 0]);
+
+    let readings = Reading::query()
+        .filter(Reading::DAY.eq(days[2].day))
+        .with(Reading::day_relation)
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(readings.len(), 2);
+    for reading in &readings {
+        let day = reading.related(Reading::day_relation).unwrap();
+        assert_eq!(day.as_ref().map(|d| d.place.as_str()), Some("station 2"));
+    }
 }
 
 #[tokio::test]

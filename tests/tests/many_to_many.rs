@@ -187,6 +187,67 @@ async fn sync_and_toggle_keep_both_directions_equal() {
 }
 
 #[tokio::test]
+async fn first_count_and_toggle_read_only_what_they_need() {
+    let db = db(&TABLES).await;
+    let post = post(&db).await;
+    let names: Vec<String> = (0..50).map(|i| format!("tag-{i:02}")).collect();
+    let all = tags(&db, &names.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let relation = post.tags_relation();
+    relation.sync(&db, all.iter().map(|t| t.id)).await.unwrap();
+    let in_pivot_order: Vec<Uuid> = relation
+        .pivots(&db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|pivot| pivot.tag_id)
+        .collect();
+
+    let before = db.statements_executed();
+    let first = relation.first(&db).await.unwrap().unwrap();
+    assert_eq!(first.id, in_pivot_order[0]);
+    assert_eq!(
+        db.statements_executed() - before,
+        2,
+        "one pivot row, one tag: not the whole pivot partition"
+    );
+
+    let before = db.statements_executed();
+    assert_eq!(relation.count(&db).await.unwrap(), 50);
+    assert_eq!(
+        db.statements_executed() - before,
+        1,
+        "the server counts the pivot partition"
+    );
+
+    // A pivot row whose tag is gone: `first` goes on to the next page.
+    Tag::delete_by_key(&db, &in_pivot_order[0]).await.unwrap();
+    let first = relation.first(&db).await.unwrap().unwrap();
+    assert_eq!(
+        first.id, in_pivot_order[1],
+        "the dangling pivot row is skipped"
+    );
+
+    let fresh = tags(&db, &["fresh"]).await;
+    let before = db.statements_executed();
+    let changes = relation
+        .toggle(&db, [in_pivot_order[5], fresh[0].id])
+        .await
+        .unwrap();
+    assert_eq!(changes.detached, [in_pivot_order[5]]);
+    assert_eq!(changes.attached, [fresh[0].id]);
+    assert_eq!(
+        db.statements_executed() - before,
+        1 + 1 + 1,
+        "one lookup of the two keys, one batch attaching, one batch detaching"
+    );
+    let everyone: Vec<Tag> = all.iter().chain(&fresh).cloned().collect();
+    let (forward, inverse) = both_directions(&db, &post, &everyone).await;
+    assert_eq!(forward, inverse);
+    assert!(!forward.contains(&in_pivot_order[5]));
+    assert!(forward.contains(&fresh[0].id));
+}
+
+#[tokio::test]
 async fn pivot_columns_read_back_with_each_row() {
     let db = db(&TABLES).await;
     let post = post(&db).await;

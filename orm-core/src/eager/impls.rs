@@ -10,7 +10,7 @@ use scylla::statement::prepared::PreparedStatement;
 
 use crate::cql_type::FieldType;
 use crate::db::{Cql, Db};
-use crate::eager::{Loaded, With};
+use crate::eager::{GroupKey, Loaded, With};
 use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::query::Select;
@@ -162,9 +162,9 @@ macro_rules! select_relation {
         where
             P: Model,
             R: Model,
-            K: FieldType + Clone + Eq + Hash + Send + Sync + 'static,
+            K: FieldType + GroupKey,
         {
-            type Key = K;
+            type Key = K::Grouped;
             type Query = Select<R>;
             type Fetched = Loaded<R>;
             type Row = Loaded<R>;
@@ -175,8 +175,8 @@ macro_rules! select_relation {
                 crate::relation::Relation::definition(self)
             }
 
-            fn key(&self) -> Option<K> {
-                self.get_parent_key().cloned()
+            fn key(&self) -> Option<K::Grouped> {
+                self.get_parent_key().map(GroupKey::group)
             }
 
             fn fetch<'a>(
@@ -345,9 +345,9 @@ impl<C, E, K> Eager<C> for MorphTo<C, E, K>
 where
     C: Send + Sync + 'static,
     E: MorphTargets<K> + Sync + 'static,
-    K: Clone + Eq + Hash + Send + Sync + 'static,
+    K: GroupKey,
 {
-    type Key = (String, K);
+    type Key = (String, K::Grouped);
     type Query = NoQuery;
     type Fetched = E;
     type Row = E;
@@ -358,10 +358,10 @@ where
         MorphTo::definition(self)
     }
 
-    fn key(&self) -> Option<(String, K)> {
+    fn key(&self) -> Option<(String, K::Grouped)> {
         Some((
             self.morph_type()?.to_owned(),
-            self.get_parent_key()?.clone(),
+            self.get_parent_key()?.group(),
         ))
     }
 

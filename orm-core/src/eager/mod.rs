@@ -15,11 +15,13 @@
 //!
 //! [`Db::statements_executed`]: crate::Db::statements_executed
 
+mod group_key;
 mod impls;
 mod item;
 mod loaded;
 mod query;
 
+pub use group_key::GroupKey;
 pub use impls::{Eager, NoQuery, NotNestable, ShapeCache};
 pub use item::{ChildModel, EagerSpec, IntoWith, With, eager};
 pub use loaded::Loaded;

@@ -3,9 +3,10 @@
 use std::collections::HashSet;
 use std::hash::Hash;
 use std::marker::PhantomData;
-use std::ops::Deref;
+use std::ops::{ControlFlow, Deref};
 
 use futures::{StreamExt, TryStreamExt, stream};
+use scylla::response::PagingState;
 use scylla::serialize::value::SerializeValue;
 use scylla::statement::batch::BatchType;
 
@@ -16,7 +17,7 @@ use crate::error::Result;
 use crate::ident::quoted;
 use crate::model::Model;
 use crate::options::StatementOptions;
-use crate::query::{QueryError, rows};
+use crate::query::{MAX_IN_VALUES, QueryError, rows};
 use crate::relation::RelationDef;
 use crate::relation::pivot::{Pivot, Side};
 use crate::render;
@@ -202,31 +203,57 @@ where
     }
 
     /// The first related row (in pivot order) with its pivot row.
+    ///
+    /// Pivot rows are read a page at a time: one row first (two reads in all when its
+    /// related row exists), then pages twice as large up to
+    /// [`concurrency`](Self::concurrency) when related rows are missing. A large pivot
+    /// partition is never read whole to find one row.
     pub async fn first(&self, db: &Db) -> Result<Option<WithPivot<R, Pv>>> {
         if let Some(error) = &self.error {
             return Err(error.clone().into());
         }
-        let pivots = self.pivots(db).await?;
-        let mut pivots = pivots.into_iter().peekable();
-        while pivots.peek().is_some() {
-            let chunk: Vec<Pv> = pivots.by_ref().take(self.concurrency).collect();
-            if let Some(found) = self.resolve(db, chunk).await?.into_iter().next() {
+        let cql = self.pivot_cql();
+        let mut page_size = 1;
+        let mut state = PagingState::start();
+        loop {
+            let options = StatementOptions {
+                page_size: Some(page_size),
+                ..StatementOptions::default()
+            };
+            let (result, next) = db
+                .execute_page(Cql::Built(&cql), (&self.key,), &options, state)
+                .await?;
+            let pivots: Vec<Pv> = rows::all(D::TABLE.model, Cql::Built(&cql), result)?;
+            if let Some(found) = self.resolve(db, pivots).await?.into_iter().next() {
                 return Ok(Some(found));
             }
+            match next.into_paging_control_flow() {
+                ControlFlow::Continue(next) => state = next,
+                ControlFlow::Break(()) => return Ok(None),
+            }
+            let most = i32::try_from(self.concurrency).unwrap_or(i32::MAX);
+            page_size = page_size.saturating_mul(2).min(most);
         }
-        Ok(None)
     }
 
-    /// How many related rows there are: the pivot rows (a pivot row whose related row
-    /// was deleted still counts, though `get` skips it), or with conditions, the rows
-    /// that match them.
+    /// How many related rows there are: the pivot rows, counted by the server in the
+    /// pivot partition (a pivot row whose related row was deleted still counts, though
+    /// `get` skips it), or with conditions, the rows that match them.
     pub async fn count(&self, db: &Db) -> Result<i64> {
-        let count = if self.conditions.is_empty() && self.error.is_none() {
-            self.pivots(db).await?.len()
-        } else {
-            self.get(db).await?.len()
-        };
-        Ok(i64::try_from(count).unwrap_or(i64::MAX))
+        if !self.conditions.is_empty() || self.error.is_some() {
+            let rows = self.get(db).await?.len();
+            return Ok(i64::try_from(rows).unwrap_or(i64::MAX));
+        }
+        let cql = format!(
+            "SELECT COUNT(*) FROM {} WHERE {} = ?",
+            render::table_ref(D::TABLE),
+            quoted(D::OWN_COLUMN)
+        );
+        let result = db
+            .execute(Cql::Built(&cql), (&self.key,), &StatementOptions::default())
+            .await?;
+        let count = rows::first::<(i64,)>(D::TABLE.model, Cql::Built(&cql), result)?;
+        Ok(count.map_or(0, |(count,)| count))
     }
 
     async fn resolve(&self, db: &Db, pivots: Vec<Pv>) -> Result<Vec<WithPivot<R, Pv>>> {
@@ -327,11 +354,41 @@ where
     where
         Pv: Default,
     {
-        let current = self.joined_keys(db).await?;
+        let keys = unique(keys);
+        let current = self.joined_among(db, &keys).await?;
         let (detached, attached): (Vec<_>, Vec<_>) =
-            unique(keys).into_iter().partition(|k| current.contains(k));
+            keys.into_iter().partition(|k| current.contains(k));
         self.apply(db, &attached, &detached).await?;
         Ok(PivotChanges { attached, detached })
+    }
+
+    /// Which of `keys` are joined: pivot rows looked up by clustering key, `IN` at most
+    /// [`MAX_IN_VALUES`] keys per read, each read inside the parent's pivot partition.
+    async fn joined_among(
+        &self,
+        db: &Db,
+        keys: &[R::PrimaryKey],
+    ) -> Result<HashSet<R::PrimaryKey>> {
+        let cql = format!(
+            "SELECT {} FROM {} WHERE {} = ? AND {} IN ?",
+            render::column_list(D::TABLE.columns),
+            render::table_ref(D::TABLE),
+            quoted(D::OWN_COLUMN),
+            quoted(D::OTHER_COLUMN)
+        );
+        let mut joined = HashSet::new();
+        for chunk in keys.chunks(MAX_IN_VALUES) {
+            let pivots: Vec<Pv> = rows::fetch_all(
+                db,
+                D::TABLE.model,
+                Cql::Built(&cql),
+                &(&self.key, chunk),
+                &StatementOptions::default(),
+            )
+            .await?;
+            joined.extend(pivots.iter().map(|pivot| D::other_key(pivot).clone()));
+        }
+        Ok(joined)
     }
 
     async fn joined_keys(&self, db: &Db) -> Result<HashSet<R::PrimaryKey>> {

@@ -1,0 +1,98 @@
+//! How eager loading tells parents with the same key apart: [`GroupKey`].
+
+use std::hash::Hash;
+use std::net::IpAddr;
+
+use scylla::value::{
+    CqlDate, CqlDecimal, CqlDuration, CqlTime, CqlTimestamp, CqlTimeuuid, CqlVarint,
+};
+
+/// A relation key that eager loading groups parents by, so that parents with equal keys
+/// share one query.
+///
+/// Implemented for every type a CQL key column can have, including those without `Hash`
+/// (`CqlDate`, `CqlTime`, `CqlDuration`, `CqlDecimal`, `f32`, `f64`): they group by a
+/// hashable form of their stored value. Two keys in one group always hold the same CQL
+/// value, so grouping never mixes the rows of different parents.
+///
+/// # Example
+/// ```
+/// use orm_core::eager::GroupKey;
+/// use orm_core::scylla::value::CqlDate;
+///
+/// assert_eq!(CqlDate(19_000).group(), CqlDate(19_000).group());
+/// assert_ne!(0.0_f64.group(), (-0.0_f64).group());
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a relation key",
+    label = "relations join on CQL key columns",
+    note = "use a native CQL type (text, int, bigint, uuid, timeuuid, timestamp, date, ...) or an `Option` of one"
+)]
+pub trait GroupKey: Clone + Send + Sync + 'static {
+    /// The hashable form.
+    type Grouped: Eq + Hash + Clone + Send + Sync + 'static;
+
+    /// This key's hashable form.
+    fn group(&self) -> Self::Grouped;
+}
+
+macro_rules! hashable {
+    ($($ty:ty),* $(,)?) => {
+        $(impl GroupKey for $ty {
+            type Grouped = Self;
+
+            fn group(&self) -> Self {
+                self.clone()
+            }
+        })*
+    };
+}
+
+hashable!(
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    String,
+    Vec<u8>,
+    IpAddr,
+    uuid::Uuid,
+    CqlTimeuuid,
+    CqlTimestamp,
+    CqlVarint,
+);
+
+macro_rules! grouped_as {
+    ($($ty:ty => $grouped:ty, |$key:ident| $form:expr;)*) => {
+        $(impl GroupKey for $ty {
+            type Grouped = $grouped;
+
+            fn group(&self) -> $grouped {
+                let $key = self;
+                $form
+            }
+        })*
+    };
+}
+
+grouped_as! {
+    CqlDate => u32, |date| date.0;
+    CqlTime => i64, |time| time.0;
+    // Bit patterns: `0.0` and `-0.0` are different CQL values, and a NaN equals itself.
+    f32 => u32, |float| float.to_bits();
+    f64 => u64, |float| float.to_bits();
+    CqlDuration => (i32, i32, i64), |duration| (duration.months, duration.days, duration.nanoseconds);
+    CqlDecimal => (Vec<u8>, i32), |decimal| {
+        let (digits, scale) = decimal.as_signed_be_bytes_slice_and_exponent();
+        (digits.to_vec(), scale)
+    };
+}
+
+impl<T: GroupKey> GroupKey for Option<T> {
+    type Grouped = Option<T::Grouped>;
+
+    fn group(&self) -> Self::Grouped {
+        self.as_ref().map(GroupKey::group)
+    }
+}
