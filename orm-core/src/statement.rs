@@ -39,6 +39,16 @@ impl StaticStatement {
         }
     }
 
+    /// A statement whose text is already rendered (at run time, once per process).
+    pub(crate) fn rendered(cql: String) -> Self {
+        Self {
+            // Never called: the text is already there.
+            render: String::new,
+            cql: OnceLock::from(cql),
+            slot: OnceLock::new(),
+        }
+    }
+
     /// The CQL text, rendered on the first call.
     pub fn cql(&'static self) -> &'static str {
         self.cql.get_or_init(self.render)

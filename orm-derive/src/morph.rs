@@ -316,7 +316,12 @@ fn expand_parent(model: &Model, morph: &Morph) -> (TokenStream, TokenStream) {
                 query_column: #id_column,
                 allow_filtering: #allow_filtering,
                 morph_type: ::core::option::Option::Some((#type_column, #morph_type)),
+                statements: ::core::option::Option::Some(&STATEMENTS),
             };
+            static STATEMENTS: ::orm_core::__private::RelationStatements =
+                ::orm_core::__private::RelationStatements::new(|first| {
+                    ::orm_core::__private::relation_cql::<#child>(&DEF, first)
+                });
             ::orm_core::__private::#wrapper::new(
                 &DEF,
                 ::core::clone::Clone::clone(#local_field::COLUMN.get(self)),
@@ -458,6 +463,7 @@ fn expand_child(model: &Model, morph: &Morph) -> (TokenStream, TokenStream) {
                 query_column: #id_column,
                 allow_filtering: false,
                 morph_type: ::core::option::Option::None,
+                statements: ::core::option::Option::None,
             };
             ::orm_core::__private::MorphTo::new(
                 &DEF,

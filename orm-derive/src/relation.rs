@@ -432,7 +432,12 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                         query_column: #foreign_key,
                         allow_filtering: #allow_filtering,
                         morph_type: ::core::option::Option::None,
+                        statements: ::core::option::Option::Some(&STATEMENTS),
                     };
+                    static STATEMENTS: ::orm_core::__private::RelationStatements =
+                        ::orm_core::__private::RelationStatements::new(|first| {
+                            ::orm_core::__private::relation_cql::<#related>(&DEF, first)
+                        });
                     ::orm_core::__private::#wrapper::new(
                         &DEF,
                         ::core::clone::Clone::clone(#local::COLUMN.get(self)),
@@ -468,6 +473,7 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                         query_column: <#direction as ::orm_core::__private::Side<#pivot, #this, #related>>::OWN_COLUMN,
                         allow_filtering: false,
                         morph_type: ::core::option::Option::None,
+                        statements: ::core::option::Option::None,
                     };
                     ::orm_core::__private::BelongsToMany::new(
                         &DEF,
@@ -520,7 +526,12 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                         query_column: #local_key,
                         allow_filtering: #allow_filtering,
                         morph_type: ::core::option::Option::None,
+                        statements: ::core::option::Option::Some(&STATEMENTS),
                     };
+                    static STATEMENTS: ::orm_core::__private::RelationStatements =
+                        ::orm_core::__private::RelationStatements::new(|first| {
+                            ::orm_core::__private::relation_cql::<#related>(&DEF, first)
+                        });
                     ::orm_core::__private::BelongsTo::new(
                         &DEF,
                         ::core::option::Option::map(

@@ -185,12 +185,20 @@ macro_rules! select_relation {
                 constraint: Constraint<'a, Select<R>>,
                 shape: &'a ShapeCache,
             ) -> BoxFuture<'a, Result<Vec<Loaded<R>>>> {
-                Box::pin(load_rows(
-                    constrained(self.get_query(), constraint),
-                    $many,
-                    db,
-                    shape,
-                ))
+                match constraint {
+                    // Unconstrained, each parent's query is the relation's own fixed
+                    // statement: nothing to render, prepared once per session.
+                    None if $many => Box::pin(self.all_as(db, Loaded::new)),
+                    None => Box::pin(async move {
+                        Ok(self.first(db).await?.into_iter().map(Loaded::new).collect())
+                    }),
+                    Some(_) => Box::pin(load_rows(
+                        constrained(self.get_query(), constraint),
+                        $many,
+                        db,
+                        shape,
+                    )),
+                }
             }
 
             fn finish<'a>(

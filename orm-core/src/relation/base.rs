@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use scylla::serialize::value::SerializeValue;
 
-use crate::condition::{Condition, Operator};
+use crate::condition::{BoundValue, Condition, Operator};
 use crate::cql_type::{CqlTyped, FieldType};
-use crate::db::Db;
+use crate::db::{Cql, Db};
 use crate::error::Result;
 use crate::model::Model;
-use crate::query::{QueryError, Select};
+use crate::options::StatementOptions;
+use crate::query::{QueryError, Select, rows};
 use crate::relation::RelationDef;
 
 /// A relation from a row of `P` to rows of `R`, joined on a key of type `K`.
@@ -79,22 +80,9 @@ where
     /// A parent whose key is null gives a query that fails with
     /// [`QueryError::MissingParentKey`]: never an unconstrained one.
     pub fn get_query(&self) -> Select<R> {
-        let query = R::query();
-        let query = match &self.key {
-            Some(key) => {
-                let query = match self.def.morph_type {
-                    Some((column, type_name)) => {
-                        query.filter(Condition::column(column, Operator::Eq, Arc::new(type_name)))
-                    }
-                    None => query,
-                };
-                query.filter(Condition::column(
-                    self.def.query_column,
-                    Operator::Eq,
-                    Arc::new(key.clone()),
-                ))
-            }
-            None => query.with_error(QueryError::MissingParentKey {
+        match &self.key {
+            Some(key) => constrained_query(self.def, Arc::new(key.clone())),
+            None => R::query().with_error(QueryError::MissingParentKey {
                 model: self.def.model,
                 relation: self.def.name,
                 key: match self.def.kind {
@@ -102,12 +90,41 @@ where
                     _ => self.def.local_key,
                 },
             }),
-        };
-        if self.def.allow_filtering {
-            query.allow_filtering()
-        } else {
-            query
         }
+    }
+
+    /// Every related row, each through `wrap`: the relation's fixed statement when it
+    /// has one (no CQL to render or look up), else `get_query()`.
+    pub(crate) async fn all_as<T>(&self, db: &Db, wrap: fn(R) -> T) -> Result<Vec<T>> {
+        let (Some(key), Some(statements)) = (&self.key, self.def.statements) else {
+            let rows = self.get_query().get(db).await?;
+            return Ok(rows.into_iter().map(wrap).collect());
+        };
+        let cql = Cql::Static(statements.get()?);
+        let options = StatementOptions::default();
+        let model = R::TABLE.model;
+        match self.def.morph_type {
+            Some((_, type_name)) => {
+                rows::fetch_all_as(db, model, cql, &(type_name, key), &options, wrap).await
+            }
+            None => rows::fetch_all_as(db, model, cql, &(key,), &options, wrap).await,
+        }
+    }
+
+    /// The first related row, if any.
+    pub async fn first(&self, db: &Db) -> Result<Option<R>> {
+        let (Some(key), Some(statements)) = (&self.key, self.def.statements) else {
+            return self.get_query().first(db).await;
+        };
+        let cql = Cql::Static(statements.first()?);
+        let options = StatementOptions::default();
+        // The `LIMIT` is a bind marker, bound last, as `Select::first` binds it.
+        let limit = 1_i32;
+        let result = match self.def.morph_type {
+            Some((_, type_name)) => db.execute(cql, (type_name, key, limit), &options).await?,
+            None => db.execute(cql, (key, limit), &options).await?,
+        };
+        rows::first::<R>(R::TABLE.model, cql, result)
     }
 
     /// The constrained query plus a condition by name, as the seed's `where`:
@@ -138,11 +155,6 @@ where
         self.get_query().with(relations)
     }
 
-    /// The first related row, if any.
-    pub async fn first(&self, db: &Db) -> Result<Option<R>> {
-        self.get_query().first(db).await
-    }
-
     /// How many related rows there are.
     pub async fn count(&self, db: &Db) -> Result<i64> {
         self.get_query().count(db).await
@@ -151,5 +163,19 @@ where
     /// Whether there is any related row.
     pub async fn exists(&self, db: &Db) -> Result<bool> {
         self.get_query().exists(db).await
+    }
+}
+
+/// The related rows of the relation `def` for a parent whose key is bound as `key`.
+pub(crate) fn constrained_query<R: Model>(def: &'static RelationDef, key: BoundValue) -> Select<R> {
+    let mut query = R::query();
+    if let Some((column, type_name)) = def.morph_type {
+        query = query.filter(Condition::column(column, Operator::Eq, Arc::new(type_name)));
+    }
+    query = query.filter(Condition::column(def.query_column, Operator::Eq, key));
+    if def.allow_filtering {
+        query.allow_filtering()
+    } else {
+        query
     }
 }

@@ -72,7 +72,7 @@ where
 
     /// Every related row (paged under the hood).
     pub async fn get(&self, db: &Db) -> Result<Vec<R>> {
-        self.get_query().get(db).await
+        self.all_as(db, |row| row).await
     }
 
     /// The related rows as a stream across pages.

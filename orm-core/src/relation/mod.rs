@@ -29,6 +29,7 @@ mod key;
 mod morph;
 mod owner;
 mod pivot;
+mod statements;
 
 pub use base::Relation;
 pub use belongs_to::BelongsTo;
@@ -45,6 +46,8 @@ pub use pivot::{Forward, Inverse, Pivot, Side};
 
 #[doc(hidden)]
 pub use access::{check_access, check_morph_access};
+#[doc(hidden)]
+pub use statements::{RelationStatements, relation_cql};
 
 /// The kind of a relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,4 +92,8 @@ pub struct RelationDef {
     /// Polymorphic relations: the related model's type column and this model's type
     /// name in it (`morph_many`, `morph_one`).
     pub morph_type: Option<(&'static str, &'static str)>,
+    /// The fixed statements of the relation's own reads, for the kinds that read the
+    /// related table directly.
+    #[doc(hidden)]
+    pub statements: Option<&'static RelationStatements>,
 }
