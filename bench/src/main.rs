@@ -37,6 +37,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, stream};
+use orm_bench::process_cpu;
 use orm_core::schema::Replication;
 use orm_core::{Db, Model, render};
 use scylla::DeserializeRow;
@@ -616,18 +617,6 @@ async fn run_stream(ctx: &Ctx, side: Side, concurrency: usize, n: usize) -> Resu
 
 // ---------------------------------------------------------------------------------------
 // Measuring.
-
-/// CPU time (user + system) of this whole process: every thread, driver tasks included.
-fn process_cpu() -> Duration {
-    // SAFETY: `getrusage` only writes the struct it is given; all-zero is a valid `rusage`.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-        usage
-    };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
-}
 
 /// CPU time of another process (the server), from `/proc/PID/stat`, in clock ticks.
 fn other_process_cpu(pid: u32) -> Option<Duration> {

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, TryStreamExt, stream};
+use orm_bench::process_cpu;
 use orm_core::eager;
 use orm_core::prelude::*;
 use orm_core::schema::Replication;
@@ -310,19 +311,6 @@ fn report(samples: &HashMap<Variant, Vec<Sample>>, users: usize, rounds: usize, 
 
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1_000.0
-}
-
-/// CPU time (user + system) of this whole process: every thread, driver tasks included
-/// (the proxy, when used, is another process).
-fn process_cpu() -> Duration {
-    // SAFETY: `getrusage` only writes the struct it is given; all-zero is a valid `rusage`.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-        usage
-    };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(usage.ru_utime) + tv(usage.ru_stime)
 }
 
 async fn seed(db: &Db, count: usize) -> Result<Vec<User>> {
