@@ -235,23 +235,44 @@ impl Db {
         Ok(Arc::new(prepared))
     }
 
-    /// The prepared statement for `cql`, with `options` applied to a copy when set.
+    /// The prepared statement for `cql`, with `options` applied to a copy when set;
+    /// prepares it first if this session has not.
     async fn prepared_for(
         &self,
         cql: Cql<'_>,
         options: &StatementOptions,
     ) -> Result<Arc<PreparedStatement>> {
-        options.check()?;
         let prepared = match cql {
             Cql::Static(statement) => self.prepared(statement).await?,
             Cql::Built(text) => self.prepared_text(text).await?,
             Cql::Prepared(_, prepared) => Arc::clone(prepared),
         };
-        Ok(if options.is_default() {
-            prepared
-        } else {
-            Arc::new(options.apply(&prepared))
-        })
+        Ok(with_options(prepared, options))
+    }
+
+    /// [`prepared_for`](Self::prepared_for) when the statement is prepared already
+    /// (`Ok(None)` when it is not). Synchronous, so the usual path builds and polls no
+    /// nested future.
+    fn ready(
+        &self,
+        cql: Cql<'_>,
+        options: &StatementOptions,
+    ) -> Result<Option<Arc<PreparedStatement>>> {
+        options.check()?;
+        Ok(self
+            .cached(cql)
+            .map(|prepared| with_options(prepared, options)))
+    }
+
+    /// The prepared statement for `cql` if this session has it already.
+    fn cached(&self, cql: Cql<'_>) -> Option<Arc<PreparedStatement>> {
+        match cql {
+            Cql::Static(statement) => read(&self.inner.by_slot)
+                .get(statement.slot())
+                .and_then(Option::clone),
+            Cql::Built(text) => read(&self.inner.by_text).get(text).cloned(),
+            Cql::Prepared(_, prepared) => Some(Arc::clone(prepared)),
+        }
     }
 
     /// Executes a statement in one request, without paging.
@@ -261,7 +282,12 @@ impl Db {
         values: impl SerializeRow,
         options: &StatementOptions,
     ) -> Result<QueryResult> {
-        let prepared = self.prepared_for(cql, options).await?;
+        let prepared = match self.ready(cql, options)? {
+            Some(prepared) => prepared,
+            // Boxed: preparing happens once per statement and session, and its future
+            // would otherwise make every execution's future larger.
+            None => Box::pin(self.prepared_for(cql, options)).await?,
+        };
         let _in_flight = self.start_statement();
         let result = self
             .inner
@@ -281,7 +307,12 @@ impl Db {
         options: &StatementOptions,
         paging_state: PagingState,
     ) -> Result<(QueryResult, PagingStateResponse)> {
-        let prepared = self.prepared_for(cql, options).await?;
+        let prepared = match self.ready(cql, options)? {
+            Some(prepared) => prepared,
+            // Boxed: preparing happens once per statement and session, and its future
+            // would otherwise make every execution's future larger.
+            None => Box::pin(self.prepared_for(cql, options)).await?,
+        };
         let _in_flight = self.start_statement();
         let (result, next) = self
             .inner
@@ -300,7 +331,12 @@ impl Db {
         values: impl SerializeRow,
         options: &StatementOptions,
     ) -> Result<QueryPager> {
-        let prepared = self.prepared_for(cql, options).await?;
+        let prepared = match self.ready(cql, options)? {
+            Some(prepared) => prepared,
+            // Boxed: preparing happens once per statement and session, and its future
+            // would otherwise make every execution's future larger.
+            None => Box::pin(self.prepared_for(cql, options)).await?,
+        };
         let _in_flight = self.start_statement();
         self.inner
             .session
@@ -378,6 +414,18 @@ fn log_tracing(result: &QueryResult) {
 
 // A panic while holding one of these locks cannot leave a table half-written: every write
 // is a single insertion, so a poisoned lock is still consistent.
+/// `prepared`, or a copy with `options` applied when any is set.
+fn with_options(
+    prepared: Arc<PreparedStatement>,
+    options: &StatementOptions,
+) -> Arc<PreparedStatement> {
+    if options.is_default() {
+        prepared
+    } else {
+        Arc::new(options.apply(&prepared))
+    }
+}
+
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     lock.read().unwrap_or_else(PoisonError::into_inner)
 }
