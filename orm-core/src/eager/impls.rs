@@ -69,11 +69,13 @@ pub trait Eager<P>: Send + Sync + Sized + 'static {
         fetched: Vec<Vec<Self::Fetched>>,
         concurrency: usize,
     ) -> BoxFuture<'a, Result<Vec<Vec<Self::Row>>>>;
-    /// How many rows this parent has.
+    /// How many rows this parent has. `shape` caches the statement across the parents of
+    /// one load, as in [`fetch`](Eager::fetch).
     fn count<'a>(
         &'a self,
         db: &'a Db,
         constraint: Option<&'a (dyn Fn(Self::Query) -> Self::Query + Send + Sync)>,
+        shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<i64>>;
     /// Loads `nested` into all fetched rows at once.
     fn load_nested<'a>(
@@ -118,6 +120,21 @@ async fn load_rows<R: Model>(
         let row = query.first_shaped(db, cql).await?;
         Ok(row.into_iter().map(Loaded::new).collect())
     }
+}
+
+/// `SELECT COUNT(*)` of one parent's related rows, through the load's shared statement.
+async fn count_rows<R: Model>(query: Select<R>, db: &Db, shape: &ShapeCache) -> Result<i64> {
+    let shape = shape
+        .0
+        .get_or_try_init(|| async {
+            let cql = query.count_shape()?;
+            let prepared = db.prepared_text(&cql).await?;
+            Ok::<_, Error>(Shape { cql, prepared })
+        })
+        .await?;
+    query
+        .count_shaped(db, Cql::Prepared(&shape.cql, &shape.prepared))
+        .await
 }
 
 /// The statement shared by the queries of one eager load: every parent's query has the
@@ -215,8 +232,13 @@ macro_rules! select_relation {
                 &'a self,
                 db: &'a Db,
                 constraint: Constraint<'a, Select<R>>,
+                shape: &'a ShapeCache,
             ) -> BoxFuture<'a, Result<i64>> {
-                Box::pin(constrained(self.get_query(), constraint).count(db))
+                Box::pin(count_rows(
+                    constrained(self.get_query(), constraint),
+                    db,
+                    shape,
+                ))
             }
 
             fn load_nested<'a>(
@@ -330,6 +352,7 @@ where
         &'a self,
         db: &'a Db,
         constraint: Constraint<'a, Self>,
+        _shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<i64>> {
         let relation = constrained(self.clone(), constraint);
         Box::pin(async move { relation.count(db).await })
@@ -396,6 +419,7 @@ where
         &'a self,
         db: &'a Db,
         _constraint: Constraint<'a, NoQuery>,
+        _shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<i64>> {
         Box::pin(async move { Ok(i64::from(self.get(db).await?.is_some())) })
     }

@@ -286,9 +286,10 @@ where
                 )))
             }
             Mode::Count | Mode::Has => {
+                let shape = ShapeCache::default();
                 let fetches: Vec<_> = distinct
                     .iter()
-                    .map(|relation| relation.count(db, constraint))
+                    .map(|relation| relation.count(db, constraint, &shape))
                     .collect();
                 let counts: Vec<i64> = in_order(fetches, concurrency).await?;
                 let per_parent: Vec<i64> = slots

@@ -389,10 +389,24 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
 
     /// How many rows match (`SELECT COUNT(*)`).
     pub async fn count(self, db: &Db) -> Result<i64> {
-        let cql = self.render(Selection::Count, None)?;
+        let cql = self.count_shape()?;
+        self.count_shaped(db, Cql::Built(&cql)).await
+    }
+
+    /// The CQL of `count`, for running many counts of one shape without rendering each.
+    pub(crate) fn count_shape(&self) -> Result<String, QueryError> {
+        self.render(Selection::Count, None)
+    }
+
+    /// `count`, with the statement already rendered by [`count_shape`](Self::count_shape)
+    /// (and maybe prepared).
+    pub(crate) async fn count_shaped(self, db: &Db, cql: Cql<'_>) -> Result<i64> {
+        if let Some(error) = self.error {
+            return Err(error.into());
+        }
         let values = self.values(&None);
-        let result = db.execute(Cql::Built(&cql), &values, &self.options).await?;
-        let count = rows::first::<(i64,)>(M::TABLE.model, Cql::Built(&cql), result)?;
+        let result = db.execute(cql, &values, &self.options).await?;
+        let count = rows::first::<(i64,)>(M::TABLE.model, cql, result)?;
         Ok(count.map_or(0, |(count,)| count))
     }
 
