@@ -437,10 +437,34 @@ async fn tags_load_eagerly_for_many_posts() {
         1 + 3 + 2,
         "the posts, 3 pivot reads, each distinct tag once"
     );
-    let err = Post::query().with("tags.posts").get(&db).await.unwrap_err();
-    assert!(
-        err.to_string()
-            .starts_with("cannot load `posts` below a many-to-many"),
-        "{err}"
+
+    // Nested below the many-to-many: the posts of each distinct tag, loaded once per tag
+    // and shared by every post that has it.
+    let before = db.statements_executed();
+    let nested = Post::query()
+        .filter(Post::ID.in_(posts.iter().map(|p| p.id)))
+        .with("tags.posts")
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.statements_executed() - before,
+        1 + 3 + 2 + 2 + 2,
+        "the posts, their pivots, 2 tags, the 2 tags' pivots, 2 distinct posts"
     );
+    let two_tags = nested
+        .iter()
+        .find(|p| p.id == posts[2].id)
+        .expect("post 2 was read");
+    let mut per_tag: Vec<(String, usize)> = two_tags
+        .related(Post::tags_relation)
+        .unwrap()
+        .iter()
+        .map(|tag| {
+            let tagged = tag.row.related(Tag::posts_relation).unwrap();
+            (tag.name.clone(), tagged.len())
+        })
+        .collect();
+    per_tag.sort();
+    assert_eq!(per_tag, [("x".to_owned(), 2), ("y".to_owned(), 1)]);
 }

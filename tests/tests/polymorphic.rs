@@ -280,4 +280,17 @@ async fn owners_load_eagerly() {
         0,
         "the comments were not inserted"
     );
+    // A morph_to's rows are an enum of owner types: nothing can be nested below it.
+    let err = Comment::query()
+        .filter(Comment::COMMENTABLE_TYPE.eq("Post"))
+        .filter(Comment::COMMENTABLE_ID.eq(post.id))
+        .with("commentable.comments")
+        .get(&db)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("cannot load `comments` below a morph_to relation"),
+        "{err}"
+    );
 }

@@ -19,8 +19,8 @@ use crate::relation::{
     Side, WithPivot,
 };
 
-/// A relation kind whose related rows cannot have relations of their own loaded (a
-/// many-to-many's pivot rows, a `morph_to`'s enum).
+/// A relation kind whose related rows cannot have relations of their own loaded: a
+/// `morph_to`, whose rows are an enum of owner types.
 pub enum NotNestable {}
 
 /// The constraint type of relations that take none (`morph_to`).
@@ -60,13 +60,15 @@ pub trait Eager<P>: Send + Sync + Sized + 'static {
         constraint: Option<&'a (dyn Fn(Self::Query) -> Self::Query + Send + Sync)>,
         shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<Vec<Self::Fetched>>>;
-    /// Completes the rows fetched for every distinct key at once (a many-to-many reads
-    /// each distinct related row once here). Called on one of the relations.
+    /// Completes the rows fetched for every distinct key at once, and loads `nested` into
+    /// all of them together (a many-to-many reads each distinct related row once here).
+    /// Called on one of the relations.
     fn finish<'a>(
         &'a self,
         db: &'a Db,
         constraint: Option<&'a (dyn Fn(Self::Query) -> Self::Query + Send + Sync)>,
         fetched: Vec<Vec<Self::Fetched>>,
+        nested: &'a [With<Self::Child>],
         concurrency: usize,
     ) -> BoxFuture<'a, Result<Vec<Vec<Self::Row>>>>;
     /// How many rows this parent has. `shape` caches the statement across the parents of
@@ -77,13 +79,6 @@ pub trait Eager<P>: Send + Sync + Sized + 'static {
         constraint: Option<&'a (dyn Fn(Self::Query) -> Self::Query + Send + Sync)>,
         shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<i64>>;
-    /// Loads `nested` into all fetched rows at once.
-    fn load_nested<'a>(
-        db: &'a Db,
-        rows: &'a mut [Self::Row],
-        nested: &'a [With<Self::Child>],
-        concurrency: usize,
-    ) -> BoxFuture<'a, Result<()>>;
     /// A parent's rows in the form it keeps them.
     fn store(rows: Vec<Self::Row>) -> Self::Stored;
 }
@@ -162,13 +157,24 @@ fn nested_models<'a, R: Model>(
     })
 }
 
-fn no_nesting<'a, T>(
-    rows: &'a mut [T],
-    nested: &'a [With<NotNestable>],
-) -> BoxFuture<'a, Result<()>> {
-    // `With<NotNestable>` cannot be built, so `nested` is always empty.
-    let _ = (rows, nested);
-    Box::pin(std::future::ready(Ok(())))
+/// Loads `nested` into every fetched row at once, then splits them back per parent.
+async fn nest_grouped<R: Model>(
+    db: &Db,
+    fetched: Vec<Vec<Loaded<R>>>,
+    nested: &[With<R>],
+    concurrency: usize,
+) -> Result<Vec<Vec<Loaded<R>>>> {
+    if nested.is_empty() {
+        return Ok(fetched);
+    }
+    let lengths: Vec<usize> = fetched.iter().map(Vec::len).collect();
+    let mut flat: Vec<Loaded<R>> = fetched.into_iter().flatten().collect();
+    nested_models(db, &mut flat, nested, concurrency).await?;
+    let mut rows = flat.into_iter();
+    Ok(lengths
+        .into_iter()
+        .map(|length| rows.by_ref().take(length).collect())
+        .collect())
 }
 
 /// `has_many`, `has_one`, `belongs_to` (and the `morph_*` parents, which are the first two):
@@ -220,12 +226,13 @@ macro_rules! select_relation {
 
             fn finish<'a>(
                 &'a self,
-                _db: &'a Db,
+                db: &'a Db,
                 _constraint: Constraint<'a, Select<R>>,
                 fetched: Vec<Vec<Loaded<R>>>,
-                _concurrency: usize,
+                nested: &'a [With<R>],
+                concurrency: usize,
             ) -> BoxFuture<'a, Result<Vec<Vec<Loaded<R>>>>> {
-                Box::pin(std::future::ready(Ok(fetched)))
+                Box::pin(nest_grouped(db, fetched, nested, concurrency))
             }
 
             fn count<'a>(
@@ -239,15 +246,6 @@ macro_rules! select_relation {
                     db,
                     shape,
                 ))
-            }
-
-            fn load_nested<'a>(
-                db: &'a Db,
-                rows: &'a mut [Loaded<R>],
-                nested: &'a [With<R>],
-                concurrency: usize,
-            ) -> BoxFuture<'a, Result<()>> {
-                nested_models(db, rows, nested, concurrency)
             }
 
             fn store($rows: Vec<Loaded<R>>) -> $stored {
@@ -277,9 +275,9 @@ where
     type Key = P::PrimaryKey;
     type Query = BelongsToMany<P, R, Pv, D>;
     type Fetched = Pv;
-    type Row = WithPivot<Arc<R>, Pv>;
-    type Stored = Vec<WithPivot<Arc<R>, Pv>>;
-    type Child = NotNestable;
+    type Row = WithPivot<Arc<Loaded<R>>, Pv>;
+    type Stored = Vec<WithPivot<Arc<Loaded<R>>, Pv>>;
+    type Child = R;
 
     fn definition(&self) -> &'static RelationDef {
         BelongsToMany::definition(self)
@@ -299,14 +297,16 @@ where
         Box::pin(self.pivots(db))
     }
 
-    /// Each distinct related row once, for all parents, at one bounded concurrency.
+    /// Each distinct related row once, for all parents, at one bounded concurrency;
+    /// nested relations load once per distinct row too, before parents share it.
     fn finish<'a>(
         &'a self,
         db: &'a Db,
         constraint: Constraint<'a, Self>,
         fetched: Vec<Vec<Pv>>,
+        nested: &'a [With<R>],
         concurrency: usize,
-    ) -> BoxFuture<'a, Result<Vec<Vec<WithPivot<Arc<R>, Pv>>>>> {
+    ) -> BoxFuture<'a, Result<Vec<Vec<WithPivot<Arc<Loaded<R>>, Pv>>>>> {
         let relation = constrained(self.clone(), constraint);
         Box::pin(async move {
             let mut seen = HashSet::new();
@@ -325,10 +325,15 @@ where
                 .buffered(concurrency.max(1))
                 .try_collect()
                 .await?;
-            let found: HashMap<R::PrimaryKey, Arc<R>> = keys
+            let (keys, mut rows): (Vec<R::PrimaryKey>, Vec<Loaded<R>>) = keys
                 .into_iter()
                 .zip(rows)
-                .filter_map(|(key, row)| row.map(|row| (key, Arc::new(row))))
+                .filter_map(|(key, row)| row.map(|row| (key, Loaded::new(row))))
+                .unzip();
+            nested_models(db, &mut rows, nested, concurrency).await?;
+            let found: HashMap<R::PrimaryKey, Arc<Loaded<R>>> = keys
+                .into_iter()
+                .zip(rows.into_iter().map(Arc::new))
                 .collect();
             Ok(fetched
                 .into_iter()
@@ -358,16 +363,7 @@ where
         Box::pin(async move { relation.count(db).await })
     }
 
-    fn load_nested<'a>(
-        _db: &'a Db,
-        rows: &'a mut [WithPivot<Arc<R>, Pv>],
-        nested: &'a [With<NotNestable>],
-        _concurrency: usize,
-    ) -> BoxFuture<'a, Result<()>> {
-        no_nesting(rows, nested)
-    }
-
-    fn store(rows: Vec<WithPivot<Arc<R>, Pv>>) -> Vec<WithPivot<Arc<R>, Pv>> {
+    fn store(rows: Vec<WithPivot<Arc<Loaded<R>>, Pv>>) -> Vec<WithPivot<Arc<Loaded<R>>, Pv>> {
         rows
     }
 }
@@ -410,6 +406,8 @@ where
         _db: &'a Db,
         _constraint: Constraint<'a, NoQuery>,
         fetched: Vec<Vec<E>>,
+        // Always empty: `With<NotNestable>` cannot be built.
+        _nested: &'a [With<NotNestable>],
         _concurrency: usize,
     ) -> BoxFuture<'a, Result<Vec<Vec<E>>>> {
         Box::pin(std::future::ready(Ok(fetched)))
@@ -422,15 +420,6 @@ where
         _shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<i64>> {
         Box::pin(async move { Ok(i64::from(self.get(db).await?.is_some())) })
-    }
-
-    fn load_nested<'a>(
-        _db: &'a Db,
-        rows: &'a mut [E],
-        nested: &'a [With<NotNestable>],
-        _concurrency: usize,
-    ) -> BoxFuture<'a, Result<()>> {
-        no_nesting(rows, nested)
     }
 
     fn store(rows: Vec<E>) -> Option<E> {

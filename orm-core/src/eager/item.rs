@@ -266,10 +266,9 @@ where
                     .map(|relation| relation.fetch(db, constraint, &shape))
                     .collect();
                 let fetched = in_order(fetches, concurrency).await?;
-                let mut fetched = first.finish(db, constraint, fetched, concurrency).await?;
-                if !self.nested.is_empty() {
-                    fetched = load_nested::<P, Rel>(db, fetched, &self.nested, concurrency).await?;
-                }
+                let fetched = first
+                    .finish(db, constraint, fetched, &self.nested, concurrency)
+                    .await?;
                 let stored: Vec<Arc<dyn Any + Send + Sync>> = fetched
                     .into_iter()
                     .map(|rows| Arc::new(Rel::store(rows)) as Arc<dyn Any + Send + Sync>)
@@ -352,23 +351,6 @@ impl<T> Future for Tagged<'_, T> {
             .poll(cx)
             .map(|output| output.map(|value| (index, value)))
     }
-}
-
-/// Loads `nested` into every fetched row at once, then splits them back per key.
-async fn load_nested<P, Rel: Eager<P>>(
-    db: &Db,
-    fetched: Vec<Vec<Rel::Row>>,
-    nested: &[With<Rel::Child>],
-    concurrency: usize,
-) -> Result<Vec<Vec<Rel::Row>>> {
-    let lengths: Vec<usize> = fetched.iter().map(Vec::len).collect();
-    let mut flat: Vec<Rel::Row> = fetched.into_iter().flatten().collect();
-    Rel::load_nested(db, &mut flat, nested, concurrency).await?;
-    let mut rows = flat.into_iter();
-    Ok(lengths
-        .into_iter()
-        .map(|length| rows.by_ref().take(length).collect())
-        .collect())
 }
 
 /// Something `with(...)` accepts: an accessor (`User::posts_relation`), an

@@ -191,7 +191,7 @@ pub enum QueryError {
     },
     /// A nested path below a relation whose rows cannot load relations.
     #[error(
-        "cannot load `{relation}` below a many-to-many or morph_to relation: its rows load no nested relations"
+        "cannot load `{relation}` below a morph_to relation: its rows (an enum of owner types) load no nested relations"
     )]
     NotNestable {
         /// The nested path given.
