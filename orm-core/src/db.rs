@@ -43,10 +43,17 @@ struct Inner {
     /// Prepared builder statements, by CQL text. Values are always bound, so the number
     /// of texts is bounded by the shapes a program builds.
     by_text: RwLock<HashMap<String, Arc<PreparedStatement>>>,
+    /// Held while preparing, striped by statement: concurrent first uses of one
+    /// statement (an eager load's 32 parallel fetches) wait for one PREPARE instead of
+    /// each sending their own.
+    preparing: [tokio::sync::Mutex<()>; PREPARE_STRIPES],
+    prepared: AtomicU64,
     executed: AtomicU64,
     in_flight: AtomicUsize,
     peak_in_flight: AtomicUsize,
 }
+
+const PREPARE_STRIPES: usize = 16;
 
 /// Marks one statement in flight while alive.
 struct InFlight<'a>(&'a AtomicUsize);
@@ -123,6 +130,8 @@ impl Db {
                 session,
                 by_slot: RwLock::new(Vec::new()),
                 by_text: RwLock::new(HashMap::new()),
+                preparing: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
+                prepared: AtomicU64::new(0),
                 executed: AtomicU64::new(0),
                 in_flight: AtomicUsize::new(0),
                 peak_in_flight: AtomicUsize::new(0),
@@ -161,6 +170,21 @@ impl Db {
         self.inner.executed.load(Ordering::Relaxed)
     }
 
+    /// How many statements this handle (and its clones) has prepared: each statement
+    /// shape once per session (again after [`use_keyspace`](Self::use_keyspace)).
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(db: &orm_core::Db) {
+    /// let before = db.statements_prepared();
+    /// // ... the same queries a second time prepare nothing:
+    /// assert_eq!(db.statements_prepared(), before);
+    /// # }
+    /// ```
+    pub fn statements_prepared(&self) -> u64 {
+        self.inner.prepared.load(Ordering::Relaxed)
+    }
+
     /// Runs unprepared CQL, such as schema changes, with bound `values`.
     pub async fn query_unpaged(
         &self,
@@ -192,15 +216,19 @@ impl Db {
 
     /// The prepared form of `statement` for this session, preparing it if needed.
     ///
-    /// Two tasks racing on the very first use may both prepare; the server treats that
-    /// as one statement and the table keeps one of them.
+    /// Tasks racing on the very first use wait for one of them to prepare it.
     pub async fn prepared(
         &self,
         statement: &'static StaticStatement,
     ) -> Result<Arc<PreparedStatement>> {
         let slot = statement.slot();
-        if let Some(Some(prepared)) = read(&self.inner.by_slot).get(slot) {
-            return Ok(Arc::clone(prepared));
+        let cached = || read(&self.inner.by_slot).get(slot).cloned().flatten();
+        if let Some(prepared) = cached() {
+            return Ok(prepared);
+        }
+        let _preparing = self.inner.preparing[slot % PREPARE_STRIPES].lock().await;
+        if let Some(prepared) = cached() {
+            return Ok(prepared);
         }
         let prepared = self.prepare_now(Cql::Static(statement)).await?;
         let mut table = write(&self.inner.by_slot);
@@ -213,8 +241,19 @@ impl Db {
 
     /// The prepared form of a built statement, preparing it if needed.
     pub(crate) async fn prepared_text(&self, cql: &str) -> Result<Arc<PreparedStatement>> {
-        if let Some(prepared) = read(&self.inner.by_text).get(cql) {
-            return Ok(Arc::clone(prepared));
+        let cached = || read(&self.inner.by_text).get(cql).cloned();
+        if let Some(prepared) = cached() {
+            return Ok(prepared);
+        }
+        let stripe = {
+            use std::hash::{BuildHasher, RandomState};
+            // Any hash spreads texts over the stripes; only the miss path pays for it.
+            static STRIPES: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+            STRIPES.get_or_init(RandomState::new).hash_one(cql) as usize % PREPARE_STRIPES
+        };
+        let _preparing = self.inner.preparing[stripe].lock().await;
+        if let Some(prepared) = cached() {
+            return Ok(prepared);
         }
         let prepared = self.prepare_now(Cql::Built(cql)).await?;
         write(&self.inner.by_text).insert(cql.to_owned(), Arc::clone(&prepared));
@@ -223,6 +262,7 @@ impl Db {
 
     async fn prepare_now(&self, cql: Cql<'_>) -> Result<Arc<PreparedStatement>> {
         tracing::debug!(cql = cql.text(), "preparing");
+        self.inner.prepared.fetch_add(1, Ordering::Relaxed);
         let prepared = self
             .inner
             .session
@@ -242,6 +282,7 @@ impl Db {
         cql: Cql<'_>,
         options: &StatementOptions,
     ) -> Result<Arc<PreparedStatement>> {
+        options.check()?;
         let prepared = match cql {
             Cql::Static(statement) => self.prepared(statement).await?,
             Cql::Built(text) => self.prepared_text(text).await?,
@@ -412,8 +453,6 @@ fn log_tracing(result: &QueryResult) {
     }
 }
 
-// A panic while holding one of these locks cannot leave a table half-written: every write
-// is a single insertion, so a poisoned lock is still consistent.
 /// `prepared`, or a copy with `options` applied when any is set.
 fn with_options(
     prepared: Arc<PreparedStatement>,
@@ -426,6 +465,8 @@ fn with_options(
     }
 }
 
+// A panic while holding one of these locks cannot leave a table half-written: every write
+// is a single insertion, so a poisoned lock is still consistent.
 fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
     lock.read().unwrap_or_else(PoisonError::into_inner)
 }

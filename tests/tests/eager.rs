@@ -429,6 +429,39 @@ async fn loads_run_at_bounded_concurrency() {
 }
 
 #[tokio::test]
+async fn a_load_prepares_its_statement_once() {
+    let db = db(&TABLES).await;
+    let users = blog(&db, 24).await;
+
+    // The unconstrained load runs the relation's fixed statement; 32 fetches start at
+    // once on this fresh session, and one PREPARE serves them all.
+    let before = db.statements_prepared();
+    eager::load(&db, users.clone(), User::posts_relation)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.statements_prepared() - before,
+        1,
+        "one shape, one PREPARE"
+    );
+
+    // A constrained load renders its own shape: prepared once too.
+    let before = db.statements_prepared();
+    let constrained = eager(User::posts_relation).constrain(|posts| posts.limit(1));
+    eager::load(&db, users.clone(), constrained).await.unwrap();
+    assert_eq!(db.statements_prepared() - before, 1);
+
+    // The same loads again prepare nothing.
+    let before = db.statements_prepared();
+    eager::load(&db, users.clone(), User::posts_relation)
+        .await
+        .unwrap();
+    let constrained = eager(User::posts_relation).constrain(|posts| posts.limit(1));
+    eager::load(&db, users, constrained).await.unwrap();
+    assert_eq!(db.statements_prepared(), before);
+}
+
+#[tokio::test]
 async fn relation_queries_load_too() {
     let db = db(&TABLES).await;
     let users = blog(&db, 4).await;

@@ -1,5 +1,6 @@
 //! How eager loading tells parents with the same key apart: [`GroupKey`].
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::Hash;
 use std::net::IpAddr;
 
@@ -10,10 +11,13 @@ use scylla::value::{
 /// A relation key that eager loading groups parents by, so that parents with equal keys
 /// share one query.
 ///
-/// Implemented for every type a CQL key column can have, including those without `Hash`
-/// (`CqlDate`, `CqlTime`, `CqlDuration`, `CqlDecimal`, `f32`, `f64`): they group by a
-/// hashable form of their stored value. Two keys in one group always hold the same CQL
-/// value, so grouping never mixes the rows of different parents.
+/// Implemented for the native CQL types, including those without `Hash` (`CqlDate`,
+/// `CqlTime`, `CqlDuration`, `CqlDecimal`, `f32`, `f64`), which group by a hashable form
+/// of their stored value, and for `Option`s, lists, ordered sets and maps, and tuples of
+/// them (frozen collections can be keys). Grouping may split equal CQL values into two
+/// groups (one query more), never merge different ones, so it never mixes the rows of
+/// different parents. For a key of your own type (a UDT, a newtype), implement it: the
+/// hashable form is usually the value itself.
 ///
 /// # Example
 /// ```
@@ -22,6 +26,8 @@ use scylla::value::{
 ///
 /// assert_eq!(CqlDate(19_000).group(), CqlDate(19_000).group());
 /// assert_ne!(0.0_f64.group(), (-0.0_f64).group());
+/// assert_eq!((7_i32, CqlDate(3)).group(), (7, 3));
+/// assert_eq!(vec![CqlDate(1), CqlDate(2)].group(), vec![1, 2]);
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a relation key",
@@ -50,12 +56,12 @@ macro_rules! hashable {
 
 hashable!(
     bool,
+    u8,
     i8,
     i16,
     i32,
     i64,
     String,
-    Vec<u8>,
     IpAddr,
     uuid::Uuid,
     CqlTimeuuid,
@@ -96,3 +102,41 @@ impl<T: GroupKey> GroupKey for Option<T> {
         self.as_ref().map(GroupKey::group)
     }
 }
+
+impl<T: GroupKey> GroupKey for Vec<T> {
+    type Grouped = Vec<T::Grouped>;
+
+    fn group(&self) -> Self::Grouped {
+        self.iter().map(GroupKey::group).collect()
+    }
+}
+
+impl<T: GroupKey + Ord> GroupKey for BTreeSet<T> {
+    type Grouped = Vec<T::Grouped>;
+
+    fn group(&self) -> Self::Grouped {
+        self.iter().map(GroupKey::group).collect()
+    }
+}
+
+impl<K: GroupKey + Ord, V: GroupKey> GroupKey for BTreeMap<K, V> {
+    type Grouped = Vec<(K::Grouped, V::Grouped)>;
+
+    fn group(&self) -> Self::Grouped {
+        self.iter().map(|(k, v)| (k.group(), v.group())).collect()
+    }
+}
+
+macro_rules! tuples {
+    ($(($($name:ident $index:tt),+)),* $(,)?) => {
+        $(impl<$($name: GroupKey),+> GroupKey for ($($name,)+) {
+            type Grouped = ($($name::Grouped,)+);
+
+            fn group(&self) -> Self::Grouped {
+                ($(self.$index.group(),)+)
+            }
+        })*
+    };
+}
+
+tuples!((A 0, B 1), (A 0, B 1, C 2), (A 0, B 1, C 2, D 3));

@@ -33,11 +33,13 @@ enum Kept {
 impl<M: std::fmt::Debug> std::fmt::Debug for Loaded<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut loaded = Vec::new();
-        let mut counts = Vec::new();
+        let mut counts = std::collections::BTreeMap::new();
         for (name, kept) in &self.kept {
             match kept {
                 Kept::Rows(_) => loaded.push(*name),
-                Kept::Count(count) => counts.push((*name, *count)),
+                Kept::Count(count) => {
+                    counts.insert(*name, *count);
+                }
             }
         }
         loaded.sort_unstable();
