@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Client instructions per eager-loaded parent: this ORM's `eager::load` (c) against the
-# hand-written driver code (d) of `bench/src/bin/eager`, counted by valgrind's callgrind.
+# hand-written driver code (d) of `bench/src/bin/eager`, and the relation's own `get` one
+# parent after another (a) against its hand-written twin (e), counted by valgrind's
+# callgrind.
 #
 # Each side runs twice under callgrind on tokio's current-thread runtime, loading the
 # posts of 200 users in 2 and then 6 rounds; (instructions(6) - instructions(2)) / (4 x
@@ -25,15 +27,24 @@ instructions() { # variant rounds -> instructions of the whole run
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 
-echo "| variant | client instructions per parent (10 rows) | vs hand-written |"
+echo "| variant | client instructions per parent (10 rows) | vs its hand-written twin |"
 echo "|---|---:|---:|"
-raw=
-for variant in d c; do
-    a=$(instructions "$variant" 2)
-    b=$(instructions "$variant" 6)
-    per=$(((b - a) / (4 * users)))
-    raw=${raw:-$per}
-    case $variant in c) name="(c) this ORM" ;; d) name="(d) hand-written" ;; esac
-    awk -v name="$name" -v per="$per" -v raw="$raw" \
-        'BEGIN { printf "| %s | %d | %+.1f%% |\n", name, per, (per / raw - 1) * 100 }'
+# Pairs: (d) hand-written concurrent and (c) eager::load; (e) hand-written one after
+# another and (a) `posts_relation().get()` one after another.
+for pair in "d c" "e a"; do
+    raw=
+    for variant in $pair; do
+        a=$(instructions "$variant" 2)
+        b=$(instructions "$variant" 6)
+        per=$(((b - a) / (4 * users)))
+        raw=${raw:-$per}
+        case $variant in
+            a) name="(a) ORM relation get, one after another" ;;
+            c) name="(c) this ORM, eager::load" ;;
+            d) name="(d) hand-written, concurrent" ;;
+            e) name="(e) hand-written, one after another" ;;
+        esac
+        awk -v name="$name" -v per="$per" -v raw="$raw" \
+            'BEGIN { printf "| %s | %d | %+.1f%% |\n", name, per, (per / raw - 1) * 100 }'
+    done
 done
