@@ -48,5 +48,6 @@ pub use scylla::serialize::row::{RowSerializationContext, SerializeRow};
 pub use scylla::serialize::value::SerializeValue;
 pub use scylla::serialize::writers::RowWriter;
 
+pub use core::clone::Clone;
 pub use core::default::Default;
 pub use core::result::Result;

@@ -272,7 +272,7 @@ pub fn check_columns(
 
 /// Reads one column's value into its field's type. Inlined into every generated
 /// `deserialize`: it runs once per column of every row read.
-#[inline]
+#[inline(always)]
 pub fn read_value<'f, 'm, T: FieldType>(
     model: &'static str,
     column: &'static str,

@@ -79,6 +79,29 @@ pub fn deserialize(ident: &syn::Ident, fields: &[RowField], skipped: &[syn::Iden
                 }
             }
         });
+    let in_order = fields
+        .iter()
+        .zip(&consts)
+        .zip(&slots)
+        .map(|((f, name), slot)| {
+            let ty = f.ty;
+            quote_spanned! {ty.span()=>
+                let ::orm_core::__private::Option::Some(::orm_core::__private::Result::Ok(column)) =
+                    columns.next()
+                else {
+                    return by_name(row);
+                };
+                if column.spec.name() != #name {
+                    return by_name(row);
+                }
+                let #slot: #ty = ::orm_core::__private::read_value(#model_name, #name, column)?;
+            }
+        });
+    let fields_in_order = fields.iter().zip(&slots).map(|(f, slot)| {
+        let field = f.field;
+        quote!(#field: #slot)
+    });
+    let count = fields.len();
     let const_items: Vec<TokenStream> = const_items.collect();
     quote! {
         impl<'__frame, '__meta> ::orm_core::__private::DeserializeRow<'__frame, '__meta> for #ident {
@@ -93,20 +116,40 @@ pub fn deserialize(ident: &syn::Ident, fields: &[RowField], skipped: &[syn::Iden
                 row: ::orm_core::__private::ColumnIterator<'__frame, '__meta>,
             ) -> ::orm_core::__private::Result<Self, ::orm_core::__private::DeserializationError> {
                 #(#const_items)*
-                #(#declare_slots)*
-                for column in row {
-                    let column = column?;
-                    match column.spec.name() {
-                        #(#arms)*
-                        other => {
-                            return ::orm_core::__private::Result::Err(
-                                ::orm_core::__private::unexpected_column(#model_name, other),
-                            );
+
+                // Any other column order (a user's own statement, an LWT result).
+                #[inline(never)]
+                fn by_name(
+                    row: ::orm_core::__private::ColumnIterator<'_, '_>,
+                ) -> ::orm_core::__private::Result<#ident, ::orm_core::__private::DeserializationError> {
+                    #(#const_items)*
+                    #(#declare_slots)*
+                    for column in row {
+                        let column = column?;
+                        match column.spec.name() {
+                            #(#arms)*
+                            other => {
+                                return ::orm_core::__private::Result::Err(
+                                    ::orm_core::__private::unexpected_column(#model_name, other),
+                                );
+                            }
                         }
                     }
+                    ::orm_core::__private::Result::Ok(#ident {
+                        #(#assign,)*
+                        #(#skipped: ::orm_core::__private::Default::default(),)*
+                    })
                 }
+
+                // The ORM's own statements list columns in declaration order: read them
+                // straight into the fields, one name comparison each.
+                let mut columns = ::orm_core::__private::Clone::clone(&row);
+                if columns.columns_remaining() != #count {
+                    return by_name(row);
+                }
+                #(#in_order)*
                 ::orm_core::__private::Result::Ok(Self {
-                    #(#assign,)*
+                    #(#fields_in_order,)*
                     #(#skipped: ::orm_core::__private::Default::default(),)*
                 })
             }
