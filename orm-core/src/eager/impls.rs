@@ -13,7 +13,7 @@ use crate::db::{Cql, Db};
 use crate::eager::{GroupKey, Loaded, With};
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::query::Select;
+use crate::query::{QueryError, Select};
 use crate::relation::{
     BelongsTo, BelongsToMany, HasMany, HasOne, MorphTargets, MorphTo, Pivot, PivotKey, RelationDef,
     Side, WithPivot,
@@ -98,17 +98,7 @@ async fn load_rows<R: Model>(
     db: &Db,
     shape: &ShapeCache,
 ) -> Result<Vec<Loaded<R>>> {
-    // The first fetch renders and prepares the statement; the others wait for it rather
-    // than each preparing it again.
-    let shape = shape
-        .0
-        .get_or_try_init(|| async {
-            let cql = query.shape(!many)?;
-            let prepared = db.prepared_text(&cql).await?;
-            Ok::<_, Error>(Shape { cql, prepared })
-        })
-        .await?;
-    let cql = Cql::Prepared(&shape.cql, &shape.prepared);
+    let cql = shape.statement(db, || query.shape(!many)).await?;
     if many {
         query.get_shaped(db, cql, Loaded::new).await
     } else {
@@ -119,17 +109,8 @@ async fn load_rows<R: Model>(
 
 /// `SELECT COUNT(*)` of one parent's related rows, through the load's shared statement.
 async fn count_rows<R: Model>(query: Select<R>, db: &Db, shape: &ShapeCache) -> Result<i64> {
-    let shape = shape
-        .0
-        .get_or_try_init(|| async {
-            let cql = query.count_shape()?;
-            let prepared = db.prepared_text(&cql).await?;
-            Ok::<_, Error>(Shape { cql, prepared })
-        })
-        .await?;
-    query
-        .count_shaped(db, Cql::Prepared(&shape.cql, &shape.prepared))
-        .await
+    let cql = shape.statement(db, || query.count_shape()).await?;
+    query.count_shaped(db, cql).await
 }
 
 /// The statement shared by the queries of one eager load: every parent's query has the
@@ -141,6 +122,26 @@ pub struct ShapeCache(tokio::sync::OnceCell<Shape>);
 struct Shape {
     cql: String,
     prepared: Arc<PreparedStatement>,
+}
+
+impl ShapeCache {
+    /// The load's statement: the first caller renders it with `render` and prepares it;
+    /// the others wait for that rather than each preparing it again.
+    async fn statement(
+        &self,
+        db: &Db,
+        render: impl FnOnce() -> Result<String, QueryError>,
+    ) -> Result<Cql<'_>> {
+        let shape = self
+            .0
+            .get_or_try_init(|| async {
+                let cql = render()?;
+                let prepared = db.prepared_text(&cql).await?;
+                Ok::<_, Error>(Shape { cql, prepared })
+            })
+            .await?;
+        Ok(Cql::Prepared(&shape.cql, &shape.prepared))
+    }
 }
 
 fn nested_models<'a, R: Model>(
