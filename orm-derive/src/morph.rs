@@ -17,7 +17,8 @@ use syn::spanned::Spanned;
 use crate::ast::{Column, Model};
 use crate::check::snake_case;
 use crate::relation::{
-    Named, check_own_column, column_hash, default_local_key, field, is_snake_ident,
+    DefStatics, Named, check_own_column, column_hash, def_statics, default_local_key, field,
+    is_snake_ident,
 };
 
 /// Which polymorphic attribute.
@@ -303,25 +304,22 @@ fn expand_parent(model: &Model, morph: &Morph) -> (TokenStream, TokenStream) {
             );
         }
     };
+    let def = def_statics(DefStatics {
+        name: quote!(#name),
+        kind: quote!(#kind),
+        model: quote!(#model_name),
+        related: quote!(#child_name),
+        foreign_key: quote!(#id_column),
+        local_key: quote!(#local_name),
+        query_column: quote!(#id_column),
+        allow_filtering: quote!(#allow_filtering),
+        morph_type: quote!(::core::option::Option::Some((#type_column, #morph_type))),
+        reads: Some(quote!(#child)),
+    });
     let methods = quote! {
         #[doc = #doc]
         pub fn #accessor(&self) -> ::orm_core::__private::#wrapper<#this, #child, #local_field::Type> {
-            static DEF: ::orm_core::__private::RelationDef = ::orm_core::__private::RelationDef {
-                name: #name,
-                kind: ::orm_core::__private::RelationKind::#kind,
-                model: #model_name,
-                related: #child_name,
-                foreign_key: #id_column,
-                local_key: #local_name,
-                query_column: #id_column,
-                allow_filtering: #allow_filtering,
-                morph_type: ::core::option::Option::Some((#type_column, #morph_type)),
-                statements: ::core::option::Option::Some(&STATEMENTS),
-            };
-            static STATEMENTS: ::orm_core::__private::RelationStatements =
-                ::orm_core::__private::RelationStatements::new(|first| {
-                    ::orm_core::__private::relation_cql::<#child>(&DEF, first)
-                });
+            #def
             ::orm_core::__private::#wrapper::new(
                 &DEF,
                 ::core::clone::Clone::clone(#local_field::COLUMN.get(self)),
@@ -450,21 +448,22 @@ fn expand_child(model: &Model, morph: &Morph) -> (TokenStream, TokenStream) {
             }
         }
     };
+    let def = def_statics(DefStatics {
+        name: quote!(#name),
+        kind: quote!(MorphTo),
+        model: quote!(#model_name),
+        related: quote!(#related),
+        foreign_key: quote!(#id_column),
+        local_key: quote!(#id_column),
+        query_column: quote!(#id_column),
+        allow_filtering: quote!(false),
+        morph_type: quote!(::core::option::Option::None),
+        reads: None,
+    });
     let methods = quote! {
         #[doc = #accessor_doc]
         pub fn #accessor(&self) -> ::orm_core::__private::MorphTo<#ident, #enum_ident, #key> {
-            static DEF: ::orm_core::__private::RelationDef = ::orm_core::__private::RelationDef {
-                name: #name,
-                kind: ::orm_core::__private::RelationKind::MorphTo,
-                model: #model_name,
-                related: #related,
-                foreign_key: #id_column,
-                local_key: #id_column,
-                query_column: #id_column,
-                allow_filtering: false,
-                morph_type: ::core::option::Option::None,
-                statements: ::core::option::Option::None,
-            };
+            #def
             ::orm_core::__private::MorphTo::new(
                 &DEF,
                 ::core::option::Option::map(#type_key::key(&self.#type_field), ::core::clone::Clone::clone),

@@ -401,6 +401,25 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
     let foreign_key = &relation.foreign_key.name;
     let local_key = &relation.local_key.name;
     let allow_filtering = relation.allow_filtering;
+    // Every kind's `DEF` shares these; the rest is per kind.
+    let def_of = |kind: TokenStream, query_column: TokenStream, reads: Option<TokenStream>| {
+        let foreign_key = match relation.kind {
+            Kind::BelongsToMany => query_column.clone(),
+            _ => quote!(#foreign_key),
+        };
+        def_statics(DefStatics {
+            name: quote!(#name),
+            kind,
+            model: quote!(#model_name),
+            related: quote!(#related_name),
+            foreign_key,
+            local_key: quote!(#local_key),
+            query_column,
+            allow_filtering: quote!(#allow_filtering),
+            morph_type: quote!(::core::option::Option::None),
+            reads,
+        })
+    };
 
     match relation.kind {
         Kind::HasOne | Kind::HasMany => {
@@ -419,25 +438,11 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                     <#foreign::Type as ::orm_core::__private::KeyOf<#local::Type>>::from_key(key),
                 )
             };
+            let def = def_of(kind, quote!(#foreign_key), Some(related_tokens.clone()));
             quote! {
                 #[doc = #doc]
                 pub fn #accessor(&self) -> ::orm_core::__private::#wrapper<#this, #related, #local::Type> {
-                    static DEF: ::orm_core::__private::RelationDef = ::orm_core::__private::RelationDef {
-                        name: #name,
-                        kind: ::orm_core::__private::RelationKind::#kind,
-                        model: #model_name,
-                        related: #related_name,
-                        foreign_key: #foreign_key,
-                        local_key: #local_key,
-                        query_column: #foreign_key,
-                        allow_filtering: #allow_filtering,
-                        morph_type: ::core::option::Option::None,
-                        statements: ::core::option::Option::Some(&STATEMENTS),
-                    };
-                    static STATEMENTS: ::orm_core::__private::RelationStatements =
-                        ::orm_core::__private::RelationStatements::new(|first| {
-                            ::orm_core::__private::relation_cql::<#related>(&DEF, first)
-                        });
+                    #def
                     ::orm_core::__private::#wrapper::new(
                         &DEF,
                         ::core::clone::Clone::clone(#local::COLUMN.get(self)),
@@ -460,21 +465,12 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                 "The `{related_name}` rows joined to this row through `{}`.",
                 quote!(#pivot)
             );
+            let own_column = quote!(<#direction as ::orm_core::__private::Side<#pivot, #this, #related>>::OWN_COLUMN);
+            let def = def_of(quote!(BelongsToMany), own_column, None);
             quote! {
                 #[doc = #doc]
                 pub fn #accessor(&self) -> ::orm_core::__private::BelongsToMany<#this, #related, #pivot, #direction> {
-                    static DEF: ::orm_core::__private::RelationDef = ::orm_core::__private::RelationDef {
-                        name: #name,
-                        kind: ::orm_core::__private::RelationKind::BelongsToMany,
-                        model: #model_name,
-                        related: #related_name,
-                        foreign_key: <#direction as ::orm_core::__private::Side<#pivot, #this, #related>>::OWN_COLUMN,
-                        local_key: #local_key,
-                        query_column: <#direction as ::orm_core::__private::Side<#pivot, #this, #related>>::OWN_COLUMN,
-                        allow_filtering: false,
-                        morph_type: ::core::option::Option::None,
-                        statements: ::core::option::Option::None,
-                    };
+                    #def
                     ::orm_core::__private::BelongsToMany::new(
                         &DEF,
                         ::orm_core::__private::Model::primary_key(self),
@@ -513,25 +509,15 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                     }
                 }
             });
+            let def = def_of(
+                quote!(BelongsTo),
+                quote!(#local_key),
+                Some(related_tokens.clone()),
+            );
             quote! {
                 #[doc = #doc]
                 pub fn #accessor(&self) -> ::orm_core::__private::BelongsTo<#this, #related, #owner::Type> {
-                    static DEF: ::orm_core::__private::RelationDef = ::orm_core::__private::RelationDef {
-                        name: #name,
-                        kind: ::orm_core::__private::RelationKind::BelongsTo,
-                        model: #model_name,
-                        related: #related_name,
-                        foreign_key: #foreign_key,
-                        local_key: #local_key,
-                        query_column: #local_key,
-                        allow_filtering: #allow_filtering,
-                        morph_type: ::core::option::Option::None,
-                        statements: ::core::option::Option::Some(&STATEMENTS),
-                    };
-                    static STATEMENTS: ::orm_core::__private::RelationStatements =
-                        ::orm_core::__private::RelationStatements::new(|first| {
-                            ::orm_core::__private::relation_cql::<#related>(&DEF, first)
-                        });
+                    #def
                     ::orm_core::__private::BelongsTo::new(
                         &DEF,
                         ::core::option::Option::map(
@@ -618,5 +604,65 @@ pub fn eager_table(model: &Model) -> TokenStream {
                 _ => ::orm_core::__private::None,
             }
         }
+    }
+}
+
+/// The pieces of a relation accessor's `static DEF: RelationDef`.
+pub(crate) struct DefStatics {
+    pub name: TokenStream,
+    pub kind: TokenStream,
+    pub model: TokenStream,
+    pub related: TokenStream,
+    pub foreign_key: TokenStream,
+    pub local_key: TokenStream,
+    pub query_column: TokenStream,
+    pub allow_filtering: TokenStream,
+    pub morph_type: TokenStream,
+    /// The related model, for the kinds whose `get`/`first` read its table directly:
+    /// they also get a `static STATEMENTS` rendered from `DEF`.
+    pub reads: Option<TokenStream>,
+}
+
+/// `static DEF` (and `STATEMENTS` when the relation reads the related table itself), for
+/// the body of a relation accessor.
+pub(crate) fn def_statics(def: DefStatics) -> TokenStream {
+    let DefStatics {
+        name,
+        kind,
+        model,
+        related,
+        foreign_key,
+        local_key,
+        query_column,
+        allow_filtering,
+        morph_type,
+        reads,
+    } = def;
+    let (statements, statements_static) = match reads {
+        Some(read_model) => (
+            quote!(::core::option::Option::Some(&STATEMENTS)),
+            quote! {
+                static STATEMENTS: ::orm_core::__private::RelationStatements =
+                    ::orm_core::__private::RelationStatements::new(|first| {
+                        ::orm_core::__private::relation_cql::<#read_model>(&DEF, first)
+                    });
+            },
+        ),
+        None => (quote!(::core::option::Option::None), TokenStream::new()),
+    };
+    quote! {
+        static DEF: ::orm_core::__private::RelationDef = ::orm_core::__private::RelationDef {
+            name: #name,
+            kind: ::orm_core::__private::RelationKind::#kind,
+            model: #model,
+            related: #related,
+            foreign_key: #foreign_key,
+            local_key: #local_key,
+            query_column: #query_column,
+            allow_filtering: #allow_filtering,
+            morph_type: #morph_type,
+            statements: #statements,
+        };
+        #statements_static
     }
 }
