@@ -3,7 +3,9 @@
 //! - connects to the real server at `SCYLLA_URI` (default `127.0.0.1:9042`; start one with
 //!   `scripts/db up`);
 //! - gives each test binary its own keyspace (replication factor 1), dropped and created
-//!   afresh once per run, so binaries run in parallel without touching each other;
+//!   afresh once per run, so binaries run in parallel without touching each other
+//!   (`ORM_TEST_KEYSPACE_PREFIX`, default `orm_test_`, keeps two checkouts that test
+//!   against one server apart);
 //! - creates each model's table once per run, however many tests ask for it.
 //!
 //! Each test opens its own session: `#[tokio::test]` gives every test its own runtime, and a
@@ -94,12 +96,15 @@ async fn create_tables(db: &Db, models: &[&'static TableMeta]) {
     }
 }
 
-/// `orm_test_<binary>`, from the test executable's name without cargo's hash suffix.
+/// `orm_test_<binary>` (or `$ORM_TEST_KEYSPACE_PREFIX<binary>`), from the test
+/// executable's name without cargo's hash suffix.
 fn keyspace_name() -> String {
     let exe = std::env::current_exe().expect("the test binary has a path");
     let stem = exe.file_stem().and_then(|s| s.to_str()).unwrap_or("tests");
     let binary = stem.split('-').next().unwrap_or(stem);
-    let mut name: String = format!("orm_test_{binary}")
+    let prefix =
+        std::env::var("ORM_TEST_KEYSPACE_PREFIX").unwrap_or_else(|_| "orm_test_".to_owned());
+    let mut name: String = format!("{prefix}{binary}")
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
