@@ -91,8 +91,8 @@ pub use model::Model;
 pub use options::{Configure, StatementOptions};
 pub use query::{AccessPath, Page, Projection, QueryError, Select};
 pub use relation::{
-    BelongsTo, BelongsToMany, HasMany, HasOne, KeyOf, MorphParent, MorphTargets, MorphTo, Pivot,
-    Relation, RelationDef, RelationKind, WithPivot,
+    BelongsTo, BelongsToMany, BelongsToManyQuery, EagerBelongsToMany, HasMany, HasOne, KeyOf,
+    MorphParent, MorphTargets, MorphTo, Pivot, Relation, RelationDef, RelationKind, WithPivot,
 };
 pub use row::RowShapeError;
 pub use scylla::response::PagingState;
@@ -124,3 +124,9 @@ pub use orm_derive::Udt;
 /// The scylla driver this crate is built on, for its types and anything the ORM does not
 /// cover.
 pub use scylla;
+
+/// The README's Rust blocks, compiled (and, where they need no server, run) as doctests,
+/// so the README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

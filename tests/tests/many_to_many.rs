@@ -4,8 +4,9 @@
 
 use std::collections::BTreeSet;
 
+use futures::TryStreamExt;
 use orm_core::prelude::*;
-use orm_core::{Pivot, RelationKind};
+use orm_core::{Pivot, RelationKind, WithPivot};
 use orm_tests::{db, unique_id};
 use uuid::Uuid;
 
@@ -467,4 +468,125 @@ async fn tags_load_eagerly_for_many_posts() {
         .collect();
     per_tag.sort();
     assert_eq!(per_tag, [("x".to_owned(), 2), ("y".to_owned(), 1)]);
+}
+
+/// `belongs_to_many` has the other relations' query surface: `get_query`, `where_` and
+/// `filter` return a query that limits, counts, pages, streams and loads the related
+/// rows' own relations, reading only the pivot rows it needs.
+#[tokio::test]
+async fn the_relation_reads_through_a_query_like_the_other_relations() {
+    let db = db(&TABLES).await;
+    let post = post(&db).await;
+    let all = tags(&db, &["a", "b", "c", "d", "e"]).await;
+    post.tags_relation()
+        .sync(&db, all.iter().map(|t| t.id))
+        .await
+        .unwrap();
+    let in_order: Vec<Uuid> = post
+        .tags_relation()
+        .pivots(&db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.tag_id)
+        .collect();
+    let ids_of = |rows: &[WithPivot<Tag, PostTag>]| rows.iter().map(|r| r.id).collect::<Vec<_>>();
+
+    // A limit reads one pivot page of that many rows, then those rows.
+    let before = db.statements_executed();
+    let two = post
+        .tags_relation()
+        .get_query()
+        .limit(2)
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(ids_of(&two), in_order[..2]);
+    assert_eq!(db.statements_executed() - before, 1 + 2);
+
+    // `where_` returns a query: it can still be counted and asked for existence.
+    let named_c = post.tags_relation().where_("name", "=", "c");
+    assert_eq!(named_c.clone().count(&db).await.unwrap(), 1);
+    assert!(named_c.exists(&db).await.unwrap());
+    let missing = post.tags_relation().where_eq("name", "zz");
+    assert!(!missing.exists(&db).await.unwrap());
+    assert!(post.tags_relation().exists(&db).await.unwrap());
+
+    // Pages of two pivot rows, resumable from the paging state.
+    let first = post
+        .tags_relation()
+        .get_query()
+        .page_size(2)
+        .page(&db, PagingState::start())
+        .await
+        .unwrap();
+    assert_eq!(ids_of(&first.rows), in_order[..2]);
+    let second = post
+        .tags_relation()
+        .get_query()
+        .page_size(2)
+        .page(&db, first.next.expect("three more pivot rows"))
+        .await
+        .unwrap();
+    assert_eq!(ids_of(&second.rows), in_order[2..4]);
+
+    // A stream yields every row in pivot order; a limit ends it early.
+    let streamed: Vec<_> = post
+        .tags_relation()
+        .stream(&db)
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids_of(&streamed), in_order);
+    let limited: Vec<_> = post
+        .tags_relation()
+        .get_query()
+        .limit(3)
+        .stream(&db)
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids_of(&limited), in_order[..3]);
+
+    // `with` loads each related tag's own relation (its posts: this one).
+    let loaded = post
+        .tags_relation()
+        .get_query()
+        .limit(2)
+        .with(Tag::posts_relation)
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(loaded.len(), 2);
+    for tag in &loaded {
+        let posts = tag.related(Tag::posts_relation).unwrap();
+        assert_eq!(posts.len(), 1);
+        assert_eq!(posts[0].id, post.id);
+    }
+
+    // An eager constraint's limit counts per parent.
+    let other = post_with_tags(&db, &all[..3]).await;
+    let parents = Post::query()
+        .filter(Post::ID.in_([post.id, other.id]))
+        .with(eager(Post::tags_relation).constrain(|q| q.limit(1)))
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(parents.len(), 2);
+    for parent in &parents {
+        assert_eq!(parent.related(Post::tags_relation).unwrap().len(), 1);
+    }
+}
+
+async fn post_with_tags(db: &Db, tags: &[Tag]) -> Post {
+    let post = post(db).await;
+    post.tags_relation()
+        .sync(db, tags.iter().map(|t| t.id))
+        .await
+        .unwrap();
+    post
 }

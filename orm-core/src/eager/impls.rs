@@ -15,8 +15,8 @@ use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::query::{QueryError, Select};
 use crate::relation::{
-    BelongsTo, BelongsToMany, HasMany, HasOne, MorphTargets, MorphTo, Pivot, PivotKey, RelationDef,
-    Side, WithPivot,
+    BelongsTo, BelongsToMany, BelongsToManyQuery, HasMany, HasOne, MorphTargets, MorphTo, Pivot,
+    PivotKey, RelationDef, Side, WithPivot,
 };
 
 /// A relation kind whose related rows cannot have relations of their own loaded: a
@@ -274,7 +274,7 @@ where
     R::PrimaryKey: PivotKey,
 {
     type Key = P::PrimaryKey;
-    type Query = BelongsToMany<P, R, Pv, D>;
+    type Query = BelongsToManyQuery<P, R, Pv, D>;
     type Fetched = Pv;
     type Row = WithPivot<Arc<Loaded<R>>, Pv>;
     type Stored = Vec<WithPivot<Arc<Loaded<R>>, Pv>>;
@@ -292,7 +292,7 @@ where
     fn fetch<'a>(
         &'a self,
         db: &'a Db,
-        _constraint: Constraint<'a, Self>,
+        _constraint: Constraint<'a, Self::Query>,
         _shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<Vec<Pv>>> {
         Box::pin(self.pivots(db))
@@ -303,12 +303,12 @@ where
     fn finish<'a>(
         &'a self,
         db: &'a Db,
-        constraint: Constraint<'a, Self>,
+        constraint: Constraint<'a, Self::Query>,
         fetched: Vec<Vec<Pv>>,
         nested: &'a [With<R>],
         concurrency: usize,
     ) -> BoxFuture<'a, Result<Vec<Vec<WithPivot<Arc<Loaded<R>>, Pv>>>>> {
-        let relation = constrained(self.clone(), constraint);
+        let relation = constrained(self.get_query(), constraint);
         Box::pin(async move {
             let mut seen = HashSet::new();
             let keys: Vec<R::PrimaryKey> = fetched
@@ -336,6 +336,8 @@ where
                 .into_iter()
                 .zip(rows.into_iter().map(Arc::new))
                 .collect();
+            // A constraint's `limit` counts the related rows of each parent.
+            let limit = relation.row_limit().unwrap_or(usize::MAX);
             Ok(fetched
                 .into_iter()
                 .map(|pivots| {
@@ -348,6 +350,7 @@ where
                                 pivot,
                             })
                         })
+                        .take(limit)
                         .collect()
                 })
                 .collect())
@@ -357,10 +360,10 @@ where
     fn count<'a>(
         &'a self,
         db: &'a Db,
-        constraint: Constraint<'a, Self>,
+        constraint: Constraint<'a, Self::Query>,
         _shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<i64>> {
-        let relation = constrained(self.clone(), constraint);
+        let relation = constrained(self.get_query(), constraint);
         Box::pin(async move { relation.count(db).await })
     }
 
