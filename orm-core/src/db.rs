@@ -4,16 +4,18 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
 
 use scylla::client::pager::QueryPager;
 use scylla::client::session::Session;
-use scylla::client::session_builder::SessionBuilder;
 use scylla::response::query_result::QueryResult;
 use scylla::response::{PagingState, PagingStateResponse};
 use scylla::serialize::row::SerializeRow;
 use scylla::statement::prepared::PreparedStatement;
 
+use crate::connect::DEFAULT_REQUEST_TIMEOUT;
 use crate::error::{Error, Result};
+use crate::idempotence::is_idempotent;
 use crate::options::StatementOptions;
 use crate::statement::StaticStatement;
 
@@ -38,6 +40,9 @@ pub struct Db {
 
 struct Inner {
     session: Session,
+    /// The session's request timeout: what bounds a statement (and its preparation)
+    /// that sets no timeout of its own.
+    default_timeout: Duration,
     /// Prepared [`StaticStatement`]s, indexed by their slot.
     by_slot: RwLock<Vec<Option<Arc<PreparedStatement>>>>,
     /// Prepared builder statements, by CQL text. Values are always bound, so the number
@@ -109,25 +114,26 @@ impl std::fmt::Debug for Db {
 }
 
 impl Db {
-    /// Opens a session to the node at `uri` (`host:port`).
+    /// Opens a session to the nodes at `uri`: `host:port`, or several separated by
+    /// commas. [`Db::builder`] sets credentials, TLS, timeouts and policies too.
     pub async fn connect(uri: &str) -> Result<Db> {
-        let session = SessionBuilder::new()
-            .known_node(uri)
-            .build()
-            .await
-            .map_err(|source| Error::Connect {
-                uri: uri.to_owned(),
-                source: Box::new(source),
-            })?;
-        Ok(Db::from_session(session))
+        Db::builder().known_nodes(uri).build().await
     }
 
-    /// Wraps a session built with the driver's own [`SessionBuilder`], for full control
-    /// over its configuration.
+    /// Wraps a session built with the driver's own
+    /// [`SessionBuilder`](scylla::client::session_builder::SessionBuilder), for full
+    /// control over its configuration. Its default profile's request timeout bounds
+    /// preparation too.
     pub fn from_session(session: Session) -> Db {
+        let default_timeout = session
+            .get_default_execution_profile_handle()
+            .to_profile()
+            .get_request_timeout()
+            .unwrap_or(DEFAULT_REQUEST_TIMEOUT);
         Db {
             inner: Arc::new(Inner {
                 session,
+                default_timeout,
                 by_slot: RwLock::new(Vec::new()),
                 by_text: RwLock::new(HashMap::new()),
                 preparing: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
@@ -221,6 +227,16 @@ impl Db {
         &self,
         statement: &'static StaticStatement,
     ) -> Result<Arc<PreparedStatement>> {
+        self.prepared_static(statement, self.inner.default_timeout)
+            .await
+    }
+
+    /// [`prepared`](Self::prepared), preparing within `timeout` if needed.
+    async fn prepared_static(
+        &self,
+        statement: &'static StaticStatement,
+        timeout: Duration,
+    ) -> Result<Arc<PreparedStatement>> {
         let slot = statement.slot();
         let cached = || read(&self.inner.by_slot).get(slot).cloned().flatten();
         if let Some(prepared) = cached() {
@@ -230,7 +246,7 @@ impl Db {
         if let Some(prepared) = cached() {
             return Ok(prepared);
         }
-        let prepared = self.prepare_now(Cql::Static(statement)).await?;
+        let prepared = self.prepare_now(Cql::Static(statement), timeout).await?;
         let mut table = write(&self.inner.by_slot);
         if table.len() <= slot {
             table.resize(slot + 1, None);
@@ -239,8 +255,12 @@ impl Db {
         Ok(prepared)
     }
 
-    /// The prepared form of a built statement, preparing it if needed.
-    pub(crate) async fn prepared_text(&self, cql: &str) -> Result<Arc<PreparedStatement>> {
+    /// The prepared form of a built statement, preparing it if needed within `timeout`.
+    pub(crate) async fn prepared_text(
+        &self,
+        cql: &str,
+        timeout: Duration,
+    ) -> Result<Arc<PreparedStatement>> {
         let cached = || read(&self.inner.by_text).get(cql).cloned();
         if let Some(prepared) = cached() {
             return Ok(prepared);
@@ -255,24 +275,42 @@ impl Db {
         if let Some(prepared) = cached() {
             return Ok(prepared);
         }
-        let prepared = self.prepare_now(Cql::Built(cql)).await?;
+        let prepared = self.prepare_now(Cql::Built(cql), timeout).await?;
         write(&self.inner.by_text).insert(cql.to_owned(), Arc::clone(&prepared));
         Ok(prepared)
     }
 
-    async fn prepare_now(&self, cql: Cql<'_>) -> Result<Arc<PreparedStatement>> {
+    /// Prepares `cql`, giving up after `timeout` (the driver's PREPARE has no timeout of
+    /// its own and waits on a stalled node), and marks it idempotent when it is.
+    async fn prepare_now(&self, cql: Cql<'_>, timeout: Duration) -> Result<Arc<PreparedStatement>> {
         tracing::debug!(cql = cql.text(), "preparing");
         self.inner.prepared.fetch_add(1, Ordering::Relaxed);
-        let prepared = self
-            .inner
-            .session
-            .prepare(cql.text())
-            .await
-            .map_err(|source| Error::Prepare {
+        let preparing = tokio::time::timeout(timeout, self.inner.session.prepare(cql.text()));
+        let mut prepared = match preparing.await {
+            Ok(prepared) => prepared.map_err(|source| Error::Prepare {
                 cql: cql.for_error(),
                 source: Box::new(source),
-            })?;
+            })?,
+            Err(_) => {
+                return Err(Error::Timeout {
+                    cql: cql.for_error(),
+                    after: timeout,
+                });
+            }
+        };
+        prepared.set_is_idempotent(is_idempotent(cql.text()));
         Ok(Arc::new(prepared))
+    }
+
+    /// The session's request timeout, which bounds every statement (and its preparation)
+    /// that sets no timeout of its own.
+    pub fn default_timeout(&self) -> Duration {
+        self.inner.default_timeout
+    }
+
+    /// What bounds a statement run with `options`: its own timeout, else the session's.
+    fn timeout_of(&self, options: &StatementOptions) -> Duration {
+        options.timeout.unwrap_or(self.inner.default_timeout)
     }
 
     /// The prepared statement for `cql`, with `options` applied to a copy when set;
@@ -284,8 +322,11 @@ impl Db {
     ) -> Result<Arc<PreparedStatement>> {
         options.check()?;
         let prepared = match cql {
-            Cql::Static(statement) => self.prepared(statement).await?,
-            Cql::Built(text) => self.prepared_text(text).await?,
+            Cql::Static(statement) => {
+                self.prepared_static(statement, self.timeout_of(options))
+                    .await?
+            }
+            Cql::Built(text) => self.prepared_text(text, self.timeout_of(options)).await?,
             Cql::Prepared(_, prepared) => Arc::clone(prepared),
         };
         Ok(with_options(prepared, options))
@@ -398,10 +439,14 @@ impl Db {
     ) -> Result<()> {
         options.check()?;
         let mut batch = scylla::statement::batch::Batch::new(kind);
+        let timeout = self.timeout_of(options);
+        let mut idempotent = true;
         for item in items {
-            let prepared = self.prepared_text(&item.cql).await?;
+            let prepared = self.prepared_text(&item.cql, timeout).await?;
+            idempotent &= prepared.get_is_idempotent();
             batch.append_statement((*prepared).clone());
         }
+        batch.set_is_idempotent(idempotent);
         options.apply_to_batch(&mut batch);
         let values: Vec<&(dyn SerializeRow + Send + Sync)> =
             items.iter().map(|item| item.values.as_ref()).collect();

@@ -28,6 +28,23 @@ pub enum Error {
         #[source]
         source: Box<NewSessionError>,
     },
+    /// No contact point answered within the connect timeout.
+    #[error("could not connect to {uri} within {after:?}")]
+    ConnectTimeout {
+        /// The contact points that were tried.
+        uri: String,
+        /// The connect timeout.
+        after: std::time::Duration,
+    },
+    /// A statement's preparation did not finish within the statement's timeout (or the
+    /// session's); nothing was executed.
+    #[error("preparing `{cql}` took longer than its timeout of {after:?}")]
+    Timeout {
+        /// The statement text.
+        cql: Cow<'static, str>,
+        /// The timeout that ran out.
+        after: std::time::Duration,
+    },
     /// `USE keyspace` failed.
     #[error("could not use keyspace {keyspace}: {source}")]
     UseKeyspace {

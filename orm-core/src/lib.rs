@@ -57,11 +57,14 @@ extern crate self as orm_core;
 
 mod column;
 mod condition;
+mod connect;
 mod cql_type;
 mod db;
 pub mod eager;
 mod error;
+mod fault;
 mod hooks;
+mod idempotence;
 pub mod ident;
 mod meta;
 mod model;
@@ -81,10 +84,12 @@ pub mod __private;
 
 pub use column::{Column, Field, Token};
 pub use condition::{BoundValue, Condition, Operator, Ordering, Target, UnknownOperator};
+pub use connect::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DbBuilder};
 pub use cql_type::{CqlType, CqlTyped, Element, FieldType, MapKey};
 pub use db::Db;
 pub use eager::{EagerQuery, Loaded, eager};
 pub use error::{Error, Result, RowsReadError};
+pub use fault::Unavailable;
 pub use hooks::{Hooks, Rejection};
 pub use meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use model::Model;

@@ -479,3 +479,45 @@ async fn relation_queries_load_too() {
         .sum();
     assert_eq!(comments, 3);
 }
+
+/// Paths by name often come from request parameters: a 100 KB path and a cyclic path of
+/// 1,000 relations (`posts.user.posts...`) are refused whole, before anything is sent,
+/// with a message that quotes at most 64 characters of them.
+#[tokio::test]
+async fn hostile_paths_are_refused_before_anything_is_sent() {
+    let db = db(&TABLES).await;
+    let users = blog(&db, 1).await;
+    let huge = "p".repeat(100 * 1024);
+    let cyclic = ["posts", "user"].repeat(500).join(".");
+    for path in [huge.as_str(), cyclic.as_str()] {
+        let before = db.statements_executed();
+        let started = std::time::Instant::now();
+        let err = User::query()
+            .filter(User::ID.eq(users[0].id))
+            .with(path)
+            .get(&db)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Query(QueryError::EagerPathTooLong { .. })),
+            "{err}"
+        );
+        assert_eq!(db.statements_executed(), before, "nothing is sent");
+        let message = err.to_string();
+        assert!(message.len() < 400, "{message}");
+        println!(
+            "{} byte path refused in {:?}: {message}",
+            path.len(),
+            started.elapsed()
+        );
+    }
+    // The deepest accepted path still loads.
+    let deepest = ["posts", "user"].repeat(4).join(".");
+    let loaded = User::query()
+        .filter(User::ID.eq(users[0].id))
+        .with(deepest.as_str())
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(loaded.len(), 1);
+}

@@ -136,7 +136,7 @@ impl ShapeCache {
             .0
             .get_or_try_init(|| async {
                 let cql = render()?;
-                let prepared = db.prepared_text(&cql).await?;
+                let prepared = db.prepared_text(&cql, db.default_timeout()).await?;
                 Ok::<_, Error>(Shape { cql, prepared })
             })
             .await?;

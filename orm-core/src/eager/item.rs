@@ -419,13 +419,14 @@ pub trait ChildModel: Sized {
 
 impl<M: Model> ChildModel for M {
     fn by_path(path: &str) -> Result<With<M>, QueryError> {
+        super::path::check(path)?;
         let (first, rest) = match path.split_once('.') {
             Some((first, rest)) => (first.trim(), Some(rest)),
             None => (path.trim(), None),
         };
         let mut item = M::__eager(first).ok_or_else(|| QueryError::UnknownRelation {
             model: M::TABLE.model,
-            relation: first.to_owned(),
+            relation: super::path::shown(first),
             valid: M::__RELATIONS.to_vec(),
         })?;
         if let Some(rest) = rest {
@@ -438,7 +439,7 @@ impl<M: Model> ChildModel for M {
 impl ChildModel for NotNestable {
     fn by_path(path: &str) -> Result<With<Self>, QueryError> {
         Err(QueryError::NotNestable {
-            relation: path.to_owned(),
+            relation: super::path::shown(path),
         })
     }
 }

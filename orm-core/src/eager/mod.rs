@@ -19,12 +19,14 @@ mod group_key;
 mod impls;
 mod item;
 mod loaded;
+mod path;
 mod query;
 
 pub use group_key::GroupKey;
 pub use impls::{Eager, NoQuery, NotNestable, ShapeCache};
 pub use item::{ChildModel, EagerSpec, IntoWith, With, eager};
 pub use loaded::Loaded;
+pub use path::{MAX_PATH_DEPTH, MAX_PATH_LEN};
 pub use query::{EagerQuery, load, load_into};
 
 /// Distinct keys loaded at once per relation, by default.

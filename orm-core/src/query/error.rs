@@ -189,6 +189,22 @@ pub enum QueryError {
         /// The model's relations.
         valid: Vec<&'static str>,
     },
+    /// An eager-loading path by name longer or deeper than
+    /// [`MAX_PATH_LEN`](crate::eager::MAX_PATH_LEN) / [`MAX_PATH_DEPTH`](crate::eager::MAX_PATH_DEPTH);
+    /// nothing was sent.
+    #[error(
+        "the eager-loading path \"{path}\" ({bytes} bytes, {depth} relations deep) is over the limits of {} bytes and {} relations; load deeper levels with another query",
+        crate::eager::MAX_PATH_LEN,
+        crate::eager::MAX_PATH_DEPTH
+    )]
+    EagerPathTooLong {
+        /// The path, shortened and escaped.
+        path: String,
+        /// Its length in bytes.
+        bytes: usize,
+        /// How many relations it chains.
+        depth: usize,
+    },
     /// A nested path below a relation whose rows cannot load relations.
     #[error(
         "cannot load `{relation}` below a morph_to relation: its rows (an enum of owner types) load no nested relations"
