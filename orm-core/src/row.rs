@@ -56,15 +56,18 @@ pub enum RowShapeError {
         column: &'static str,
     },
     /// A column's CQL type does not fit the field's Rust type.
-    #[error("{model}.{column}: {source}")]
+    ///
+    /// The driver's reason is part of the message and not returned by `source()`: this
+    /// error travels inside the driver's `TypeCheckError`, which shows its inner error's
+    /// message but does not return it from `source()`.
+    #[error("{model}.{column}: {reason}")]
     ColumnType {
         /// The model's type name.
         model: &'static str,
         /// The column.
         column: &'static str,
         /// The driver's reason.
-        #[source]
-        source: TypeCheckError,
+        reason: TypeCheckError,
     },
     /// A value could not be serialized or deserialized.
     #[error("{model}.{column}: {message}")]
@@ -263,7 +266,7 @@ pub fn check_columns(
             TypeCheckError::new(RowShapeError::ColumnType {
                 model,
                 column: name,
-                source,
+                reason: source,
             })
         })?;
     }
