@@ -38,13 +38,24 @@
 //! - `#[orm(index)]`: a secondary index on the column (created by `create_table`).
 //! - `#[orm(rename = "column_name")]`: the CQL column name, when it differs.
 //! - `#[orm(skip)]`: not a column; read as `Default::default()`.
-//! - `#[orm(created_at)]`, `#[orm(updated_at)]`: `CqlTimestamp` fields filled by writes.
+//! - `#[orm(created_at)]`, `#[orm(updated_at)]`: timestamp fields filled by writes
+//!   (`CqlTimestamp`, or with a feature below `chrono::DateTime<Utc>` or
+//!   `time::OffsetDateTime`; optional or not).
 //!
 //! # Struct attributes
 //! - `#[orm(table = "name")]`: the table (default: the struct name in snake_case).
 //! - `#[orm(keyspace = "name")]`: pin the table to a keyspace.
 //! - `#[orm(default_ttl = seconds)]`, `#[orm(table_options = "CQL")]`: table options.
 //! - `#[orm(hooks)]`: the program implements [`Hooks`] for the model.
+//!
+//! # Cargo features
+//! - `chrono`: fields of type `chrono::DateTime<Utc>` (CQL `timestamp`), `chrono::NaiveDate`
+//!   (`date`) and `chrono::NaiveTime` (`time`).
+//! - `time`: fields of type `time::OffsetDateTime` (`timestamp`), `time::Date` (`date`) and
+//!   `time::Time` (`time`).
+//!
+//! Both turn on the scylla driver's matching feature (`chrono-04`, `time-03`). CQL
+//! timestamps hold milliseconds: finer parts of a value are dropped on write.
 //!
 //! # Where things are
 //! - reads: [`Model::query`] and [`Select`]; projections: [`Projection`];
@@ -72,6 +83,8 @@ pub mod render;
 mod row;
 pub mod schema;
 mod statement;
+#[cfg(any(feature = "chrono", feature = "time"))]
+mod time_types;
 mod udt;
 pub mod write;
 

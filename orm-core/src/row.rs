@@ -169,7 +169,7 @@ impl SerializeValue for Null {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot hold an automatic timestamp",
     label = "`created_at` and `updated_at` need a `CqlTimestamp` or `Option<CqlTimestamp>` field",
-    note = "use `orm_core::scylla::value::CqlTimestamp` (milliseconds since the epoch)"
+    note = "use `orm_core::scylla::value::CqlTimestamp` (milliseconds since the epoch), or with orm_core's `chrono` or `time` feature `chrono::DateTime<Utc>` or `time::OffsetDateTime`"
 )]
 pub trait TimestampField {
     /// Whether the field holds no time yet (`None`, or zero), so a write fills it.
