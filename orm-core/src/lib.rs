@@ -102,7 +102,7 @@ pub use hooks::{Hooks, Rejection};
 pub use meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use model::Model;
 pub use options::{Configure, StatementOptions};
-pub use query::{AccessPath, Page, Projection, QueryError, Select};
+pub use query::{AccessPath, Computed, Function, Page, Projection, QueryError, Select};
 pub use relation::{
     BelongsTo, BelongsToMany, HasMany, HasOne, KeyOf, MorphParent, MorphTargets, MorphTo, Pivot,
     Relation, RelationDef, RelationKind, WithPivot,
