@@ -117,3 +117,12 @@ fn keyspace_name() -> String {
     name.truncate(48);
     name
 }
+
+/// An error and its sources, outermost first, joined by `: ` (as `anyhow`'s `{:#}` prints
+/// them): the ORM's errors say what failed and leave the driver's reason to `source()`.
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    std::iter::successors(Some(error), |e| (*e).source())
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
