@@ -1,6 +1,6 @@
 //! Static columns against the real server: written by partition key (with or without a
-//! clustering row), read back with the rows, and the two key mistakes refused before
-//! anything is sent.
+//! clustering row, by update or insert), read back with the rows, and the key mistakes
+//! refused before anything is sent.
 
 use orm_core::prelude::*;
 use orm_core::scylla::value::CqlTimestamp;
@@ -85,6 +85,63 @@ async fn statics_are_written_by_partition_key_without_a_clustering_row() {
     assert_eq!(stored.channel_name.as_deref(), Some("Rust talks"));
     assert_eq!(stored.video_count, Some(1));
     assert_eq!(stored.title, "Ownership");
+}
+
+#[tokio::test]
+async fn statics_only_inserts_the_partition_key_and_statics_without_a_row() {
+    let db = db(&[ChannelVideo::TABLE]).await;
+    let channel = unique_id();
+    let first = ChannelVideo {
+        channel,
+        added: 99,
+        channel_name: Some("Go talks".into()),
+        video_count: Some(0),
+        title: "not written".into(),
+    };
+    let insert = first.insert_query().statics_only();
+    assert_eq!(
+        insert.cql().unwrap(),
+        r#"INSERT INTO "channel_videos" ("channel", "channel_name", "video_count") VALUES (?, ?, ?)"#
+    );
+    insert.execute(&db).await.unwrap();
+
+    assert_eq!(
+        header(&db, channel).await,
+        Some(ChannelHeader {
+            channel,
+            channel_name: Some("Go talks".into()),
+            video_count: Some(0),
+        })
+    );
+    assert_eq!(
+        ChannelVideo::find(&db, &(channel, 99)).await.unwrap(),
+        None,
+        "a clustering row was written"
+    );
+}
+
+#[derive(Model)]
+#[orm(table = "no_statics")]
+struct NoStatics {
+    #[orm(partition_key)]
+    id: Uuid,
+    name: String,
+}
+
+#[test]
+fn statics_only_needs_static_columns() {
+    let row = NoStatics {
+        id: unique_id(),
+        name: "x".into(),
+    };
+    assert_eq!(
+        row.insert_query()
+            .statics_only()
+            .cql()
+            .unwrap_err()
+            .to_string(),
+        "NoStatics has no static column, so `statics_only()` has nothing to write besides the partition key; use `insert`"
+    );
 }
 
 #[tokio::test]

@@ -147,6 +147,14 @@ pub enum QueryError {
         /// The partition-key columns.
         partition_key: String,
     },
+    /// `statics_only()` on a model without static columns.
+    #[error(
+        "{model} has no static column, so `statics_only()` has nothing to write besides the partition key; use `insert`"
+    )]
+    NoStaticColumns {
+        /// The model.
+        model: &'static str,
+    },
     /// An update with no assignment.
     #[error("{model}: an update needs at least one assignment (set, increment, add_to, ...)")]
     NothingToUpdate {

@@ -31,7 +31,8 @@ use crate::write::{
 /// an update that assigns only static columns, and needs one for any other column: an
 /// update of statics alone goes through `update_partition`, and both mistakes are refused
 /// before anything is sent. An update by partition key writes the statics even where the
-/// partition has no clustering row yet.
+/// partition has no clustering row yet (as does
+/// [`insert_query().statics_only()`](crate::write::Insert::statics_only)).
 ///
 /// Only the columns assigned are written. A `None` given to [`set`](Self::set) leaves its
 /// column *unset* (unchanged, no tombstone); [`set_null`](Self::set_null) clears a column.
