@@ -124,6 +124,16 @@ pub mod prelude {
 pub use orm_derive::Model;
 
 /// Derives [`Projection`](trait@Projection) for a struct reading some columns of a model.
+///
+/// - `#[orm(model = Post)]` (required): the model whose columns it reads; each field reads
+///   the model field of the same name, with the same type.
+/// - `#[orm(ttl = "field")]`: the field reads `TTL(...)` of that model field's column, as
+///   `Option<i32>` (seconds left; `None` without a TTL).
+/// - `#[orm(writetime = "field")]`: `WRITETIME(...)`, as `Option<i64>` (microseconds since
+///   the epoch).
+/// - `#[orm(skip)]`: not read; filled with `Default::default()`.
+///
+/// See [`Computed`] for an example.
 pub use orm_derive::Projection;
 
 /// Derives [`Pivot`](trait@Pivot) for the row joining two models in a many-to-many

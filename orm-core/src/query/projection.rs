@@ -13,7 +13,8 @@ use crate::model::Model;
 /// A row type for queries on model `M`: the columns it selects, and how to read them.
 ///
 /// Every model is a projection of itself. `#[derive(Projection)]` makes a struct with some
-/// of a model's fields one too, checked against the model at compile time.
+/// of a model's fields one too, checked against the model at compile time; its fields can
+/// also read a column's TTL and write time (see [`Computed`]).
 ///
 /// # Example
 /// ```
