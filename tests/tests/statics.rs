@@ -226,11 +226,47 @@ async fn key_mistakes_with_statics_are_refused_before_sending() {
         ),
         "{checks_a_row}"
     );
+    let guarded_by_row = ChannelVideo::update(&(channel, 1))
+        .set(ChannelVideo::VIDEO_COUNT, Some(1))
+        .if_exists()
+        .execute(&db)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            guarded_by_row,
+            Error::Query(QueryError::StaticsByRowKey { .. })
+        ),
+        "{guarded_by_row}"
+    );
     assert_eq!(
         db.statements_executed(),
         before,
         "a refused update was sent"
     );
+}
+
+/// A condition on a regular column makes it a row's update: the server takes the full key.
+#[tokio::test]
+async fn statics_guarded_by_a_regular_column_update_by_row() {
+    let db = db(&[ChannelVideo::TABLE]).await;
+    let channel = unique_id();
+    let video = ChannelVideo {
+        channel,
+        added: 5,
+        channel_name: None,
+        video_count: None,
+        title: "Traits".into(),
+    };
+    video.insert(&db).await.unwrap();
+    let outcome = ChannelVideo::update(&(channel, 5))
+        .set(ChannelVideo::VIDEO_COUNT, Some(1))
+        .if_(ChannelVideo::TITLE.eq("Traits"))
+        .execute(&db)
+        .await
+        .unwrap();
+    assert!(outcome.applied);
+    assert_eq!(header(&db, channel).await.unwrap().video_count, Some(1));
 }
 
 #[tokio::test]
