@@ -31,6 +31,7 @@ pub fn scylla_uri() -> String {
 pub async fn db(models: &[&'static TableMeta]) -> Db {
     let uri = scylla_uri();
     let db = Db::connect(&uri).await.unwrap_or_else(|err| {
+        let err = error_chain(&err);
         panic!("no CQL server at {uri} ({err}); start one with `scripts/db up` or set SCYLLA_URI")
     });
     let keyspace = KEYSPACE.get_or_init(|| create_keyspace(&db)).await.as_str();
