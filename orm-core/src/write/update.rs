@@ -353,7 +353,7 @@ impl<M: Model, K> Update<M, K> {
                 match row_column {
                     Some(column) => Err(QueryError::NotStatic {
                         model: table.model,
-                        column: table.column(column).map_or("?", |c| c.name),
+                        column,
                         clustering_key: names(table.clustering_key()),
                     }),
                     None => Ok(()),
