@@ -16,11 +16,34 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 ///
 /// The driver's errors are boxed: they are large, and `Result<T, Error>` is returned on
 /// every hot path.
+///
+/// A variant wrapping another error says what the ORM was doing (with the CQL and the
+/// model) and returns the inner error from [`source`](std::error::Error::source), without
+/// repeating its text: print the whole chain to see both, as `anyhow`'s `{:#}` or a loop
+/// over `source()` does.
+///
+/// # Example
+/// ```
+/// use std::error::Error as _;
+/// use std::time::Duration;
+/// use orm_core::Error;
+/// use orm_core::scylla::errors::ExecutionError;
+///
+/// let error = Error::Execute {
+///     cql: "SELECT 1".into(),
+///     source: Box::new(ExecutionError::RequestTimeout(Duration::from_millis(5))),
+/// };
+/// assert_eq!(error.to_string(), "`SELECT 1` failed");
+/// assert_eq!(
+///     error.source().unwrap().to_string(),
+///     "Request execution exceeded a client timeout of 5ms"
+/// );
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// No session could be opened.
-    #[error("could not connect to {uri}: {source}")]
+    #[error("could not connect to {uri}")]
     Connect {
         /// The contact point that was tried.
         uri: String,
@@ -46,7 +69,7 @@ pub enum Error {
         after: std::time::Duration,
     },
     /// `USE keyspace` failed.
-    #[error("could not use keyspace {keyspace}: {source}")]
+    #[error("could not use keyspace {keyspace}")]
     UseKeyspace {
         /// The keyspace name.
         keyspace: String,
@@ -63,7 +86,7 @@ pub enum Error {
         name: String,
     },
     /// The server refused to prepare a statement.
-    #[error("could not prepare `{cql}`: {source}")]
+    #[error("could not prepare `{cql}`")]
     Prepare {
         /// The statement text.
         cql: Cow<'static, str>,
@@ -72,7 +95,7 @@ pub enum Error {
         source: Box<PrepareError>,
     },
     /// A statement failed to execute.
-    #[error("`{cql}` failed: {source}")]
+    #[error("`{cql}` failed")]
     Execute {
         /// The statement text.
         cql: Cow<'static, str>,
@@ -81,7 +104,7 @@ pub enum Error {
         source: Box<ExecutionError>,
     },
     /// A paged read failed to start.
-    #[error("`{cql}` failed: {source}")]
+    #[error("`{cql}` failed")]
     Pager {
         /// The statement text.
         cql: Cow<'static, str>,
@@ -118,7 +141,7 @@ pub enum Error {
     #[error(transparent)]
     Query(#[from] QueryError),
     /// Rows came back but could not be read into the model.
-    #[error("could not read {model} rows from `{cql}`: {source}")]
+    #[error("could not read {model} rows from `{cql}`")]
     Rows {
         /// The Rust type the rows were read into.
         model: &'static str,
@@ -155,4 +178,97 @@ pub enum RowsReadError {
     /// Fetching or reading a later page failed.
     #[error(transparent)]
     NextRow(#[from] Box<NextRowError>),
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+    use std::time::Duration;
+
+    use scylla::errors::{
+        ExecutionError, NewSessionError, PagerExecutionError, PrepareError, UseKeyspaceError,
+    };
+
+    use super::*;
+    use crate::row::RowShapeError;
+
+    /// Every message of the chain starting at `error`, outermost first, as an error
+    /// reporter (`anyhow`'s `{:#}`) prints it.
+    fn chain(error: &Error) -> String {
+        let first: &(dyn std::error::Error + 'static) = error;
+        std::iter::successors(Some(first), |e| (*e).source())
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(": ")
+    }
+
+    #[test]
+    fn a_wrapped_driver_error_appears_once_in_the_chain() {
+        let cql: Cow<'static, str> = "SELECT * FROM \"post\"".into();
+        let timeout = || ExecutionError::RequestTimeout(Duration::from_millis(5));
+        let cases = [
+            (
+                Error::Connect {
+                    uri: "db:9042".into(),
+                    source: Box::new(NewSessionError::EmptyKnownNodesList),
+                },
+                "Empty known nodes list",
+                "could not connect to db:9042",
+            ),
+            (
+                Error::UseKeyspace {
+                    keyspace: "blog".into(),
+                    source: Box::new(UseKeyspaceError::RequestTimeout(Duration::from_millis(5))),
+                },
+                "5ms",
+                "could not use keyspace blog",
+            ),
+            (
+                Error::Prepare {
+                    cql: cql.clone(),
+                    source: Box::new(PrepareError::PreparedStatementIdsMismatch),
+                },
+                "Prepared statement id mismatch",
+                "could not prepare `SELECT * FROM \"post\"`",
+            ),
+            (
+                Error::Execute {
+                    cql: cql.clone(),
+                    source: Box::new(timeout()),
+                },
+                "exceeded a client timeout of 5ms",
+                "`SELECT * FROM \"post\"` failed",
+            ),
+            (
+                Error::Pager {
+                    cql: cql.clone(),
+                    source: Box::new(PagerExecutionError::PrepareError(
+                        PrepareError::PreparedStatementIdsMismatch,
+                    )),
+                },
+                // The driver's own message (its inner error repeats in its own chain).
+                "Failed to prepare the statement to be used by the pager",
+                "`SELECT * FROM \"post\"` failed",
+            ),
+            (
+                Error::Rows {
+                    model: "Post",
+                    cql,
+                    source: RowsReadError::Type(TypeCheckError::new(RowShapeError::ColumnType {
+                        model: "Post",
+                        column: "title",
+                        reason: TypeCheckError::new(NewSessionError::EmptyKnownNodesList),
+                    })),
+                },
+                "Empty known nodes list",
+                "could not read Post rows from `SELECT * FROM \"post\"`",
+            ),
+        ];
+        for (error, driver_text, message) in cases {
+            let chain = chain(&error);
+            assert_eq!(chain.matches(driver_text).count(), 1, "{chain}");
+            assert_eq!(error.to_string(), message);
+            assert!(error.source().is_some(), "{message} hides its cause");
+        }
+    }
 }

@@ -38,13 +38,24 @@
 //! - `#[orm(index)]`: a secondary index on the column (created by `create_table`).
 //! - `#[orm(rename = "column_name")]`: the CQL column name, when it differs.
 //! - `#[orm(skip)]`: not a column; read as `Default::default()`.
-//! - `#[orm(created_at)]`, `#[orm(updated_at)]`: `CqlTimestamp` fields filled by writes.
+//! - `#[orm(created_at)]`, `#[orm(updated_at)]`: timestamp fields filled by writes
+//!   (`CqlTimestamp`, or with a feature below `chrono::DateTime<Utc>` or
+//!   `time::OffsetDateTime`; optional or not).
 //!
 //! # Struct attributes
 //! - `#[orm(table = "name")]`: the table (default: the struct name in snake_case).
 //! - `#[orm(keyspace = "name")]`: pin the table to a keyspace.
 //! - `#[orm(default_ttl = seconds)]`, `#[orm(table_options = "CQL")]`: table options.
 //! - `#[orm(hooks)]`: the program implements [`Hooks`] for the model.
+//!
+//! # Cargo features
+//! - `chrono`: fields of type `chrono::DateTime<Utc>` (CQL `timestamp`), `chrono::NaiveDate`
+//!   (`date`) and `chrono::NaiveTime` (`time`).
+//! - `time`: fields of type `time::OffsetDateTime` (`timestamp`), `time::Date` (`date`) and
+//!   `time::Time` (`time`).
+//!
+//! Both turn on the scylla driver's matching feature (`chrono-04`, `time-03`). CQL
+//! timestamps hold milliseconds: finer parts of a value are dropped on write.
 //!
 //! # Where things are
 //! - reads: [`Model::query`] and [`Select`]; projections: [`Projection`];
@@ -75,6 +86,8 @@ pub mod render;
 mod row;
 pub mod schema;
 mod statement;
+#[cfg(any(feature = "chrono", feature = "time"))]
+mod time_types;
 mod udt;
 pub mod write;
 
@@ -94,7 +107,7 @@ pub use hooks::{Hooks, Rejection};
 pub use meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use model::Model;
 pub use options::{Configure, StatementOptions};
-pub use query::{AccessPath, Page, Projection, QueryError, Select};
+pub use query::{AccessPath, Computed, Function, Page, Projection, QueryError, Select};
 pub use relation::{
     BelongsTo, BelongsToMany, BelongsToManyQuery, EagerBelongsToMany, HasMany, HasOne, KeyOf,
     MorphParent, MorphTargets, MorphTo, Pivot, Relation, RelationDef, RelationKind, WithPivot,
@@ -116,6 +129,16 @@ pub mod prelude {
 pub use orm_derive::Model;
 
 /// Derives [`Projection`](trait@Projection) for a struct reading some columns of a model.
+///
+/// - `#[orm(model = Post)]` (required): the model whose columns it reads; each field reads
+///   the model field of the same name, with the same type.
+/// - `#[orm(ttl = "field")]`: the field reads `TTL(...)` of that model field's column, as
+///   `Option<i32>` (seconds left; `None` without a TTL).
+/// - `#[orm(writetime = "field")]`: `WRITETIME(...)`, as `Option<i64>` (microseconds since
+///   the epoch).
+/// - `#[orm(skip)]`: not read; filled with `Default::default()`.
+///
+/// See [`Computed`] for an example.
 pub use orm_derive::Projection;
 
 /// Derives [`Pivot`](trait@Pivot) for the row joining two models in a many-to-many

@@ -149,6 +149,12 @@ pub trait Model:
         Update::new(Self::__primary_key_conditions(key))
     }
 
+    /// An update of the static columns of the partition with this partition key (the
+    /// server refuses a clustering key for an update of statics alone); see [`Update`].
+    fn update_partition(key: &Self::PartitionKey) -> Update<Self> {
+        Update::partition(Self::__partition_key_conditions(key))
+    }
+
     /// A delete by conditions (a row, a clustering range or a partition); see [`Delete`].
     fn delete_query() -> Delete<Self> {
         Delete::new(Vec::new())

@@ -12,6 +12,9 @@ pub use crate::error::Error;
 pub use crate::hooks::Hooks;
 pub use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use crate::model::{Model, ModelStatements};
+pub use crate::query::projection::{
+    FunctionTarget, TtlField, WriteTimeField, function_target, ttl_field, writetime_field,
+};
 pub use crate::relation::Side;
 pub use crate::relation::{
     BelongsTo, BelongsToMany, Forward, HasMany, HasOne, Inverse, KeyOf, Pivot, RelationDef,

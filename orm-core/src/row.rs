@@ -56,15 +56,18 @@ pub enum RowShapeError {
         column: &'static str,
     },
     /// A column's CQL type does not fit the field's Rust type.
-    #[error("{model}.{column}: {source}")]
+    ///
+    /// The driver's reason is part of the message and not returned by `source()`: this
+    /// error travels inside the driver's `TypeCheckError`, which shows its inner error's
+    /// message but does not return it from `source()`.
+    #[error("{model}.{column}: {reason}")]
     ColumnType {
         /// The model's type name.
         model: &'static str,
         /// The column.
         column: &'static str,
         /// The driver's reason.
-        #[source]
-        source: TypeCheckError,
+        reason: TypeCheckError,
     },
     /// A value could not be serialized or deserialized.
     #[error("{model}.{column}: {message}")]
@@ -166,7 +169,7 @@ impl SerializeValue for Null {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot hold an automatic timestamp",
     label = "`created_at` and `updated_at` need a `CqlTimestamp` or `Option<CqlTimestamp>` field",
-    note = "use `orm_core::scylla::value::CqlTimestamp` (milliseconds since the epoch)"
+    note = "use `orm_core::scylla::value::CqlTimestamp` (milliseconds since the epoch), or with orm_core's `chrono` or `time` feature `chrono::DateTime<Utc>` or `time::OffsetDateTime`"
 )]
 pub trait TimestampField {
     /// Whether the field holds no time yet (`None`, or zero), so a write fills it.
@@ -263,7 +266,7 @@ pub fn check_columns(
             TypeCheckError::new(RowShapeError::ColumnType {
                 model,
                 column: name,
-                source,
+                reason: source,
             })
         })?;
     }

@@ -31,6 +31,7 @@ pub fn scylla_uri() -> String {
 pub async fn db(models: &[&'static TableMeta]) -> Db {
     let uri = scylla_uri();
     let db = Db::connect(&uri).await.unwrap_or_else(|err| {
+        let err = error_chain(&err);
         panic!("no CQL server at {uri} ({err}); start one with `scripts/db up` or set SCYLLA_URI")
     });
     let keyspace = KEYSPACE.get_or_init(|| create_keyspace(&db)).await.as_str();
@@ -116,4 +117,13 @@ fn keyspace_name() -> String {
         .collect();
     name.truncate(48);
     name
+}
+
+/// An error and its sources, outermost first, joined by `: ` (as `anyhow`'s `{:#}` prints
+/// them): the ORM's errors say what failed and leave the driver's reason to `source()`.
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    std::iter::successors(Some(error), |e| (*e).source())
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
 }

@@ -478,7 +478,8 @@ async fn statement_options_are_applied() {
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Execute { .. }), "{err}");
-    assert!(err.to_string().to_lowercase().contains("three"), "{err}");
+    let chain = orm_tests::error_chain(&err);
+    assert!(chain.to_lowercase().contains("three"), "{chain}");
 
     let rows = query()
         .consistency(Consistency::One)

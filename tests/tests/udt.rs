@@ -311,7 +311,7 @@ async fn a_null_value_needs_an_option() {
         )
         .await
         .unwrap();
-    let message = Customer::find(&db, &id).await.unwrap_err().to_string();
+    let message = orm_tests::error_chain(&Customer::find(&db, &id).await.unwrap_err());
     assert!(message.contains("Customer.home: "), "{message}");
     assert!(
         message.contains(

@@ -134,6 +134,64 @@ async fn set_null_clears_a_column() {
     );
 }
 
+/// A profile's name with its TTL and write time, and the same of its bio.
+#[derive(Projection, Debug, PartialEq)]
+#[orm(model = Profile)]
+struct ProfileAge {
+    name: String,
+    #[orm(ttl = "name")]
+    name_ttl: Option<i32>,
+    #[orm(writetime = "name")]
+    name_written: Option<i64>,
+    #[orm(ttl = "bio")]
+    bio_ttl: Option<i32>,
+    #[orm(writetime = "bio")]
+    bio_written: Option<i64>,
+}
+
+async fn profile_age(db: &Db, id: Uuid) -> ProfileAge {
+    Profile::query()
+        .filter(Profile::ID.eq(id))
+        .select::<ProfileAge>()
+        .first(db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn ttl_and_writetime_read_through_a_projection() {
+    let db = db(&[Profile::TABLE]).await;
+    let written_at = 1_764_633_600_000_123;
+    let expiring = profile("Ada");
+    expiring
+        .insert_query()
+        .ttl(100)
+        .timestamp(written_at)
+        .execute(&db)
+        .await
+        .unwrap();
+    let age = profile_age(&db, expiring.id).await;
+    assert!(
+        age.name_ttl.is_some_and(|ttl| (1..=100).contains(&ttl)),
+        "{age:?}"
+    );
+    assert_eq!(age.name_written, Some(written_at));
+    assert_eq!(age.bio_ttl, age.name_ttl);
+    assert_eq!(age.bio_written, Some(written_at));
+
+    let lasting = Profile {
+        bio: None,
+        ..profile("Grace")
+    };
+    lasting.insert(&db).await.unwrap();
+    let age = profile_age(&db, lasting.id).await;
+    assert_eq!(age.name, "Grace");
+    assert_eq!(age.name_ttl, None, "no TTL was given");
+    assert!(age.name_written.is_some());
+    assert_eq!((age.bio_ttl, age.bio_written), (None, None), "bio is null");
+}
+
 /// Seconds a cell has left to live (`TTL(column)`); `None` when it has no TTL or is gone.
 async fn ttl_left(db: &Db, id: Uuid, column: &str) -> Option<i32> {
     let cql = format!(r#"SELECT TTL("{column}") FROM "profiles" WHERE "id" = ?"#);

@@ -123,6 +123,38 @@ pub enum QueryError {
         /// The column.
         column: &'static str,
     },
+    /// An update by partition key assigned (or checked) a column that is not static.
+    #[error(
+        "{model}.{column} is not a static column, and `update_partition` writes only static columns (one value per partition): to write `{column}`, update its row with `{model}::update(&primary_key)`, which adds the clustering key ({clustering_key})"
+    )]
+    NotStatic {
+        /// The model.
+        model: &'static str,
+        /// The column that is not static.
+        column: &'static str,
+        /// The clustering columns the row's key adds.
+        clustering_key: String,
+    },
+    /// An update by full primary key assigned only static columns.
+    #[error(
+        "{model}: this update assigns only static columns ({columns}), which belong to the partition, so the server refuses a clustering key for it: use `{model}::update_partition(&partition_key)` (partition key: {partition_key})"
+    )]
+    StaticsByRowKey {
+        /// The model.
+        model: &'static str,
+        /// The static columns assigned.
+        columns: String,
+        /// The partition-key columns.
+        partition_key: String,
+    },
+    /// `statics_only()` on a model without static columns.
+    #[error(
+        "{model} has no static column, so `statics_only()` has nothing to write besides the partition key; use `insert`"
+    )]
+    NoStaticColumns {
+        /// The model.
+        model: &'static str,
+    },
     /// An update with no assignment.
     #[error("{model}: an update needs at least one assignment (set, increment, add_to, ...)")]
     NothingToUpdate {

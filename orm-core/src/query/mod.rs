@@ -3,7 +3,7 @@
 mod access;
 mod error;
 mod page;
-mod projection;
+pub(crate) mod projection;
 pub(crate) mod render;
 
 pub use render::MAX_IN_VALUES;
@@ -13,7 +13,7 @@ mod select;
 pub use access::AccessPath;
 pub use error::QueryError;
 pub use page::Page;
-pub use projection::Projection;
+pub use projection::{Computed, Function, Projection};
 pub use select::Select;
 
 pub(crate) use select::condition_by_name;

@@ -288,7 +288,9 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
                     if i > 0 {
                         cql.push_str(", ");
                     }
-                    cql.push_str(&quoted(column).to_string());
+                    // A column, or a projection's `TTL(...)` / `WRITETIME(...)`.
+                    let selector = crate::query::projection::selector::<M, R>(column);
+                    cql.push_str(&selector.to_string());
                 }
             }
             Selection::Count => cql.push_str("COUNT(*)"),

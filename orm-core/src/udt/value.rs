@@ -69,15 +69,16 @@ pub enum UdtShapeError {
         server_fields: String,
     },
     /// A field's CQL type does not fit the Rust field's type.
-    #[error("{rust}.{field}: {source}")]
+    /// (The driver's reason is in the message, not `source()`: this error travels inside
+    /// the driver's `TypeCheckError`, which does not return its inner error's source.)
+    #[error("{rust}.{field}: {reason}")]
     FieldTypeMismatch {
         /// The struct's Rust name.
         rust: &'static str,
         /// The field's CQL name.
         field: &'static str,
         /// The driver's reason.
-        #[source]
-        source: TypeCheckError,
+        reason: TypeCheckError,
     },
     /// A field's value could not be serialized or deserialized.
     #[error("{rust}.{field}: {message}")]
@@ -263,7 +264,7 @@ pub fn check_udt(
             TypeCheckError::new(UdtShapeError::FieldTypeMismatch {
                 rust,
                 field: udt.fields[index].name,
-                source,
+                reason: source,
             })
         })?;
     }

@@ -8,6 +8,7 @@ use scylla::value::CqlTimestamp;
 
 use crate::db::{Cql, Db};
 use crate::error::{Error, Result};
+use crate::meta::{ColumnMeta, KeyRole, TableMeta};
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::QueryError;
@@ -44,6 +45,7 @@ pub struct Insert<'a, M> {
     model: &'a M,
     using: Using,
     if_not_exists: bool,
+    statics_only: bool,
     options: StatementOptions,
     error: Option<QueryError>,
 }
@@ -67,6 +69,7 @@ impl<'a, M: Model> Insert<'a, M> {
             model,
             using: Using::default(),
             if_not_exists: false,
+            statics_only: false,
             options: StatementOptions::default(),
             error: None,
         }
@@ -90,6 +93,36 @@ impl<'a, M: Model> Insert<'a, M> {
         self
     }
 
+    /// Writes only the partition key and the static columns: the partition's shared
+    /// values, without a clustering row (its clustering and regular fields are not
+    /// written).
+    ///
+    /// # Example
+    /// ```
+    /// use orm_core::Model;
+    ///
+    /// #[derive(Model)]
+    /// struct Video {
+    ///     #[orm(partition_key)]
+    ///     channel: i64,
+    ///     #[orm(clustering_key)]
+    ///     id: i64,
+    ///     #[orm(static)]
+    ///     channel_name: String,
+    ///     title: String,
+    /// }
+    ///
+    /// let channel = Video { channel: 1, id: 0, channel_name: "Rust talks".into(), title: String::new() };
+    /// assert_eq!(
+    ///     channel.insert_query().statics_only().cql().unwrap(),
+    ///     r#"INSERT INTO "video" ("channel", "channel_name") VALUES (?, ?)"#
+    /// );
+    /// ```
+    pub fn statics_only(mut self) -> Self {
+        self.statics_only = true;
+        self
+    }
+
     /// Writes only if no row has this primary key (a lightweight transaction, which costs
     /// a Paxos round: four round trips between replicas).
     pub fn if_not_exists(mut self) -> InsertIfNotExists<'a, M> {
@@ -108,7 +141,11 @@ impl<'a, M: Model> Insert<'a, M> {
                 model: M::TABLE.model,
             });
         }
-        let mut cql = crate::render::insert(M::TABLE);
+        let mut cql = if self.statics_only {
+            insert_statics(M::TABLE)?
+        } else {
+            crate::render::insert(M::TABLE)
+        };
         if self.if_not_exists {
             cql.push_str(" IF NOT EXISTS");
         }
@@ -210,6 +247,21 @@ pub(crate) async fn insert_row<M: Model>(model: &M, db: &Db) -> Result<()> {
     db.execute_static(&M::__statements().insert, values).await?;
     model.after_insert();
     Ok(())
+}
+
+/// `INSERT INTO t (<partition key>, <static columns>) VALUES (...)`.
+fn insert_statics(table: &TableMeta) -> Result<String, QueryError> {
+    let statics = table.columns.iter().filter(|c| c.role == KeyRole::Static);
+    if statics.clone().next().is_none() {
+        return Err(QueryError::NoStaticColumns { model: table.model });
+    }
+    let columns: Vec<&ColumnMeta> = table.partition_key().chain(statics).collect();
+    let markers = vec!["?"; columns.len()].join(", ");
+    Ok(format!(
+        "INSERT INTO {} ({}) VALUES ({markers})",
+        crate::render::table_ref(table),
+        crate::render::column_list(columns),
+    ))
 }
 
 /// Counter columns cannot be inserted, only incremented.

@@ -11,6 +11,7 @@ use crate::condition::Condition;
 use crate::cql_type::{Element, FieldType, MapKey};
 use crate::db::{Cql, Db};
 use crate::error::Result;
+use crate::meta::KeyRole;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::QueryError;
@@ -22,7 +23,16 @@ use crate::write::{
     BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
 };
 
-/// An update of one row, by its full primary key. Built with [`Model::update`].
+/// An update of one row by its full primary key, built with [`Model::update`]; or of a
+/// partition's static columns by its partition key, built with
+/// [`Model::update_partition`].
+///
+/// Static columns hold one value per partition, so the server refuses a clustering key for
+/// an update that assigns only static columns, and needs one for any other column: an
+/// update of statics alone goes through `update_partition`, and both mistakes are refused
+/// before anything is sent. An update by partition key writes the statics even where the
+/// partition has no clustering row yet (as does
+/// [`insert_query().statics_only()`](crate::write::Insert::statics_only)).
 ///
 /// Only the columns assigned are written. A `None` given to [`set`](Self::set) leaves its
 /// column *unset* (unchanged, no tombstone); [`set_null`](Self::set_null) clears a column.
@@ -58,7 +68,38 @@ use crate::write::{
 /// let guarded = Post::update(&7).set(Post::TITLE, "x").if_(Post::TITLE.eq("Old title"));
 /// assert!(guarded.cql().unwrap().ends_with(r#"WHERE "id" = ? IF "title" = ?"#));
 /// ```
+///
+/// Static columns:
+/// ```
+/// use orm_core::Model;
+///
+/// #[derive(Model)]
+/// struct Video {
+///     #[orm(partition_key)]
+///     channel: i64,
+///     #[orm(clustering_key)]
+///     id: i64,
+///     #[orm(static)]
+///     channel_name: String,
+///     title: String,
+/// }
+///
+/// let rename = Video::update_partition(&1).set(Video::CHANNEL_NAME, "Rust talks");
+/// assert_eq!(
+///     rename.cql().unwrap(),
+///     r#"UPDATE "video" SET "channel_name" = ? WHERE "channel" = ?"#
+/// );
+///
+/// let by_row = Video::update(&(1, 2)).set(Video::CHANNEL_NAME, "Rust talks");
+/// assert_eq!(
+///     by_row.cql().unwrap_err().to_string(),
+///     "Video: this update assigns only static columns (channel_name), which belong to the \
+///      partition, so the server refuses a clustering key for it: use \
+///      `Video::update_partition(&partition_key)` (partition key: channel)"
+/// );
+/// ```
 pub struct Update<M, K = Unconditional> {
+    scope: Scope,
     key: Vec<Condition<M>>,
     assignments: Vec<Assignment>,
     conditions: Vec<Condition<M>>,
@@ -69,9 +110,28 @@ pub struct Update<M, K = Unconditional> {
     _kind: PhantomData<fn() -> K>,
 }
 
+/// What an update's `WHERE` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// One row, by its full primary key.
+    Row,
+    /// One partition's static columns, by its partition key.
+    Partition,
+}
+
 impl<M: Model> Update<M> {
     pub(crate) fn new(key: Vec<Condition<M>>) -> Self {
+        Self::with_scope(Scope::Row, key)
+    }
+
+    /// An update of one partition's static columns; `key` restricts the partition key.
+    pub(crate) fn partition(key: Vec<Condition<M>>) -> Self {
+        Self::with_scope(Scope::Partition, key)
+    }
+
+    fn with_scope(scope: Scope, key: Vec<Condition<M>>) -> Self {
         Update {
+            scope,
             key,
             assignments: Vec::new(),
             conditions: Vec::new(),
@@ -203,6 +263,7 @@ impl<M: Model, K> Update<M, K> {
 
     fn conditional(self) -> Update<M, Conditional> {
         Update {
+            scope: self.scope,
             key: self.key,
             assignments: self.assignments,
             conditions: self.conditions,
@@ -260,6 +321,7 @@ impl<M: Model, K> Update<M, K> {
                 model: M::TABLE.model,
             });
         }
+        self.check_scope()?;
         let mut cql = format!("UPDATE {}", crate::render::table_ref(M::TABLE));
         self.using.render(&mut cql);
         for (i, assignment) in self.assignments.iter().enumerate() {
@@ -271,11 +333,69 @@ impl<M: Model, K> Update<M, K> {
         Ok(cql)
     }
 
-    /// Adds `updated_at = now` unless the caller assigned it.
+    /// Checks the key against what the update writes: a row's columns need the full
+    /// primary key, static columns alone only the partition key (the server refuses
+    /// anything else).
+    fn check_scope(&self) -> Result<(), QueryError> {
+        let table = M::TABLE;
+        let is_static = |column: &str| {
+            table
+                .column(column)
+                .is_some_and(|c| c.role == KeyRole::Static)
+        };
+        match self.scope {
+            Scope::Partition => {
+                let row_column = self
+                    .assigned_columns()
+                    .into_iter()
+                    .chain(self.conditions.iter().filter_map(|c| c.column_name()))
+                    .find(|column| !is_static(column));
+                match row_column {
+                    Some(column) => Err(QueryError::NotStatic {
+                        model: table.model,
+                        column,
+                        clustering_key: names(table.clustering_key()),
+                    }),
+                    None => Ok(()),
+                }
+            }
+            Scope::Row => {
+                // A regular `updated_at` column added by `execute` makes it a row update.
+                let writes_a_row = self
+                    .assigned_columns()
+                    .into_iter()
+                    .chain(self.updated_at_column())
+                    .chain(self.conditions.iter().filter_map(|c| c.column_name()))
+                    .any(|column| !is_static(column));
+                if writes_a_row || table.clustering_key().next().is_none() {
+                    Ok(())
+                } else {
+                    Err(QueryError::StaticsByRowKey {
+                        model: table.model,
+                        columns: self.assigned_columns().join(", "),
+                        partition_key: names(table.partition_key()),
+                    })
+                }
+            }
+        }
+    }
+
+    /// The `updated_at` column `execute` adds: not for a partition update, unless static.
+    fn updated_at_column(&self) -> Option<&'static str> {
+        let column = M::__UPDATED_AT?;
+        let is_static = M::TABLE
+            .column(column)
+            .is_some_and(|c| c.role == KeyRole::Static);
+        if self.scope == Scope::Partition && !is_static {
+            return None;
+        }
+        (!self.assignments.iter().any(|a| a.column() == column)).then_some(column)
+    }
+
+    /// Adds `updated_at = now` unless the caller assigned it (or it is a regular column
+    /// and this update writes a partition's statics).
     fn with_updated_at(mut self) -> Self {
-        if let Some(column) = M::__UPDATED_AT
-            && !self.assignments.iter().any(|a| a.column() == column)
-        {
+        if let Some(column) = self.updated_at_column() {
             self.assignments
                 .push(Assignment::Set(column, Arc::new(now())));
         }
@@ -291,6 +411,11 @@ impl<M: Model, K> Update<M, K> {
         values.extend(self.conditions.iter().map(|c| c.value.as_ref()));
         values
     }
+}
+
+/// `a, b`: the columns' names, for messages.
+fn names(columns: impl Iterator<Item = &'static crate::meta::ColumnMeta>) -> String {
+    columns.map(|c| c.name).collect::<Vec<_>>().join(", ")
 }
 
 /// ` IF EXISTS` or ` IF a = ? AND b > ?`.
