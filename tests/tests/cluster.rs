@@ -68,6 +68,15 @@ struct AccountLabel {
     label_id: Uuid,
 }
 
+/// Prints a figure of a fault test where CI shows it: straight to stderr, which the test
+/// harness does not capture (its capture covers `println!`).
+macro_rules! report {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// One test at a time: they kill, pause and restart nodes.
 static TURN: Mutex<()> = Mutex::const_new(());
 /// The contact points, once the cluster is up and the schema exists.
@@ -102,7 +111,7 @@ async fn contact_points() -> &'static str {
                 .await
                 .unwrap();
             let points = points.lines().last().unwrap_or_default().to_owned();
-            println!("cluster up at {points} after {:?}", started.elapsed());
+            report!("cluster up at {points} after {:?}", started.elapsed());
             let db = Db::builder().known_nodes(&points).build().await.unwrap();
             db.create_keyspace(KEYSPACE, &Replication::Simple(3))
                 .await
@@ -164,7 +173,7 @@ where
         match call().await {
             Ok(value) => {
                 if timeouts > 0 {
-                    println!("{what}: {timeouts} timeouts before the node was known down");
+                    report!("{what}: {timeouts} timeouts before the node was known down");
                 }
                 return value;
             }
@@ -192,7 +201,7 @@ async fn wait_until_all_nodes_answer(db: &Db, account: Uuid) {
             .get(db)
             .await;
         if read.is_ok() {
-            println!("all nodes answer again after {:?}", started.elapsed());
+            report!("all nodes answer again after {:?}", started.elapsed());
             return;
         }
         assert!(
@@ -261,7 +270,7 @@ async fn quorum_keeps_working_while_a_node_is_killed_and_comes_back() {
         .collect()
         .await;
     killer.await.unwrap();
-    println!(
+    report!(
         "node 3 killed after 100 acknowledged writes; {} acknowledged after the kill",
         after_kill.load(Ordering::Relaxed)
     );
@@ -288,7 +297,7 @@ async fn quorum_keeps_working_while_a_node_is_killed_and_comes_back() {
     .await;
     let read: Vec<i32> = entries.iter().map(|entry| entry.seq).collect();
     let lost: Vec<&i32> = acked.iter().filter(|seq| !read.contains(seq)).collect();
-    println!(
+    report!(
         "writes: {} sent, {} acknowledged, {} lost, errors by kind {errors:?}, longest call {longest:?} (timeout {TIMEOUT:?})",
         outcomes.len(),
         acked.len(),
@@ -323,7 +332,7 @@ async fn quorum_keeps_working_while_a_node_is_killed_and_comes_back() {
             .expect_err("a read at ALL with a node down fails");
         assert!(started_read.elapsed() <= TIMEOUT + SLACK);
         if let Some(unavailable) = err.unavailable() {
-            println!("ALL: {err}");
+            report!("ALL: {err}");
             break unavailable;
         }
         // Until the coordinator's failure detector marks the node down, it waits for it.
@@ -557,7 +566,7 @@ async fn every_kind_of_call_ends_within_its_timeout_on_a_stalled_cluster() {
         cluster(&["resume", node]);
     }
     for line in &report {
-        println!("stalled cluster: {line}");
+        report!("stalled cluster: {line}");
     }
     wait_until_all_nodes_answer(&db, account.id).await;
 }
@@ -611,7 +620,7 @@ async fn idempotent_reads_are_speculated_around_a_stalled_node() {
     let failed = |results: &[Result<Option<Account>, Error>]| {
         results.iter().filter(|r| !matches!(r, Ok(Some(_)))).count()
     };
-    println!(
+    report!(
         "node 1 stalled: {} of {reads} idempotent reads failed, {} of {reads} non-idempotent reads failed",
         failed(&speculated),
         failed(&pinned)
