@@ -72,6 +72,7 @@ pub mod render;
 mod row;
 pub mod schema;
 mod statement;
+mod tuple;
 mod udt;
 pub mod write;
 
@@ -80,7 +81,9 @@ pub mod write;
 pub mod __private;
 
 pub use column::{Column, Field, Token};
-pub use condition::{BoundValue, Condition, Operator, Ordering, Target, UnknownOperator};
+pub use condition::{
+    BoundValue, Condition, Operator, Ordering, Target, TupleColumns, UnknownOperator,
+};
 pub use cql_type::{CqlType, CqlTyped, Element, FieldType, MapKey};
 pub use db::Db;
 pub use eager::{EagerQuery, Loaded, eager};
@@ -97,6 +100,7 @@ pub use relation::{
 pub use row::RowShapeError;
 pub use scylla::response::PagingState;
 pub use statement::StaticStatement;
+pub use tuple::{Tuple, TupleArg, TupleOf};
 pub use udt::{Udt, UdtField, UdtMeta, UdtShapeError};
 
 /// What most programs import: `use orm_core::prelude::*;`.

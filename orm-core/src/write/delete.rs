@@ -172,6 +172,8 @@ impl<M: Model, K> Delete<M, K> {
         for condition in &self.conditions {
             let column = match condition.target {
                 Target::Column(name) => table.column(name),
+                // Validated on `filter`: consecutive clustering columns.
+                Target::Tuple(columns) => columns.names().first().and_then(|n| table.column(n)),
                 Target::Token => None,
             };
             let on_key = column.is_some_and(|c| {
@@ -184,6 +186,7 @@ impl<M: Model, K> Delete<M, K> {
                 });
             }
         }
+        crate::query::check_restrictions(table, &self.conditions)?;
         let whole_partition = table.partition_key().all(|column| {
             self.conditions.iter().any(|c| {
                 c.target == Target::Column(column.name)
