@@ -485,3 +485,87 @@ async fn re_restricting_a_relations_key_is_refused_locally() {
     );
     assert_eq!(db.statements_executed(), sent, "nothing was sent");
 }
+
+/// Deletes share the checks: a double restriction, a gap or a restriction after a range
+/// in the clustering key are refused before sending (the server refuses each), and a
+/// tuple range deletes exactly the rows after its start point.
+#[tokio::test]
+async fn deletes_share_the_restriction_checks() {
+    let db = db(&[Slot::TABLE]).await;
+    let refused_by_server = |clause: &'static str| {
+        let db = &db;
+        async move {
+            db.query_unpaged(format!("DELETE FROM \"ap_slots\" WHERE {clause}"), ())
+                .await
+                .is_err()
+        }
+    };
+    let shop = 1_000 + (unique_id().as_u128() % 1_000_000) as i32;
+    let sent = db.statements_executed();
+    let local = |delete: orm_core::write::Delete<Slot>| delete.cql().unwrap_err().to_string();
+
+    assert_eq!(
+        local(
+            Slot::delete_query()
+                .filter(Slot::SHOP.eq(shop))
+                .filter(Slot::AISLE.eq(1))
+                .filter(Slot::AISLE.ge(1))
+        ),
+        "Slot: `aisle` is restricted twice (`=` and `>=`): a column compared with `=` or `IN` takes no other condition (a relation's query already restricts its key column); remove one of them"
+    );
+    assert_eq!(
+        local(
+            Slot::delete_query()
+                .filter(Slot::SHOP.eq(shop))
+                .filter(Slot::SHELF.eq(1))
+        ),
+        "Slot: clustering column `shelf` is restricted but `aisle` before it is not, and a DELETE cannot filter rows; restrict `aisle` with `=` or `IN` as well"
+    );
+    assert_eq!(
+        local(
+            Slot::delete_query()
+                .filter(Slot::SHOP.eq(shop))
+                .filter(Slot::AISLE.gt(1))
+                .filter(Slot::SHELF.gt(1))
+        ),
+        "Slot: clustering column `shelf` is restricted after a range on `aisle`, and a DELETE cannot filter rows; to delete from a start point, compare the columns together with one tuple condition such as `(aisle, shelf) > (...)`, or restrict `aisle` with `=` or `IN`"
+    );
+    assert_eq!(db.statements_executed(), sent, "nothing was sent");
+    for clause in [
+        "shop = 1 AND aisle = 1 AND aisle >= 1",
+        "shop = 1 AND shelf = 1",
+        "shop = 1 AND aisle > 1 AND shelf > 1",
+    ] {
+        assert!(refused_by_server(clause).await, "{clause}");
+    }
+
+    for aisle in 1..=2 {
+        for shelf in 1..=3 {
+            Slot {
+                shop,
+                aisle,
+                shelf,
+                slot: 0,
+                label: 0,
+            }
+            .insert(&db)
+            .await
+            .unwrap();
+        }
+    }
+    Slot::delete_query()
+        .filter(Slot::SHOP.eq(shop))
+        .filter(orm_core::Tuple::of((Slot::AISLE, Slot::SHELF)).gt((1, 2)))
+        .execute(&db)
+        .await
+        .unwrap();
+    let left: Vec<(i32, i32)> = Slot::query()
+        .filter(Slot::SHOP.eq(shop))
+        .get(&db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.aisle, s.shelf))
+        .collect();
+    assert_eq!(left, [(1, 1), (1, 2)]);
+}

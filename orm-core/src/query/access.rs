@@ -50,23 +50,47 @@ pub(crate) fn check<M>(
     }
 }
 
-/// Refusals that do not depend on the access path: each column restricted in a way the
-/// server can merge, and tuple conditions of a valid shape. Deletes share these.
-pub(crate) fn check_restrictions<M>(
+/// The refusals a `DELETE`'s conditions share with queries: each column restricted in a
+/// way the server can merge, tuple conditions of a valid shape, and (a delete never
+/// filters) clustering restrictions that form a prefix of the clustering key. The caller
+/// checks the partition key and that only key columns are restricted.
+pub(crate) fn check_delete<M>(
     table: &TableMeta,
     conditions: &[Condition<M>],
 ) -> Result<(), QueryError> {
     let restrictions: Vec<Restriction<'_>> =
         conditions.iter().map(Condition::restriction).collect();
     match rule::decide(table, &restrictions) {
-        Verdict::Invalid(
-            invalid @ (Invalid::DoubleRestriction { .. }
-            | Invalid::TupleNotClustering { .. }
-            | Invalid::TupleOrder { .. }
-            | Invalid::TupleSliceStart { .. }
-            | Invalid::EmptyTuple),
-        ) => Err(invalid_error(table, invalid)),
-        _ => Ok(()),
+        Verdict::Invalid(invalid) => Err(invalid_error(table, invalid)),
+        Verdict::NeedsFiltering(
+            reason @ (Filtering::ClusteringGap { .. } | Filtering::AfterRange { .. }),
+        ) => Err(QueryError::DeleteNotPrefix {
+            model: table.model,
+            reason: filtering_reason(table, reason),
+            fix: delete_fix(table, reason),
+        }),
+        Verdict::Path(_) | Verdict::NeedsFiltering(_) => Ok(()),
+    }
+}
+
+/// What to change in a delete whose clustering restrictions are not a prefix.
+fn delete_fix(table: &TableMeta, reason: Filtering) -> String {
+    match reason {
+        Filtering::ClusteringGap { missing, .. } => {
+            format!("restrict `{missing}` with `=` or `IN` as well")
+        }
+        Filtering::AfterRange {
+            column,
+            ranged,
+            both_ranges: true,
+        } => format!(
+            "to delete from a start point, compare the columns together with one tuple condition such as `({}) > (...)`, or restrict `{ranged}` with `=` or `IN`",
+            clustering_span(table, ranged, column)
+        ),
+        Filtering::AfterRange { ranged, .. } => {
+            format!("restrict `{ranged}` with `=` or `IN` instead of a range")
+        }
+        _ => String::new(),
     }
 }
 

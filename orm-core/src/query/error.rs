@@ -173,6 +173,17 @@ pub enum QueryError {
         /// The partition-key columns.
         partition_key: String,
     },
+    /// A delete's clustering restrictions must be a prefix of the clustering key: a delete
+    /// never filters.
+    #[error("{model}: {reason}, and a DELETE cannot filter rows; {fix}")]
+    DeleteNotPrefix {
+        /// The model.
+        model: &'static str,
+        /// Which clustering restriction is out of place.
+        reason: String,
+        /// What to change.
+        fix: String,
+    },
     /// A delete's `WHERE` may only use primary-key columns.
     #[error(
         "{model}: a DELETE selects rows by primary-key columns only, not `{column}`; use `if_(...)` to check other columns"

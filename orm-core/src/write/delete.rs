@@ -186,7 +186,6 @@ impl<M: Model, K> Delete<M, K> {
                 });
             }
         }
-        crate::query::check_restrictions(table, &self.conditions)?;
         let whole_partition = table.partition_key().all(|column| {
             self.conditions.iter().any(|c| {
                 c.target == Target::Column(column.name)
@@ -194,7 +193,7 @@ impl<M: Model, K> Delete<M, K> {
             })
         });
         if whole_partition {
-            Ok(())
+            crate::query::check_delete(table, &self.conditions)
         } else {
             Err(QueryError::DeleteNeedsPartition {
                 model: table.model,
