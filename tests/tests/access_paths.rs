@@ -569,3 +569,82 @@ async fn deletes_share_the_restriction_checks() {
         .collect();
     assert_eq!(left, [(1, 1), (1, 2)]);
 }
+
+/// Each refusal names a fix, and the query changed as the fix says is accepted by the
+/// ORM and by the server.
+#[tokio::test]
+async fn each_refusal_names_a_fix_the_server_accepts() {
+    let db = db(&[Plain::TABLE, Indexed::TABLE, Composite::TABLE]).await;
+    let c = Cond::new;
+
+    /// `refused` on `M` is refused with `hint`; `fixed` on `F` (`M`, or `M` changed as
+    /// the hint says) is accepted.
+    async fn check<M: Model, F: Model>(db: &Db, refused: &[Cond], hint: &str, fixed: &[Cond]) {
+        let query = refused.iter().fold(M::query(), |q, c| c.add(q));
+        let message = query.cql().unwrap_err().to_string();
+        assert!(message.contains(hint), "{refused:?}: {message}");
+        assert_eq!(orm_outcome::<F>(fixed), Outcome::Accepted, "{fixed:?}");
+        assert_eq!(
+            server_outcome::<F>(db, fixed).await,
+            Outcome::Accepted,
+            "{fixed:?}"
+        );
+    }
+
+    check::<Plain, Plain>(
+        &db,
+        &[c("c2", "=")],
+        "restrict the partition key (pk) and `c1` with `=` or `IN` as well",
+        &[c("pk", "="), c("c1", "="), c("c2", "=")],
+    )
+    .await;
+    check::<Plain, Plain>(
+        &db,
+        &[c("pk", "="), c("c1", ">="), c("c2", "<")],
+        "one tuple condition such as `(c1, c2) > (...)`",
+        &[c("pk", "="), c("(c1,c2)", "<")],
+    )
+    .await;
+    check::<Plain, Plain>(
+        &db,
+        &[c("pk", "="), c("c2", ">=")],
+        "restrict `c1` with `=` or `IN` as well",
+        &[c("pk", "="), c("c1", "IN"), c("c2", ">=")],
+    )
+    .await;
+    check::<Composite, Composite>(
+        &db,
+        &[c("p1", "="), c("c", "=")],
+        "restrict `p2` with `=` or `IN` as well",
+        &[c("p1", "="), c("p2", "="), c("c", "=")],
+    )
+    .await;
+    check::<Plain, Indexed>(
+        &db,
+        &[c("pk", "="), c("r", "=")],
+        "declare `#[orm(index)]` on `r`",
+        &[c("pk", "="), c("r", "=")],
+    )
+    .await;
+    check::<Indexed, Indexed>(
+        &db,
+        &[c("pk", "="), c("r", ">=")],
+        "compare `r` with `=`",
+        &[c("pk", "="), c("r", "=")],
+    )
+    .await;
+    check::<Indexed, Indexed>(
+        &db,
+        &[c("r", "="), c("s", "=")],
+        "keep one of these conditions",
+        &[c("r", "=")],
+    )
+    .await;
+    check::<Plain, Plain>(
+        &db,
+        &[c("pk", ">=")],
+        "compare `pk` with `=` or `IN`",
+        &[c("pk", "IN")],
+    )
+    .await;
+}

@@ -113,7 +113,7 @@ fn filtering_reason(table: &TableMeta, reason: Filtering) -> String {
         Filtering::PartitionKeyIncomplete { missing } => {
             format!("the partition key ({key}) is only partly restricted: `{missing}` is not")
         }
-        Filtering::NoPartitionKey { column } => format!(
+        Filtering::NoPartitionKey { column, .. } => format!(
             "clustering column `{column}` is restricted but the partition key ({key}) is not"
         ),
         Filtering::ClusteringGap { column, missing } => {
@@ -151,9 +151,16 @@ fn filtering_fix(table: &TableMeta, reason: Filtering) -> String {
         Filtering::PartitionKeyIncomplete { missing } => {
             format!("restrict `{missing}` with `=` or `IN` as well, {opt_in}")
         }
-        Filtering::NoPartitionKey { .. } => {
-            format!("restrict the partition key ({key}) with `=` or `IN` as well, {opt_in}")
-        }
+        Filtering::NoPartitionKey {
+            then_restrict: None,
+            ..
+        } => format!("restrict the partition key ({key}) with `=` or `IN` as well, {opt_in}"),
+        Filtering::NoPartitionKey {
+            then_restrict: Some(before),
+            ..
+        } => format!(
+            "restrict the partition key ({key}) and `{before}` with `=` or `IN` as well (clustering columns are found in key order), {opt_in}"
+        ),
         Filtering::ClusteringGap { missing, .. } => format!(
             "restrict `{missing}` with `=` or `IN` as well (clustering columns are found in key order), {opt_in}"
         ),

@@ -88,6 +88,9 @@ pub enum Filtering {
     NoPartitionKey {
         /// The clustering column.
         column: &'static str,
+        /// An earlier clustering column that must be compared with `=` or `IN` too (the
+        /// clustering restrictions are not a prefix either).
+        then_restrict: Option<&'static str>,
     },
     /// A clustering column is restricted, but `missing` before it is not.
     ClusteringGap {
@@ -706,7 +709,15 @@ const fn filtering_reason(
             }
         }
         if let Some(column) = first_clustering {
-            return Filtering::NoPartitionKey { column };
+            let then_restrict = match clustering {
+                Some(Filtering::ClusteringGap { missing, .. }) => Some(missing),
+                Some(Filtering::AfterRange { ranged, .. }) => Some(ranged),
+                _ => None,
+            };
+            return Filtering::NoPartitionKey {
+                column,
+                then_restrict,
+            };
         }
     }
     if let Some(problem) = clustering {
@@ -1079,7 +1090,17 @@ mod tests {
         );
         assert_eq!(
             decide(&PLAIN, &[restriction("c1", Operator::Eq)]),
-            Verdict::NeedsFiltering(Filtering::NoPartitionKey { column: "c1" })
+            Verdict::NeedsFiltering(Filtering::NoPartitionKey {
+                column: "c1",
+                then_restrict: None
+            })
+        );
+        assert_eq!(
+            decide(&PLAIN, &[restriction("c2", Operator::Eq)]),
+            Verdict::NeedsFiltering(Filtering::NoPartitionKey {
+                column: "c2",
+                then_restrict: Some("c1")
+            })
         );
         assert_eq!(
             decide(
