@@ -258,11 +258,6 @@ impl<M> Condition<M> {
         }
     }
 
-    /// What the condition compares.
-    pub fn target(&self) -> Target {
-        self.target
-    }
-
     /// The comparison.
     pub fn operator(&self) -> Operator {
         self.operator

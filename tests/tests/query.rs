@@ -682,6 +682,16 @@ async fn tuple_conditions_read_from_a_start_point() {
         err.to_string(),
         "UserVideo: the tuple condition (added_date, videoid) `<=` needs a value of CQL type tuple<timestamp, int>, but got tuple<bigint, int>"
     );
+    let too_many = UserVideo::query()
+        .filter(UserVideo::USERID.eq(userid))
+        .filter(
+            Tuple::of((UserVideo::ADDED_DATE, UserVideo::VIDEOID))
+                .in_((0..101).map(|i| (CqlTimestamp(0), i))),
+        );
+    assert_eq!(
+        too_many.cql().unwrap_err().to_string(),
+        "UserVideo.added_date IN has 101 values; ScyllaDB refuses more than 100 by default: split the list, or read per key (eager loading does)"
+    );
 }
 
 /// Two separate ranges are not a start point: the refusal says so and names the tuple

@@ -72,20 +72,12 @@ pub(crate) fn validate_condition<M>(
         Target::Column(name) => name,
         Target::Token => return Ok(()),
         Target::Tuple(columns) => {
-            return validate_tuple(table, columns, condition.operator, clause);
+            validate_tuple(table, columns, condition.operator, clause)?;
+            return check_in_values(table, columns.names()[0], condition);
         }
     };
     let column = column_named(table, name)?;
-    if let Some(count) = condition.in_values
-        && condition.operator == Operator::In
-        && count > MAX_IN_VALUES
-    {
-        return Err(QueryError::TooManyInValues {
-            model: table.model,
-            column: column.name,
-            count,
-        });
-    }
+    check_in_values(table, column.name, condition)?;
     operand_type(table, column, condition.operator)?;
     let hint = match (clause, condition.operator) {
         (Clause::Where, Operator::Ne) => "`!=` is only allowed in a conditional write's IF clause",
@@ -101,6 +93,24 @@ pub(crate) fn validate_condition<M>(
         cql_type: column.cql_type.to_string(),
         hint,
     })
+}
+
+/// An `IN` list of at most [`MAX_IN_VALUES`] values.
+fn check_in_values<M>(
+    table: &TableMeta,
+    column: &'static str,
+    condition: &Condition<M>,
+) -> Result<(), QueryError> {
+    match condition.in_values {
+        Some(count) if condition.operator == Operator::In && count > MAX_IN_VALUES => {
+            Err(QueryError::TooManyInValues {
+                model: table.model,
+                column,
+                count,
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The operators a tuple condition takes.
