@@ -3,10 +3,13 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use scylla::cluster::metadata::ColumnType;
+use scylla::serialize::SerializationError;
 use scylla::serialize::value::SerializeValue;
+use scylla::serialize::writers::{CellWriter, WrittenCellProof};
 
 use crate::column::Column;
-use crate::condition::{Condition, Operator, TupleColumns};
+use crate::condition::{BoundValue, Condition, Operator, TupleColumns};
 use crate::cql_type::{CqlType, CqlTyped};
 
 /// Several clustering columns of model `M` compared together with one tuple value of type
@@ -140,7 +143,8 @@ impl<M, V: SerializeValue + Send + Sync + 'static> Tuple<M, V> {
 
 /// A value a tuple condition given by name compares with: a Rust tuple such as
 /// `(added_date, videoid)`, or for `IN` a `Vec` of them. Checked against the columns'
-/// CQL types before anything is sent.
+/// CQL types before anything is sent; integer items widen losslessly to a wider integer
+/// column, as single values given by name do.
 pub trait TupleArg: SerializeValue + Send + Sync + 'static {
     /// The CQL types of the tuple's items.
     const ITEMS: &'static [CqlType];
@@ -149,10 +153,93 @@ pub trait TupleArg: SerializeValue + Send + Sync + 'static {
 
     /// How many tuples a list holds (`None` for one tuple).
     fn count(&self) -> Option<usize>;
+
+    /// The value bound for columns of types `columns`: itself when the types match,
+    /// its items widened when they only fit losslessly, `None` otherwise.
+    #[doc(hidden)]
+    fn bind_as(self, columns: &[CqlType]) -> Option<BoundValue>;
+}
+
+/// One tuple's items for columns of types `columns`, each as is or widened.
+#[doc(hidden)]
+pub trait TupleItems {
+    /// `None` when an item neither has its column's type nor widens to it.
+    fn items_as(self, columns: &[CqlType]) -> Option<Vec<BoundValue>>;
+}
+
+/// An item bound as is when it has its column's type, widened when it fits losslessly.
+fn item_as<T>(item: T, column: Option<&CqlType>) -> Option<BoundValue>
+where
+    T: CqlTyped + SerializeValue + Send + Sync + 'static,
+{
+    let column = column?;
+    if T::CQL_TYPE == *column {
+        Some(Arc::new(item))
+    } else {
+        crate::query::widen(&item, column)
+    }
+}
+
+/// A tuple whose items were bound one by one (some widened), serialized as the CQL tuple
+/// the statement expects.
+struct BoundTuple(Vec<BoundValue>);
+
+/// A [`BoundTuple`] the statement cannot take.
+#[derive(Debug, thiserror::Error)]
+enum BoundTupleError {
+    #[error("a tuple of {items} values cannot be bound where the statement expects {expected:?}")]
+    Shape {
+        items: usize,
+        expected: ColumnType<'static>,
+    },
+    #[error("the tuple value is larger than a CQL value can be")]
+    TooLarge,
+}
+
+impl SerializeValue for BoundTuple {
+    fn serialize<'b>(
+        &self,
+        typ: &ColumnType,
+        writer: CellWriter<'b>,
+    ) -> Result<WrittenCellProof<'b>, SerializationError> {
+        let mismatch = || {
+            SerializationError::new(BoundTupleError::Shape {
+                items: self.0.len(),
+                expected: typ.clone().into_owned(),
+            })
+        };
+        let ColumnType::Tuple(types) = typ else {
+            return Err(mismatch());
+        };
+        if types.len() != self.0.len() {
+            return Err(mismatch());
+        }
+        let mut builder = writer.into_value_builder();
+        for (item, item_type) in self.0.iter().zip(types) {
+            item.serialize(item_type, builder.make_sub_writer())?;
+        }
+        builder
+            .finish()
+            .map_err(|_| SerializationError::new(BoundTupleError::TooLarge))
+    }
 }
 
 macro_rules! tuple_arg {
-    ($($item:ident),+) => {
+    ($($item:ident : $var:ident),+) => {
+        impl<$($item),+> TupleItems for ($($item,)+)
+        where
+            $($item: CqlTyped + SerializeValue + Send + Sync + 'static),+
+        {
+            fn items_as(self, columns: &[CqlType]) -> Option<Vec<BoundValue>> {
+                if columns.len() != [$(stringify!($item)),+].len() {
+                    return None;
+                }
+                let ($($var,)+) = self;
+                let mut columns = columns.iter();
+                Some(vec![$(item_as($var, columns.next())?),+])
+            }
+        }
+
         impl<$($item),+> TupleArg for ($($item,)+)
         where
             $($item: CqlTyped + SerializeValue + Send + Sync + 'static),+
@@ -162,6 +249,13 @@ macro_rules! tuple_arg {
 
             fn count(&self) -> Option<usize> {
                 None
+            }
+
+            fn bind_as(self, columns: &[CqlType]) -> Option<BoundValue> {
+                if Self::ITEMS == columns {
+                    return Some(Arc::new(self));
+                }
+                Some(Arc::new(BoundTuple(self.items_as(columns)?)))
             }
         }
 
@@ -175,11 +269,22 @@ macro_rules! tuple_arg {
             fn count(&self) -> Option<usize> {
                 Some(self.len())
             }
+
+            fn bind_as(self, columns: &[CqlType]) -> Option<BoundValue> {
+                if Self::ITEMS == columns {
+                    return Some(Arc::new(self));
+                }
+                let tuples: Option<Vec<BoundTuple>> = self
+                    .into_iter()
+                    .map(|tuple| tuple.items_as(columns).map(BoundTuple))
+                    .collect();
+                Some(Arc::new(tuples?))
+            }
         }
     };
 }
 
-tuple_arg!(A, B);
-tuple_arg!(A, B, C);
-tuple_arg!(A, B, C, D);
-tuple_arg!(A, B, C, D, E);
+tuple_arg!(A: a, B: b);
+tuple_arg!(A: a, B: b, C: c);
+tuple_arg!(A: a, B: b, C: c, D: d);
+tuple_arg!(A: a, B: b, C: c, D: d, E: e);

@@ -661,6 +661,25 @@ async fn tuple_conditions_read_from_a_start_point() {
         .await
         .unwrap();
     assert_eq!(by_name, expected);
+    // Integer items widen losslessly, as single values by name do.
+    let widened = UserVideo::query()
+        .where_("userid", "=", userid)
+        .where_tuple(&["added_date", "videoid"], "<=", (start.0, 4_i16))
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(widened, expected);
+    let widened_in = UserVideo::query()
+        .where_("userid", "=", userid)
+        .where_tuple(
+            &["added_date", "videoid"],
+            "IN",
+            vec![(videos[1].added_date, 1_i8), (videos[6].added_date, 6)],
+        )
+        .get(&db)
+        .await
+        .unwrap();
+    assert_eq!(widened_in, [videos[6].clone(), videos[1].clone()]);
 
     let picked = UserVideo::query()
         .filter(UserVideo::USERID.eq(userid))
@@ -681,6 +700,15 @@ async fn tuple_conditions_read_from_a_start_point() {
     assert_eq!(
         err.to_string(),
         "UserVideo: the tuple condition (added_date, videoid) `<=` needs a value of CQL type tuple<timestamp, int>, but got tuple<bigint, int>"
+    );
+    let narrowing = UserVideo::query()
+        .where_("userid", "=", userid)
+        .where_tuple(&["added_date", "videoid"], "<=", (start.0, 4_i64))
+        .cql()
+        .unwrap_err();
+    assert_eq!(
+        narrowing.to_string(),
+        "UserVideo: the tuple condition (added_date, videoid) `<=` needs a value of CQL type tuple<timestamp, int>, but got tuple<timestamp, bigint>"
     );
     let too_many = UserVideo::query()
         .filter(UserVideo::USERID.eq(userid))

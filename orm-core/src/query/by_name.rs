@@ -72,15 +72,20 @@ pub(crate) fn tuple_condition_by_name<M, V: TupleArg>(
         .filter_map(|name| table.column(name))
         .map(|c| *c.cql_type)
         .collect();
-    if V::ITEMS != column_types.as_slice() || V::IN_LIST != (operator == Operator::In) {
+    let count = value.count();
+    let bound = if V::IN_LIST == (operator == Operator::In) {
+        value.bind_as(&column_types)
+    } else {
+        None
+    };
+    let Some(bound) = bound else {
         let expected = tuple_type(&column_types, operator == Operator::In);
         let found = tuple_type(V::ITEMS, V::IN_LIST);
         return Err(refused(format!(
             "the tuple condition {tuple} `{operator}` needs a value of CQL type {expected}, but got {found}"
         )));
-    }
-    let count = value.count();
-    Ok(Condition::tuple(tuple, operator, Arc::new(value)).with_in_values(count))
+    };
+    Ok(Condition::tuple(tuple, operator, bound).with_in_values(count))
 }
 
 /// `tuple<a, b>`, or `list<tuple<a, b>>`.
@@ -97,7 +102,7 @@ fn tuple_type(items: &[CqlType], list: bool) -> String {
 /// `value` converted to the integer type `expected` (or a list of it), when `V` is a
 /// narrower integer type: `tinyint` < `smallint` < `int` < `bigint` < `varint`. Never
 /// narrows.
-fn widen<V: CqlTyped>(value: &V, expected: &CqlType) -> Option<BoundValue> {
+pub(crate) fn widen<V: CqlTyped>(value: &V, expected: &CqlType) -> Option<BoundValue> {
     match (V::CQL_TYPE, expected) {
         (CqlType::Native(from), CqlType::Native(to)) if widens(from, to) => {
             integer_value(value.as_integer()?, to)

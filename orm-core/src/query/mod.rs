@@ -19,4 +19,4 @@ pub use projection::Projection;
 pub use select::Select;
 
 pub(crate) use access::check_delete;
-pub(crate) use by_name::{condition_by_name, tuple_condition_by_name};
+pub(crate) use by_name::{condition_by_name, tuple_condition_by_name, widen};
