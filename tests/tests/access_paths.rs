@@ -4,7 +4,7 @@
 //! without `ALLOW FILTERING` exactly when the ORM does, and with it exactly when the ORM
 //! does. The compile-time relation check evaluates the same rule.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use orm_core::prelude::*;
 use orm_core::{AccessPath, Error, QueryError, Select};
@@ -23,6 +23,7 @@ struct Plain {
     s: Option<i32>,
     r: i32,
     tags: HashSet<i32>,
+    scores: HashMap<i32, i32>,
 }
 
 /// `Plain` with an index on every column that can have one.
@@ -41,6 +42,8 @@ struct Indexed {
     r: i32,
     #[orm(index)]
     tags: HashSet<i32>,
+    #[orm(index)]
+    scores: HashMap<i32, i32>,
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -186,6 +189,7 @@ fn cases(
 
 const SCALAR: &[&str] = &["=", "IN", "<", ">="];
 const COLLECTION: &[&str] = &["CONTAINS"];
+const MAP: &[&str] = &["CONTAINS", "CONTAINS KEY"];
 
 async fn compare<M: Model>(db: &Db, cases: Vec<Vec<Cond>>, disagreements: &mut Vec<String>) {
     for case in cases {
@@ -216,11 +220,12 @@ async fn the_orm_and_the_server_accept_the_same_restrictions() {
         ("s", SCALAR),
         ("r", SCALAR),
         ("tags", COLLECTION),
+        ("scores", MAP),
     ];
     let clustered_contexts = vec![
         ("*", vec![]),
-        ("c1 c2 s r tags", vec![Cond::new("pk", "=")]),
-        ("c1 c2 s r tags", vec![Cond::new("pk", "IN")]),
+        ("c1 c2 s r tags scores", vec![Cond::new("pk", "=")]),
+        ("c1 c2 s r tags scores", vec![Cond::new("pk", "IN")]),
         ("c2", vec![Cond::new("pk", "="), Cond::new("c1", "=")]),
         ("c2", vec![Cond::new("pk", "="), Cond::new("c1", ">=")]),
         ("r", vec![Cond::new("pk", "="), Cond::new("c1", "=")]),

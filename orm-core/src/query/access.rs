@@ -129,10 +129,7 @@ fn filtering_reason(table: &TableMeta, reason: Filtering) -> String {
             column,
             operator,
             answers,
-        } => format!(
-            "the index on `{column}` answers `{}`, not `{operator}`",
-            answers_text(table, column, answers)
-        ),
+        } => format!("the index on `{column}` answers `{answers}`, not `{operator}`"),
         Filtering::SeveralIndexed { first, second } => format!(
             "`{first}` and `{second}` each need an index; the server reads one index and filters by the other"
         ),
@@ -182,24 +179,10 @@ fn filtering_fix(table: &TableMeta, reason: Filtering) -> String {
         }
         Filtering::IndexOperator {
             column, answers, ..
-        } => format!(
-            "compare `{column}` with `{}`, {opt_in}",
-            answers_text(table, column, answers)
-        ),
+        } => format!("compare `{column}` with `{answers}`, {opt_in}"),
         Filtering::SeveralIndexed { .. } => {
             format!("keep one of these conditions and check the other on the rows read, {opt_in}")
         }
-    }
-}
-
-/// `CONTAINS` (or `CONTAINS` / `CONTAINS KEY` for a map) or `=`.
-fn answers_text(table: &TableMeta, column: &str, answers: Operator) -> &'static str {
-    let is_map = table
-        .column(column)
-        .is_some_and(|c| matches!(c.cql_type, crate::CqlType::Map(..)));
-    match answers {
-        Operator::Contains if is_map => "CONTAINS` or `CONTAINS KEY",
-        other => other.as_cql(),
     }
 }
 

@@ -14,7 +14,7 @@
 //!   slice starting there), with nothing restricted after a gap or a range.
 //! - With a complete key and a prefix, other restrictions are served by a secondary index
 //!   only if there is exactly one and its column's index answers its operator (`=`, or
-//!   `CONTAINS` / `CONTAINS KEY` on collections). Otherwise every restriction the key does
+//!   `CONTAINS` on collections, whose index holds their values). Otherwise every restriction the key does
 //!   not answer is *filtered*, and the server reads through an index only when exactly one
 //!   such restriction remains and an index answers it.
 //! - A secondary-index read cannot be combined with `IN` on the partition key, a column
@@ -356,9 +356,6 @@ const fn index_answering(table: &TableMeta, restriction: Restriction<'_>) -> Opt
         && matches!(indexed_operator(column), Operator::Eq)
         || matches!(restriction.operator, Operator::Contains)
             && matches!(indexed_operator(column), Operator::Contains)
-        || matches!(restriction.operator, Operator::ContainsKey)
-            && matches!(indexed_operator(column), Operator::Contains)
-            && matches!(column.cql_type, CqlType::Map(..))
     {
         Some(column.name)
     } else {
@@ -366,8 +363,9 @@ const fn index_answering(table: &TableMeta, restriction: Restriction<'_>) -> Opt
     }
 }
 
-/// The operator a column's default secondary index answers: `=`, or `CONTAINS` (and
-/// `CONTAINS KEY` on maps) for a collection that is not frozen.
+/// The operator a column's secondary index (`CREATE INDEX ... (column)`) answers: `=`,
+/// or `CONTAINS` for a collection that is not frozen (a map's index holds its values, so
+/// `CONTAINS KEY` is filtered).
 const fn indexed_operator(column: &ColumnMeta) -> Operator {
     match column.cql_type {
         CqlType::List(_) | CqlType::Set(_) | CqlType::Map(..) => Operator::Contains,
@@ -853,15 +851,16 @@ mod tests {
 
     const INT: CqlType = CqlType::Native("int");
     const SET: CqlType = CqlType::Set(&INT);
+    const MAP: CqlType = CqlType::Map(&INT, &INT);
 
     const fn column(name: &'static str, role: KeyRole, indexed: bool) -> ColumnMeta {
         ColumnMeta {
             name,
             field: name,
-            cql_type: if matches!(name.as_bytes(), b"tags") {
-                &SET
-            } else {
-                &INT
+            cql_type: match name.as_bytes() {
+                b"tags" => &SET,
+                b"scores" => &MAP,
+                _ => &INT,
             },
             role,
             indexed,
@@ -908,6 +907,7 @@ mod tests {
             column("r", KeyRole::Regular, true),
             column("q", KeyRole::Regular, true),
             column("tags", KeyRole::Regular, true),
+            column("scores", KeyRole::Regular, true),
         ],
     );
 
@@ -1043,6 +1043,8 @@ mod tests {
             (&INDEXED, "token > AND c2 =", Ok),
             (&INDEXED, "tags CONTAINS", Ok),
             (&INDEXED, "tags CONTAINS AND tags CONTAINS", Filter),
+            (&INDEXED, "scores CONTAINS", Ok),
+            (&INDEXED, "scores CONTAINS KEY", Filter),
             (&INDEXED, "pk = AND (c1,c2) > AND r =", Ok),
             (&INDEXED, "r = AND (c1,c2) >", Filter),
             (&COMPOSITE, "p1 =", Ok),
