@@ -1,13 +1,15 @@
 //! The access-path rule against the real server: for every key role (partition key of one
 //! column, part of a composite partition key, first and second clustering column, static,
-//! regular), indexed or not, and each operator that applies, the server accepts a query
+//! regular, list/set and map), indexed or not, and each operator that applies, alone and
+//! next to other restrictions (the partition key by `=` or `IN`, an earlier clustering
+//! column, a token range), the server accepts a query
 //! without `ALLOW FILTERING` exactly when the ORM does, and with it exactly when the ORM
 //! does. The compile-time relation check evaluates the same rule.
 
 use std::collections::{HashMap, HashSet};
 
 use orm_core::prelude::*;
-use orm_core::{AccessPath, Error, QueryError, Select};
+use orm_core::{AccessPath, Error, QueryError, Select, TableMeta};
 use orm_tests::{db, unique_id};
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -89,7 +91,14 @@ impl Cond {
         Some(inner.split(',').collect())
     }
 
-    fn cql(&self) -> String {
+    fn cql(&self, table: &TableMeta) -> String {
+        if self.subject == "token" {
+            let key: Vec<String> = table
+                .partition_key()
+                .map(|c| format!("\"{}\"", c.name))
+                .collect();
+            return format!("token({}) {} 1", key.join(", "), self.operator);
+        }
         match self.tuple() {
             Some(columns) => {
                 let literal = if self.operator == "IN" {
@@ -108,6 +117,15 @@ impl Cond {
     }
 
     fn add<M: Model>(&self, query: Select<M>) -> Select<M> {
+        if self.subject == "token" {
+            let token = Token::<M>::new();
+            return query.filter(match self.operator {
+                ">" => token.gt(1),
+                ">=" => token.ge(1),
+                "<" => token.lt(1),
+                _ => token.le(1),
+            });
+        }
         match (self.tuple(), self.operator) {
             (Some(columns), "IN") => {
                 query.where_tuple(&columns, "IN", vec![(1_i32, 2_i32), (2, 3)])
@@ -142,7 +160,7 @@ fn orm_outcome<M: Model>(conditions: &[Cond]) -> Outcome {
 }
 
 async fn server_outcome<M: Model>(db: &Db, conditions: &[Cond]) -> Outcome {
-    let clause: Vec<String> = conditions.iter().map(Cond::cql).collect();
+    let clause: Vec<String> = conditions.iter().map(|c| c.cql(M::TABLE)).collect();
     let cql = format!(
         "SELECT * FROM \"{}\" WHERE {}",
         M::TABLE.name,
@@ -229,6 +247,7 @@ async fn the_orm_and_the_server_accept_the_same_restrictions() {
         ("c2", vec![Cond::new("pk", "="), Cond::new("c1", "=")]),
         ("c2", vec![Cond::new("pk", "="), Cond::new("c1", ">=")]),
         ("r", vec![Cond::new("pk", "="), Cond::new("c1", "=")]),
+        ("*", vec![Cond::new("token", ">")]),
     ];
     let composite_columns: &[(&str, &[&str])] =
         &[("p1", SCALAR), ("p2", SCALAR), ("c", SCALAR), ("r", SCALAR)];
@@ -239,6 +258,7 @@ async fn the_orm_and_the_server_accept_the_same_restrictions() {
         ("c r", vec![Cond::new("p1", "=")]),
         ("c r", vec![Cond::new("p1", "="), Cond::new("p2", "=")]),
         ("c r", vec![Cond::new("p1", "="), Cond::new("p2", "IN")]),
+        ("*", vec![Cond::new("token", "<=")]),
     ];
 
     let clustered = cases(clustered_columns, &clustered_contexts);
