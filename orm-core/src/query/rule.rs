@@ -5,8 +5,9 @@
 //! time for each relation (through [`check_access`](crate::relation::check_access)), and
 //! [`Select`](crate::Select) at run time for each query, so the two cannot disagree.
 //!
-//! It mirrors the server's rules (Cassandra 5.0 with its default secondary indexes, and
-//! ScyllaDB where they agree), as checked by the `access_paths` integration test:
+//! It mirrors Cassandra 5.0's rules for its default secondary indexes (`CREATE INDEX`
+//! without `USING`), as the `access_paths` integration test checks against the server;
+//! it has not been checked against ScyllaDB, whose rules differ in places:
 //!
 //! - The partition key is *complete* when each of its columns is compared with `=` or `IN`.
 //! - The clustering restrictions are a *prefix* when, in clustering order, columns compared
