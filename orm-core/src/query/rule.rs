@@ -192,8 +192,8 @@ pub enum Invalid {
 ///     title: String,
 /// }
 ///
-/// const BY_OWNER: Verdict = decide(Video::TABLE, &[Restriction::column("added", Operator::Eq)]);
-/// assert_eq!(BY_OWNER, Verdict::Path(AccessPath::Index("added")));
+/// const BY_DATE: Verdict = decide(Video::TABLE, &[Restriction::column("added", Operator::Eq)]);
+/// assert_eq!(BY_DATE, Verdict::Path(AccessPath::Index("added")));
 /// assert!(matches!(
 ///     decide(Video::TABLE, &[Restriction::column("title", Operator::Eq)]),
 ///     Verdict::NeedsFiltering(_)
@@ -215,16 +215,16 @@ pub const fn decide(table: &TableMeta, restrictions: &[Restriction<'_>]) -> Verd
 
     // The restrictions the key does not answer, which an index must answer or the
     // server filters.
-    let mut counted = 0;
-    let mut first_counted: Option<usize> = None;
+    let mut unanswered = 0;
+    let mut first_unanswered: Option<usize> = None;
     let mut any_indexed: Option<&'static str> = None;
     let mut i = 0;
     while i < restrictions.len() {
         let restriction = restrictions[i];
-        if is_counted(table, restriction, key.complete, prefix) {
-            counted += 1;
-            if first_counted.is_none() {
-                first_counted = Some(i);
+        if key_leaves(table, restriction, key.complete, prefix) {
+            unanswered += 1;
+            if first_unanswered.is_none() {
+                first_unanswered = Some(i);
             }
         }
         if any_indexed.is_none() {
@@ -234,12 +234,12 @@ pub const fn decide(table: &TableMeta, restrictions: &[Restriction<'_>]) -> Verd
     }
 
     if key.has_in
-        && counted > 0
+        && unanswered > 0
         && let Some(index) = any_indexed
     {
         return Verdict::Invalid(Invalid::IndexWithPartitionIn { index });
     }
-    if counted == 0 {
+    if unanswered == 0 {
         return Verdict::Path(if key.complete {
             if key.has_in {
                 AccessPath::Partitions
@@ -252,8 +252,8 @@ pub const fn decide(table: &TableMeta, restrictions: &[Restriction<'_>]) -> Verd
             AccessPath::FullScan
         });
     }
-    if counted == 1
-        && let Some(at) = first_counted
+    if unanswered == 1
+        && let Some(at) = first_unanswered
         && let Some(index) = index_answering(table, restrictions[at])
     {
         return Verdict::Path(if key.complete {
@@ -322,7 +322,7 @@ const fn partition_key(table: &TableMeta, restrictions: &[Restriction<'_>]) -> K
 }
 
 /// Whether the key leaves `restriction` to an index or to filtering.
-const fn is_counted(
+const fn key_leaves(
     table: &TableMeta,
     restriction: Restriction<'_>,
     key_complete: bool,
