@@ -295,6 +295,25 @@ async fn combined_restrictions_agree_with_the_server() {
         vec![c("c1", "="), c("r", "=")],
         vec![c("pk", "="), c("tags", "CONTAINS"), c("tags", "CONTAINS")],
         vec![c("pk", "="), c("r", ">="), c("r", "<")],
+        vec![c("pk", "="), c("c1", "IN"), c("r", "=")],
+        vec![c("pk", "="), c("c1", "IN"), c("c2", "=")],
+        vec![c("pk", "="), c("c1", ">="), c("c1", "<"), c("r", "=")],
+        vec![c("pk", "="), c("c1", "="), c("c2", ">="), c("r", "=")],
+        vec![c("pk", "IN"), c("c1", "IN"), c("c2", "<")],
+        vec![c("pk", "="), c("tags", "CONTAINS"), c("r", "=")],
+        vec![c("r", "="), c("tags", "CONTAINS")],
+        vec![c("token", ">"), c("c1", "=")],
+        vec![c("token", ">"), c("token", "<="), c("r", "=")],
+        vec![c("token", ">"), c("r", "="), c("s", "=")],
+        vec![c("pk", "="), c("(c1,c2)", "="), c("r", "=")],
+        vec![c("pk", "IN"), c("(c1,c2)", "="), c("r", "=")],
+        vec![
+            c("pk", "="),
+            c("(c1,c2)", ">"),
+            c("(c1,c2)", "<"),
+            c("r", "="),
+        ],
+        vec![c("(c1,c2)", "="), c("r", "=")],
     ];
     let mut disagreements = Vec::new();
     compare::<Plain>(&db, shapes.clone(), &mut disagreements).await;
