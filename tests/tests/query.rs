@@ -519,6 +519,15 @@ async fn shapes_the_server_refuses_are_caught_first() {
         reason(two_indexes),
         "Article: `status` and `tags` each need an index; the server reads one index and filters by the other, so the server would have to scan and filter rows; keep one of these conditions and check the other on the rows read, or call `allow_filtering()` to accept the scan"
     );
+    let two_tags = Article::query()
+        .filter(Article::AUTHOR.eq(unique_id()))
+        .filter(Article::TAGS.contains("t1"))
+        .filter(Article::TAGS.contains("t2"));
+    assert!(
+        reason(two_tags).starts_with(
+            "Article: `tags` has two conditions its index answers; the server reads the index for one and filters by the other"
+        )
+    );
     let token_and_more = Article::query()
         .filter(Token::<Article>::new().gt(0))
         .filter(Article::ID.eq(1));

@@ -130,6 +130,9 @@ fn filtering_reason(table: &TableMeta, reason: Filtering) -> String {
             operator,
             answers,
         } => format!("the index on `{column}` answers `{answers}`, not `{operator}`"),
+        Filtering::SeveralIndexed { first, second } if first == second => format!(
+            "`{first}` has two conditions its index answers; the server reads the index for one and filters by the other"
+        ),
         Filtering::SeveralIndexed { first, second } => format!(
             "`{first}` and `{second}` each need an index; the server reads one index and filters by the other"
         ),
