@@ -8,6 +8,7 @@ use std::sync::Arc;
 use scylla::serialize::value::SerializeValue;
 
 use crate::meta::ClusteringOrder;
+use crate::query::rule::{Restriction, Subject};
 
 /// A value to bind to a `?` marker, of any type the driver serializes.
 pub type BoundValue = Arc<dyn SerializeValue + Send + Sync>;
@@ -105,13 +106,60 @@ impl FromStr for Operator {
     }
 }
 
-/// What a condition compares: a column, or the partition key's token.
+/// What a condition compares: a column, the partition key's token, or several clustering
+/// columns as one tuple.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// A column, by CQL name (always a name from the model's metadata).
     Column(&'static str),
     /// `token(<partition key>)`.
     Token,
+    /// `("c1", "c2")`: clustering columns compared together with one tuple value.
+    Tuple(TupleColumns),
+}
+
+/// The columns of a tuple condition, such as `("added_date", "videoid")`, in the order
+/// written (at most [`TupleColumns::MAX`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct TupleColumns {
+    names: [&'static str; TupleColumns::MAX],
+    len: usize,
+}
+
+impl TupleColumns {
+    /// The most columns one tuple condition names.
+    pub const MAX: usize = 8;
+
+    /// The columns, or `None` when there are more than [`MAX`](Self::MAX).
+    pub(crate) fn new(columns: &[&'static str]) -> Option<Self> {
+        if columns.len() > Self::MAX {
+            return None;
+        }
+        let mut names = [""; Self::MAX];
+        names[..columns.len()].copy_from_slice(columns);
+        Some(TupleColumns {
+            names,
+            len: columns.len(),
+        })
+    }
+
+    /// The column names, in the order written.
+    pub fn names(&self) -> &[&'static str] {
+        &self.names[..self.len]
+    }
+}
+
+impl fmt::Debug for TupleColumns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.names()).finish()
+    }
+}
+
+impl fmt::Display for TupleColumns {
+    /// `(c1, c2)`, unquoted, for messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "({})", self.names().join(", "))
+    }
 }
 
 /// One comparison on model `M`, with its bound value (shared, so a condition is cheap to
@@ -169,6 +217,29 @@ impl<M> Condition<M> {
         self
     }
 
+    pub(crate) fn tuple(columns: TupleColumns, operator: Operator, value: BoundValue) -> Self {
+        Condition {
+            target: Target::Tuple(columns),
+            operator,
+            value,
+            in_values: None,
+            _model: PhantomData,
+        }
+    }
+
+    /// The condition as the access-path rule sees it.
+    pub(crate) fn restriction(&self) -> Restriction<'_> {
+        let subject = match &self.target {
+            Target::Column(name) => Subject::Column(name),
+            Target::Token => Subject::Token,
+            Target::Tuple(columns) => Subject::Tuple(columns.names()),
+        };
+        Restriction {
+            subject,
+            operator: self.operator,
+        }
+    }
+
     pub(crate) fn token(operator: Operator, value: i64) -> Self {
         Condition {
             target: Target::Token,
@@ -179,11 +250,11 @@ impl<M> Condition<M> {
         }
     }
 
-    /// The column this condition compares, if it compares a column.
+    /// The column this condition compares, if it compares a single column.
     pub fn column_name(&self) -> Option<&'static str> {
         match self.target {
             Target::Column(name) => Some(name),
-            Target::Token => None,
+            Target::Token | Target::Tuple(_) => None,
         }
     }
 

@@ -144,6 +144,20 @@ pub trait CqlTyped {
     fn element_count(&self) -> Option<usize> {
         None
     }
+
+    /// The value as an `i64`, when it is an integer (`tinyint` to `bigint`): a value given
+    /// by name widens losslessly to a wider integer column.
+    #[doc(hidden)]
+    fn as_integer(&self) -> Option<i64> {
+        None
+    }
+
+    /// Every element as an `i64`, when the value is a list of integers (an `IN` list
+    /// given by name).
+    #[doc(hidden)]
+    fn as_integers(&self) -> Option<Vec<i64>> {
+        None
+    }
 }
 
 /// A type a model field can have: it has a CQL type, and the driver writes and reads it.
@@ -185,12 +199,29 @@ macro_rules! native {
     };
 }
 
-native! {
-    bool => "boolean",
+macro_rules! integer {
+    ($($rust:ty => $cql:literal),* $(,)?) => {
+        $(impl CqlTyped for $rust {
+            const CQL_TYPE: CqlType = CqlType::Native($cql);
+
+            fn as_integer(&self) -> Option<i64> {
+                Some(i64::from(*self))
+            }
+        }
+
+        impl FieldType for $rust {})*
+    };
+}
+
+integer! {
     i8 => "tinyint",
     i16 => "smallint",
     i32 => "int",
     i64 => "bigint",
+}
+
+native! {
+    bool => "boolean",
     f32 => "float",
     f64 => "double",
     String => "text",
@@ -217,6 +248,18 @@ impl<T: CqlTyped + ?Sized> CqlTyped for &T {
     fn is_null(&self) -> bool {
         (**self).is_null()
     }
+
+    fn element_count(&self) -> Option<usize> {
+        (**self).element_count()
+    }
+
+    fn as_integer(&self) -> Option<i64> {
+        (**self).as_integer()
+    }
+
+    fn as_integers(&self) -> Option<Vec<i64>> {
+        (**self).as_integers()
+    }
 }
 
 impl<T: CqlTyped> CqlTyped for Option<T> {
@@ -232,6 +275,10 @@ impl<T: CqlTyped> CqlTyped for Vec<T> {
 
     fn element_count(&self) -> Option<usize> {
         Some(self.len())
+    }
+
+    fn as_integers(&self) -> Option<Vec<i64>> {
+        self.iter().map(CqlTyped::as_integer).collect()
     }
 }
 

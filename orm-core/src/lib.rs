@@ -88,6 +88,7 @@ pub mod schema;
 mod statement;
 #[cfg(any(feature = "chrono", feature = "time"))]
 mod time_types;
+mod tuple;
 mod udt;
 pub mod write;
 
@@ -96,7 +97,9 @@ pub mod write;
 pub mod __private;
 
 pub use column::{Column, Field, Token};
-pub use condition::{BoundValue, Condition, Operator, Ordering, Target, UnknownOperator};
+pub use condition::{
+    BoundValue, Condition, Operator, Ordering, Target, TupleColumns, UnknownOperator,
+};
 pub use connect::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, DbBuilder};
 pub use cql_type::{CqlType, CqlTyped, Element, FieldType, MapKey};
 pub use db::Db;
@@ -115,6 +118,7 @@ pub use relation::{
 pub use row::RowShapeError;
 pub use scylla::response::PagingState;
 pub use statement::StaticStatement;
+pub use tuple::{Tuple, TupleArg, TupleOf};
 pub use udt::{Udt, UdtField, UdtMeta, UdtShapeError};
 
 /// What most programs import: `use orm_core::prelude::*;`.

@@ -1,8 +1,10 @@
-//! How the server will find a query's rows, decided from the model's key metadata.
+//! How the server will find a query's rows: the [`rule`](crate::query::rule) applied to a
+//! query's conditions, and its refusals worded for the user.
 
-use crate::condition::{Condition, Operator, Target};
-use crate::meta::{KeyRole, TableMeta};
+use crate::condition::{Condition, Operator};
+use crate::meta::TableMeta;
 use crate::query::QueryError;
+use crate::query::rule::{self, Filtering, Invalid, Restriction, Verdict};
 
 /// The way a query reaches its rows, cheapest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,190 +23,251 @@ pub enum AccessPath {
     FullScan,
 }
 
-/// What a set of conditions needs from the server.
-pub(crate) struct Analysis {
-    pub path: AccessPath,
-    /// Why the query needs filtering, if it does.
-    pub filtering_reason: Option<String>,
-}
-
-pub(crate) fn analyse<M>(table: &TableMeta, conditions: &[Condition<M>]) -> Analysis {
-    let mut reason: Option<String> = None;
-    let mut indexed: Vec<&'static str> = Vec::new();
-    let mut token = false;
-    for condition in conditions {
-        let Target::Column(name) = condition.target else {
-            token = true;
-            continue;
-        };
-        let Some(column) = table.column(name) else {
-            continue;
-        };
-        match column.role {
-            KeyRole::PartitionKey => {
-                if !matches!(condition.operator, Operator::Eq | Operator::In) {
-                    reason.get_or_insert_with(|| {
-                        format!(
-                            "partition-key column `{name}` is compared with `{}` (only `=` and `IN` find partitions)",
-                            condition.operator
-                        )
-                    });
-                }
-            }
-            KeyRole::ClusteringKey(_) => {}
-            KeyRole::Static | KeyRole::Regular => {
-                let indexable = matches!(
-                    condition.operator,
-                    Operator::Eq | Operator::Contains | Operator::ContainsKey
-                );
-                if column.indexed && indexable {
-                    if !indexed.contains(&column.name) {
-                        indexed.push(column.name);
-                    }
-                } else {
-                    reason.get_or_insert_with(|| {
-                        format!("`{name}` is not part of the primary key and has no index")
-                    });
-                }
-            }
-        }
-    }
-
-    let restricts = |column: &str| {
-        conditions
-            .iter()
-            .any(|c| c.target == Target::Column(column_static(table, column)))
-    };
-    let partition_columns: Vec<&'static str> = table.partition_key().map(|c| c.name).collect();
-    let partition_restricted = table.partition_key().all(|column| {
-        conditions.iter().any(|c| {
-            c.target == Target::Column(column.name)
-                && matches!(c.operator, Operator::Eq | Operator::In)
-        })
-    });
-    let partition_touched = partition_columns.iter().any(|c| restricts(c));
-    let clustering_touched = table.clustering_key().any(|c| restricts(c.name));
-    let in_on_partition = conditions.iter().any(|c| {
-        c.operator == Operator::In
-            && matches!(c.target, Target::Column(name) if table.column(name).is_some_and(|m| m.is_partition_key()))
-    });
-
-    if reason.is_none() {
-        reason = clustering_prefix_problem(table, conditions);
-    }
-    if reason.is_none() && indexed.len() > 1 {
-        reason = Some(format!(
-            "the indexed columns {} are restricted together; the server reads one index and filters by the others",
-            indexed.join(" and ")
-        ));
-    }
-    if reason.is_none() && !indexed.is_empty() && !partition_restricted {
-        if clustering_touched || token {
-            reason = Some(format!(
-                "the index on `{}` is combined with clustering or token conditions",
-                indexed[0]
-            ));
-        } else if partition_touched {
-            reason = Some(format!(
-                "the index on `{}` is combined with part of the partition key",
-                indexed[0]
-            ));
-        }
-    }
-    if reason.is_none() && token && conditions.iter().any(|c| c.target != Target::Token) {
-        reason = Some("a token range is combined with other conditions".to_owned());
-    }
-
-    let path = if reason.is_some() {
-        AccessPath::Filtering
-    } else if partition_restricted {
-        if in_on_partition {
-            AccessPath::Partitions
-        } else {
-            AccessPath::SinglePartition
-        }
-    } else if let Some(column) = indexed.first() {
-        AccessPath::Index(column)
-    } else if token {
-        AccessPath::TokenRange
-    } else if conditions.is_empty() {
-        AccessPath::FullScan
-    } else {
-        reason = Some("the conditions do not restrict the whole partition key".to_owned());
-        AccessPath::Filtering
-    };
-    Analysis {
-        path,
-        filtering_reason: reason,
-    }
-}
-
-/// The `&'static str` name of `column` in `table` (conditions hold metadata names).
-fn column_static(table: &TableMeta, column: &str) -> &'static str {
-    table.column(column).map_or("", |c| c.name)
-}
-
-/// Clustering columns may only be restricted as a prefix of the clustering key, with a
-/// range on the last restricted one at most.
-fn clustering_prefix_problem<M>(table: &TableMeta, conditions: &[Condition<M>]) -> Option<String> {
-    let mut unrestricted: Option<&str> = None;
-    let mut ranged: Option<&str> = None;
-    for column in table.clustering_key() {
-        let operators: Vec<Operator> = conditions
-            .iter()
-            .filter(|c| c.target == Target::Column(column.name))
-            .map(|c| c.operator)
-            .collect();
-        if operators.is_empty() {
-            unrestricted.get_or_insert(column.name);
-            continue;
-        }
-        if let Some(before) = unrestricted {
-            return Some(format!(
-                "clustering column `{}` is restricted but `{before}` before it is not",
-                column.name
-            ));
-        }
-        if let Some(before) = ranged {
-            return Some(format!(
-                "clustering column `{}` is restricted after a range on `{before}`",
-                column.name
-            ));
-        }
-        if operators.iter().any(|op| op.is_range()) {
-            ranged = Some(column.name);
-        }
-    }
-    None
-}
-
-/// The access path, or the error explaining why the caller must opt in first.
+/// The access path, or the error explaining what to change (or opt in to) first.
 pub(crate) fn check<M>(
     table: &TableMeta,
     conditions: &[Condition<M>],
     allow_filtering: bool,
     allow_full_scan: bool,
 ) -> Result<AccessPath, QueryError> {
-    let analysis = analyse(table, conditions);
-    let partition_key = || {
-        table
-            .partition_key()
-            .map(|c| c.name)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    match analysis.path {
-        AccessPath::Filtering if !allow_filtering => Err(QueryError::NeedsFiltering {
+    let restrictions: Vec<Restriction<'_>> =
+        conditions.iter().map(Condition::restriction).collect();
+    match rule::decide(table, &restrictions) {
+        Verdict::Path(AccessPath::FullScan) if !allow_full_scan && !allow_filtering => {
+            Err(QueryError::FullScan {
+                model: table.model,
+                partition_key: partition_key(table),
+            })
+        }
+        Verdict::Path(path) => Ok(path),
+        Verdict::NeedsFiltering(_) if allow_filtering => Ok(AccessPath::Filtering),
+        Verdict::NeedsFiltering(reason) => Err(QueryError::NeedsFiltering {
             model: table.model,
-            reason: analysis
-                .filtering_reason
-                .unwrap_or_else(|| "the query filters".to_owned()),
-            partition_key: partition_key(),
+            reason: filtering_reason(table, reason),
+            fix: filtering_fix(table, reason),
         }),
-        AccessPath::FullScan if !allow_full_scan && !allow_filtering => Err(QueryError::FullScan {
+        Verdict::Invalid(invalid) => Err(invalid_error(table, invalid)),
+    }
+}
+
+/// The refusals a `DELETE`'s conditions share with queries: each column restricted in a
+/// way the server can merge, tuple conditions of a valid shape, and (a delete never
+/// filters) clustering restrictions that form a prefix of the clustering key. The caller
+/// checks the partition key and that only key columns are restricted.
+pub(crate) fn check_delete<M>(
+    table: &TableMeta,
+    conditions: &[Condition<M>],
+) -> Result<(), QueryError> {
+    let restrictions: Vec<Restriction<'_>> =
+        conditions.iter().map(Condition::restriction).collect();
+    match rule::decide(table, &restrictions) {
+        Verdict::Invalid(invalid) => Err(invalid_error(table, invalid)),
+        Verdict::NeedsFiltering(
+            reason @ (Filtering::ClusteringGap { .. } | Filtering::AfterRange { .. }),
+        ) => Err(QueryError::DeleteNotPrefix {
             model: table.model,
-            partition_key: partition_key(),
+            reason: filtering_reason(table, reason),
+            fix: delete_fix(table, reason),
         }),
-        path => Ok(path),
+        Verdict::Path(_) | Verdict::NeedsFiltering(_) => Ok(()),
+    }
+}
+
+/// What to change in a delete whose clustering restrictions are not a prefix.
+fn delete_fix(table: &TableMeta, reason: Filtering) -> String {
+    match reason {
+        Filtering::ClusteringGap { missing, .. } => {
+            format!("restrict `{missing}` with `=` or `IN` as well")
+        }
+        Filtering::AfterRange {
+            column,
+            ranged,
+            both_ranges: true,
+        } => format!(
+            "to delete from a start point, compare the columns together with one tuple condition such as `({}) > (...)`, or restrict `{ranged}` with `=` or `IN`",
+            clustering_span(table, ranged, column)
+        ),
+        Filtering::AfterRange { ranged, .. } => {
+            format!("restrict `{ranged}` with `=` or `IN` instead of a range")
+        }
+        _ => String::new(),
+    }
+}
+
+fn partition_key(table: &TableMeta) -> String {
+    table
+        .partition_key()
+        .map(|c| c.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why the server would filter, completing "so the server would have to scan and filter
+/// rows".
+fn filtering_reason(table: &TableMeta, reason: Filtering) -> String {
+    let key = partition_key(table);
+    match reason {
+        Filtering::PartitionKeyRange { column, operator } => format!(
+            "partition-key column `{column}` is compared with `{operator}` (only `=` and `IN` find partitions)"
+        ),
+        Filtering::PartitionKeyIncomplete { missing } => {
+            format!("the partition key ({key}) is only partly restricted: `{missing}` is not")
+        }
+        Filtering::NoPartitionKey { column, .. } => format!(
+            "clustering column `{column}` is restricted but the partition key ({key}) is not"
+        ),
+        Filtering::ClusteringGap { column, missing } => {
+            format!("clustering column `{column}` is restricted but `{missing}` before it is not")
+        }
+        Filtering::AfterRange { column, ranged, .. } => {
+            format!("clustering column `{column}` is restricted after a range on `{ranged}`")
+        }
+        Filtering::NotIndexed { column } => {
+            format!("`{column}` is not part of the primary key and has no index")
+        }
+        Filtering::IndexOperator {
+            column,
+            operator,
+            answers,
+        } => format!("the index on `{column}` answers `{answers}`, not `{operator}`"),
+        Filtering::SeveralIndexed { first, second } if first == second => format!(
+            "`{first}` has two conditions its index answers; the server reads the index for one and filters by the other"
+        ),
+        Filtering::SeveralIndexed { first, second } => format!(
+            "`{first}` and `{second}` each need an index; the server reads one index and filters by the other"
+        ),
+    }
+}
+
+/// What the user can change instead, each option one the server accepts.
+fn filtering_fix(table: &TableMeta, reason: Filtering) -> String {
+    let key = partition_key(table);
+    let model = table.model;
+    let opt_in = "or call `allow_filtering()` to accept the scan";
+    match reason {
+        Filtering::PartitionKeyRange { column, .. } => format!(
+            "compare `{column}` with `=` or `IN`, read a token range with `Token::<{model}>`, {opt_in}"
+        ),
+        Filtering::PartitionKeyIncomplete { missing } => {
+            format!("restrict `{missing}` with `=` or `IN` as well, {opt_in}")
+        }
+        Filtering::NoPartitionKey {
+            then_restrict: None,
+            ..
+        } => format!("restrict the partition key ({key}) with `=` or `IN` as well, {opt_in}"),
+        Filtering::NoPartitionKey {
+            then_restrict: Some(before),
+            ..
+        } => format!(
+            "restrict the partition key ({key}) and `{before}` with `=` or `IN` as well (clustering columns are found in key order), {opt_in}"
+        ),
+        Filtering::ClusteringGap { missing, .. } => format!(
+            "restrict `{missing}` with `=` or `IN` as well (clustering columns are found in key order), {opt_in}"
+        ),
+        Filtering::AfterRange {
+            column,
+            ranged,
+            both_ranges: true,
+        } => {
+            let columns = clustering_span(table, ranged, column);
+            format!(
+                "to read from a start point, compare the columns together with one tuple condition such as `({columns}) > (...)` (`Tuple::of` or `where_tuple`), or restrict `{ranged}` with `=` or `IN`; `allow_filtering()` would filter each column on its own, which selects other rows"
+            )
+        }
+        Filtering::AfterRange { ranged, .. } => {
+            format!("restrict `{ranged}` with `=` or `IN` instead of a range, {opt_in}")
+        }
+        Filtering::NotIndexed { column } => {
+            format!("declare `#[orm(index)]` on `{column}`, {opt_in}")
+        }
+        Filtering::IndexOperator {
+            column, answers, ..
+        } => format!("compare `{column}` with `{answers}`, {opt_in}"),
+        Filtering::SeveralIndexed { .. } => {
+            format!("keep one of these conditions and check the other on the rows read, {opt_in}")
+        }
+    }
+}
+
+/// The clustering columns from `first` to `last`, in key order: `added_date, videoid`.
+fn clustering_span(table: &TableMeta, first: &str, last: &str) -> String {
+    let names: Vec<&str> = table
+        .clustering_key()
+        .map(|c| c.name)
+        .skip_while(|name| *name != first)
+        .collect();
+    let end = names
+        .iter()
+        .position(|name| *name == last)
+        .map_or(names.len(), |i| i + 1);
+    names[..end].join(", ")
+}
+
+/// The error for a query the server refuses outright.
+pub(crate) fn invalid_error(table: &TableMeta, invalid: Invalid) -> QueryError {
+    let model = table.model;
+    match invalid {
+        Invalid::UnknownColumn => QueryError::UnknownColumn {
+            model,
+            column: String::new(),
+            valid: table.column_names(),
+        },
+        Invalid::DoubleRestriction {
+            column,
+            first,
+            second,
+        } => QueryError::DoubleRestriction {
+            model,
+            column: if column == "token" {
+                format!("token({})", partition_key(table))
+            } else {
+                column.to_owned()
+            },
+            first,
+            second,
+            rule: double_restriction_rule(first, second),
+        },
+        Invalid::TupleNotClustering { column } => QueryError::TupleCondition {
+            model,
+            problem: format!(
+                "a tuple condition names `{column}`, which is not a clustering column; tuples compare consecutive clustering columns, in key order"
+            ),
+        },
+        Invalid::TupleOrder { column, expected } => QueryError::TupleCondition {
+            model,
+            problem: format!(
+                "a tuple condition names `{column}` where `{expected}` must come; tuples compare consecutive clustering columns, in key order ({})",
+                table
+                    .clustering_key()
+                    .map(|c| c.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        },
+        Invalid::TupleSliceStart { first, before } => QueryError::TupleCondition {
+            model,
+            problem: format!(
+                "a tuple range starting at `{first}` needs `{before}` before it compared with `=` or `IN`; restrict `{before}` so, or start the tuple at `{before}`"
+            ),
+        },
+        Invalid::EmptyTuple => QueryError::TupleCondition {
+            model,
+            problem: "a tuple condition needs at least one column".to_owned(),
+        },
+        Invalid::IndexWithPartitionIn { index } => {
+            QueryError::IndexWithPartitionIn { model, index }
+        }
+    }
+}
+
+/// Why two operators cannot restrict one column together.
+fn double_restriction_rule(first: Operator, second: Operator) -> &'static str {
+    let takes_nothing_else = |op| matches!(op, Operator::Eq | Operator::In);
+    if takes_nothing_else(first) || takes_nothing_else(second) {
+        "a column compared with `=` or `IN` takes no other condition (a relation's query already restricts its key column)"
+    } else if first.is_range() && second.is_range() {
+        "a column takes at most one lower and one upper bound, and a tuple range only shares its first column with another range"
+    } else {
+        "these conditions cannot be combined on one column"
     }
 }

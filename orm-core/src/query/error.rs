@@ -72,16 +72,50 @@ pub enum QueryError {
         value: i64,
     },
     /// The query would filter rows server-side and the caller did not accept that.
-    #[error(
-        "{model}: {reason}, so the server would have to scan and filter rows; restrict the full partition key ({partition_key}), declare `#[orm(index)]` on the filtered column, or call `allow_filtering()` to accept the scan"
-    )]
+    #[error("{model}: {reason}, so the server would have to scan and filter rows; {fix}")]
     NeedsFiltering {
         /// The model.
         model: &'static str,
         /// Why filtering is needed.
         reason: String,
-        /// The partition-key columns.
-        partition_key: String,
+        /// What to change instead (or how to opt in).
+        fix: String,
+    },
+    /// A column restricted twice in a way the server refuses, with or without
+    /// `ALLOW FILTERING`.
+    #[error(
+        "{model}: `{column}` is restricted twice (`{first}` and `{second}`): {rule}; remove one of them"
+    )]
+    DoubleRestriction {
+        /// The model.
+        model: &'static str,
+        /// The column (or `token(...)`).
+        column: String,
+        /// The first operator.
+        first: Operator,
+        /// The second operator.
+        second: Operator,
+        /// The server's rule.
+        rule: &'static str,
+    },
+    /// A tuple condition the server refuses.
+    #[error("{model}: {problem}")]
+    TupleCondition {
+        /// The model.
+        model: &'static str,
+        /// What is wrong and what to do.
+        problem: String,
+    },
+    /// `IN` on the partition key with a condition the server answers through a secondary
+    /// index: refused even with `ALLOW FILTERING`.
+    #[error(
+        "{model}: IN on the partition key cannot be combined with a secondary-index read (`{index}` is indexed and restricted); restrict the partition key with `=` (one query per partition), or drop the conditions outside the primary key"
+    )]
+    IndexWithPartitionIn {
+        /// The model.
+        model: &'static str,
+        /// The indexed column.
+        index: &'static str,
     },
     /// A conditional write cannot carry its own timestamp (Paxos assigns it).
     #[error("{model}: a conditional write (IF ...) cannot use USING TIMESTAMP; remove one of them")]
@@ -170,6 +204,17 @@ pub enum QueryError {
         model: &'static str,
         /// The partition-key columns.
         partition_key: String,
+    },
+    /// A delete's clustering restrictions must be a prefix of the clustering key: a delete
+    /// never filters.
+    #[error("{model}: {reason}, and a DELETE cannot filter rows; {fix}")]
+    DeleteNotPrefix {
+        /// The model.
+        model: &'static str,
+        /// Which clustering restriction is out of place.
+        reason: String,
+        /// What to change.
+        fix: String,
     },
     /// A delete's `WHERE` may only use primary-key columns.
     #[error(

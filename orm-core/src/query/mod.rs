@@ -1,10 +1,12 @@
 //! Reading models: the query builder, its validation and its access-path analysis.
 
 mod access;
+mod by_name;
 mod error;
 mod page;
 pub(crate) mod projection;
 pub(crate) mod render;
+pub mod rule;
 
 pub use render::MAX_IN_VALUES;
 pub(crate) mod rows;
@@ -16,4 +18,5 @@ pub use page::Page;
 pub use projection::{Computed, Function, Projection};
 pub use select::Select;
 
-pub(crate) use select::condition_by_name;
+pub(crate) use access::check_delete;
+pub(crate) use by_name::{condition_by_name, tuple_condition_by_name, widen};

@@ -2,11 +2,12 @@
 
 use std::fmt::Write;
 
-use crate::condition::{Condition, Operator, Target};
+use crate::condition::{Condition, Operator, Target, TupleColumns};
 use crate::cql_type::CqlType;
 use crate::ident::quoted;
 use crate::meta::{ColumnMeta, TableMeta};
 use crate::query::QueryError;
+use crate::query::{access, rule};
 
 /// The most values an `IN` list may hold: ScyllaDB's default
 /// `max_partition_key_restrictions_per_query` guardrail. Longer lists are refused; load
@@ -67,20 +68,16 @@ pub(crate) fn validate_condition<M>(
     condition: &Condition<M>,
     clause: Clause,
 ) -> Result<(), QueryError> {
-    let Target::Column(name) = condition.target else {
-        return Ok(());
+    let name = match condition.target {
+        Target::Column(name) => name,
+        Target::Token => return Ok(()),
+        Target::Tuple(columns) => {
+            validate_tuple(table, columns, condition.operator, clause)?;
+            return check_in_values(table, columns.names()[0], condition);
+        }
     };
     let column = column_named(table, name)?;
-    if let Some(count) = condition.in_values
-        && condition.operator == Operator::In
-        && count > MAX_IN_VALUES
-    {
-        return Err(QueryError::TooManyInValues {
-            model: table.model,
-            column: column.name,
-            count,
-        });
-    }
+    check_in_values(table, column.name, condition)?;
     operand_type(table, column, condition.operator)?;
     let hint = match (clause, condition.operator) {
         (Clause::Where, Operator::Ne) => "`!=` is only allowed in a conditional write's IF clause",
@@ -98,7 +95,66 @@ pub(crate) fn validate_condition<M>(
     })
 }
 
-/// `"col" >= ?` or `token("k1", "k2") > ?`.
+/// An `IN` list of at most [`MAX_IN_VALUES`] values.
+fn check_in_values<M>(
+    table: &TableMeta,
+    column: &'static str,
+    condition: &Condition<M>,
+) -> Result<(), QueryError> {
+    match condition.in_values {
+        Some(count) if condition.operator == Operator::In && count > MAX_IN_VALUES => {
+            Err(QueryError::TooManyInValues {
+                model: table.model,
+                column,
+                count,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The operators a tuple condition takes.
+const TUPLE_OPERATORS: [Operator; 6] = [
+    Operator::Eq,
+    Operator::Lt,
+    Operator::Le,
+    Operator::Gt,
+    Operator::Ge,
+    Operator::In,
+];
+
+/// A tuple condition names known, consecutive clustering columns in key order, with an
+/// operator tuples take, in a `WHERE`.
+fn validate_tuple(
+    table: &TableMeta,
+    columns: TupleColumns,
+    operator: Operator,
+    clause: Clause,
+) -> Result<(), QueryError> {
+    for name in columns.names() {
+        column_named(table, name)?;
+    }
+    let refused = |problem: String| QueryError::TupleCondition {
+        model: table.model,
+        problem,
+    };
+    if clause == Clause::If {
+        return Err(refused(format!(
+            "a tuple condition {columns} selects rows; an IF clause compares single columns"
+        )));
+    }
+    if !TUPLE_OPERATORS.contains(&operator) {
+        return Err(refused(format!(
+            "a tuple condition {columns} compares with =, <, <=, >, >= or IN, not `{operator}`"
+        )));
+    }
+    match rule::tuple_problem(table, columns.names()) {
+        Some(invalid) => Err(access::invalid_error(table, invalid)),
+        None => Ok(()),
+    }
+}
+
+/// `"col" >= ?`, `token("k1", "k2") > ?` or `("c1", "c2") <= ?`.
 pub(crate) fn render_condition<M>(table: &TableMeta, condition: &Condition<M>, out: &mut String) {
     match condition.target {
         Target::Column(name) => {
@@ -107,6 +163,16 @@ pub(crate) fn render_condition<M>(table: &TableMeta, condition: &Condition<M>, o
         Target::Token => {
             let key = crate::render::column_list(table.partition_key());
             write!(out, "token({key}) {} ?", condition.operator)
+        }
+        Target::Tuple(columns) => {
+            out.push('(');
+            for (i, name) in columns.names().iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write!(out, "{}", quoted(name)).expect("writing to a String cannot fail");
+            }
+            write!(out, ") {} ?", condition.operator)
         }
     }
     .expect("writing to a String cannot fail");

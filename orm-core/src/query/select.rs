@@ -1,13 +1,12 @@
 //! `Model::query()`: typed, validated, prepared, paged reads.
 
 use std::marker::PhantomData;
-use std::sync::Arc;
 
 use futures::{Stream, TryStreamExt};
 use scylla::response::PagingState;
 use scylla::serialize::value::SerializeValue;
 
-use crate::condition::{Condition, Operator, Ordering};
+use crate::condition::{Condition, Ordering};
 use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
 use crate::error::{Error, Result, RowsReadError};
@@ -17,7 +16,7 @@ use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::access::{self, AccessPath};
 use crate::query::render::{self, Clause};
-use crate::query::{Page, Projection, QueryError, rows};
+use crate::query::{Page, Projection, QueryError, condition_by_name, rows};
 
 /// A `SELECT` on model `M`, reading rows as `R` (the model, or a [`Projection`] of it).
 ///
@@ -155,6 +154,52 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
         V: CqlTyped + SerializeValue + Send + Sync + 'static,
     {
         match condition_by_name(M::TABLE, column, operator, value) {
+            Ok(condition) => self.filter(condition),
+            Err(error) => self.fail(error),
+        }
+    }
+
+    /// Adds a tuple condition by column names: clustering columns compared together, in
+    /// key order, with one tuple value (for `IN`, a list of tuples). The standard way to
+    /// read a partition from a start point:
+    /// `WHERE user_id = ? AND (added_date, videoid) <= (?, ?)`.
+    ///
+    /// Like [`Tuple`](crate::Tuple) (its typed twin), the columns must be consecutive
+    /// clustering columns in key order, the operator one of `=`, `<`, `<=`, `>`, `>=`,
+    /// `IN`, and the value a Rust tuple of the columns' types; a range must start at the
+    /// first clustering column not compared with `=` or `IN`.
+    ///
+    /// # Example
+    /// ```
+    /// use orm_core::Model;
+    /// use uuid::Uuid;
+    ///
+    /// #[derive(Model)]
+    /// struct Video {
+    ///     #[orm(partition_key)]
+    ///     user_id: i64,
+    ///     #[orm(clustering_key, order = "desc")]
+    ///     added_date: i64,
+    ///     #[orm(clustering_key)]
+    ///     videoid: Uuid,
+    /// }
+    ///
+    /// let start = (1_700_000_000_i64, Uuid::nil());
+    /// let page = Video::query()
+    ///     .where_("user_id", "=", 7_i64)
+    ///     .where_tuple(&["added_date", "videoid"], "<=", start);
+    /// assert_eq!(
+    ///     page.cql().unwrap(),
+    ///     r#"SELECT "user_id", "added_date", "videoid" FROM "video" WHERE "user_id" = ? AND ("added_date", "videoid") <= ?"#
+    /// );
+    /// ```
+    pub fn where_tuple<V: crate::TupleArg>(
+        self,
+        columns: &[&str],
+        operator: &str,
+        value: V,
+    ) -> Self {
+        match crate::query::tuple_condition_by_name(M::TABLE, columns, operator, value) {
             Ok(condition) => self.filter(condition),
             Err(error) => self.fail(error),
         }
@@ -473,30 +518,4 @@ fn not_clustering<M: Model>(column: &str) -> QueryError {
         column: column.to_owned(),
         valid: M::TABLE.clustering_key().map(|c| c.name).collect(),
     }
-}
-
-/// A condition from run-time names, checked against the model's metadata.
-pub(crate) fn condition_by_name<M, V>(
-    table: &crate::meta::TableMeta,
-    column: &str,
-    operator: &str,
-    value: V,
-) -> Result<Condition<M>, QueryError>
-where
-    V: CqlTyped + SerializeValue + Send + Sync + 'static,
-{
-    let meta = render::column_named(table, column)?;
-    let operator: Operator = operator.parse()?;
-    let expected = render::operand_type(table, meta, operator)?;
-    if V::CQL_TYPE != expected {
-        return Err(QueryError::ValueType {
-            model: table.model,
-            column: meta.name,
-            operator,
-            expected: expected.to_string(),
-            found: V::CQL_TYPE.to_string(),
-        });
-    }
-    let count = value.element_count();
-    Ok(Condition::column(meta.name, operator, Arc::new(value)).with_in_values(count))
 }

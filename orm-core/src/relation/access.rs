@@ -1,9 +1,14 @@
-//! The compile-time access-path rule for relations, as a `const fn` the derive calls.
+//! The compile-time access-path check for relations: the same
+//! [`rule`](crate::query::rule) every query is checked with at run time, as a `const fn`
+//! the derive evaluates.
 
-use crate::meta::{KeyRole, TableMeta};
+use crate::condition::Operator;
+use crate::meta::TableMeta;
+use crate::query::rule::{self, Restriction, Verdict};
 
 /// Panics (a compile error when called in a `const`) unless `column` is a column of the
-/// related table that reads it without scanning: its whole partition key, or indexed, or
+/// related table and `column = ?` reads it without filtering (the whole partition key,
+/// or a column whose secondary index the server reads, whatever the column's role), or
 /// the relation opted in to filtering. The messages are written by the derive, which
 /// knows the names.
 pub const fn check_access(
@@ -13,18 +18,19 @@ pub const fn check_access(
     missing_message: &'static str,
     scan_message: &'static str,
 ) {
-    if !has_column(table, column) {
+    if rule::find(table, column).is_none() {
         panic!("{}", missing_message);
     }
-    if allow_filtering || is_whole_partition_key(table, column) || is_indexed(table, column) {
+    let restrictions = [Restriction::column(column, Operator::Eq)];
+    if reads_without_scanning(rule::decide(table, &restrictions), allow_filtering) {
         return;
     }
     panic!("{}", scan_message);
 }
 
 /// The rule for `morph_many` / `morph_one`: the child is read by its type and key
-/// columns together, which must be exactly its partition key (or the relation opts in
-/// to filtering).
+/// columns together (`type = ? AND id = ?`), which must not need filtering (or the
+/// relation opts in to it).
 pub const fn check_morph_access(
     table: &TableMeta,
     type_column: &str,
@@ -33,82 +39,22 @@ pub const fn check_morph_access(
     missing_message: &'static str,
     scan_message: &'static str,
 ) {
-    if !has_column(table, type_column) || !has_column(table, id_column) {
+    if rule::find(table, type_column).is_none() || rule::find(table, id_column).is_none() {
         panic!("{}", missing_message);
     }
-    if allow_filtering || is_partition_key_pair(table, type_column, id_column) {
+    let restrictions = [
+        Restriction::column(type_column, Operator::Eq),
+        Restriction::column(id_column, Operator::Eq),
+    ];
+    if reads_without_scanning(rule::decide(table, &restrictions), allow_filtering) {
         return;
     }
     panic!("{}", scan_message);
 }
 
-/// Whether the partition key is exactly the columns `a` and `b`, in any order.
-const fn is_partition_key_pair(table: &TableMeta, a: &str, b: &str) -> bool {
-    let mut count = 0;
-    let mut i = 0;
-    while i < table.columns.len() {
-        let meta = &table.columns[i];
-        if matches!(meta.role, KeyRole::PartitionKey) {
-            if !str_eq(meta.name, a) && !str_eq(meta.name, b) {
-                return false;
-            }
-            count += 1;
-        }
-        i += 1;
-    }
-    count == 2
-}
-
-const fn has_column(table: &TableMeta, column: &str) -> bool {
-    let mut i = 0;
-    while i < table.columns.len() {
-        if str_eq(table.columns[i].name, column) {
-            return true;
-        }
-        i += 1;
-    }
-    false
-}
-
-const fn is_whole_partition_key(table: &TableMeta, column: &str) -> bool {
-    let mut found = false;
-    let mut i = 0;
-    while i < table.columns.len() {
-        let meta = &table.columns[i];
-        if matches!(meta.role, KeyRole::PartitionKey) {
-            if !str_eq(meta.name, column) {
-                return false;
-            }
-            found = true;
-        }
-        i += 1;
-    }
-    found
-}
-
-const fn is_indexed(table: &TableMeta, column: &str) -> bool {
-    let mut i = 0;
-    while i < table.columns.len() {
-        let meta = &table.columns[i];
-        if str_eq(meta.name, column) {
-            return meta.indexed;
-        }
-        i += 1;
-    }
-    false
-}
-
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
+/// Whether the relation's read is accepted: a path without filtering, or filtering the
+/// relation opted in to.
+const fn reads_without_scanning(verdict: Verdict, allow_filtering: bool) -> bool {
+    matches!(verdict, Verdict::Path(_))
+        || allow_filtering && matches!(verdict, Verdict::NeedsFiltering(_))
 }

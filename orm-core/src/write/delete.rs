@@ -172,6 +172,8 @@ impl<M: Model, K> Delete<M, K> {
         for condition in &self.conditions {
             let column = match condition.target {
                 Target::Column(name) => table.column(name),
+                // Validated on `filter`: consecutive clustering columns.
+                Target::Tuple(columns) => columns.names().first().and_then(|n| table.column(n)),
                 Target::Token => None,
             };
             let on_key = column.is_some_and(|c| {
@@ -191,7 +193,7 @@ impl<M: Model, K> Delete<M, K> {
             })
         });
         if whole_partition {
-            Ok(())
+            crate::query::check_delete(table, &self.conditions)
         } else {
             Err(QueryError::DeleteNeedsPartition {
                 model: table.model,
