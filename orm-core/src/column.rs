@@ -183,6 +183,21 @@ pub trait Field<const NAME: u64>: Sized {
     const COLUMN: Column<Self, Self::Type>;
 }
 
+/// A model's partition key, when it is one column: what a `belongs_to` without
+/// `owner_key` refers to. The derive implements it for such models only.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no one-column partition key for `belongs_to` to refer to by default",
+    label = "name the column of `{Self}` this relation's foreign key holds: `owner_key = \"...\"`",
+    note = "without `owner_key`, `belongs_to` refers to the owner's partition key, which must then be a single column"
+)]
+pub trait PartitionKeyColumn: Sized {
+    /// The column's Rust type.
+    type Type;
+    /// The column's handle.
+    const COLUMN: Column<Self, Self::Type>;
+}
+
 /// The partition-key token of model `M`, for token-range scans:
 /// `token("k1", "k2") > ?`.
 ///

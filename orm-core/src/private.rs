@@ -2,7 +2,7 @@
 //!
 //! Not a public API: anything here may change in any release.
 
-pub use crate::column::Field;
+pub use crate::column::{Field, PartitionKeyColumn};
 pub use crate::condition::{Condition, Operator};
 pub use crate::cql_type::FieldType;
 pub use crate::cql_type::{CqlType, CqlTyped};

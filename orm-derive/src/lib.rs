@@ -10,6 +10,7 @@ mod attr;
 mod check;
 mod expand;
 mod morph;
+mod names;
 mod pivot;
 mod projection;
 mod relation;

@@ -15,10 +15,10 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::ast::{Column, Model};
-use crate::check::snake_case;
+use crate::names::snake_case;
 use crate::relation::{
-    DefStatics, Named, check_own_column, column_hash, def_statics, default_local_key, field,
-    is_snake_ident,
+    DefStatics, Named, check_own_column, column_hash, def_statics, default_local_key,
+    default_plural, field, is_snake_ident,
 };
 
 /// Which polymorphic attribute.
@@ -206,7 +206,10 @@ fn parse_one(
                     }
                     given.as_str().to_owned()
                 }
-                None if kind == MorphKind::Many => format!("{child_name}s"),
+                None if kind == MorphKind::Many => match child.as_ref() {
+                    Some(child) => default_plural(&child_name, child, "accessor", &mut errors),
+                    None => child_name,
+                },
                 None => child_name,
             };
         }

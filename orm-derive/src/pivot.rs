@@ -10,8 +10,9 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Column, Role};
 use crate::attr::Order;
-use crate::check::{column_name, is_plain_name, snake_case};
+use crate::check::{column_name, is_plain_name};
 use crate::expand::column_meta;
+use crate::names::snake_case;
 use crate::row::{self, RowField};
 
 #[derive(FromDeriveInput)]

@@ -13,8 +13,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::ast::{Column, Model};
-use crate::check::snake_case;
+use crate::ast::{Column, Model, Role};
+use crate::names::{NoPlural, snake_case};
 
 /// The relation attributes a model may carry.
 pub const ATTRIBUTES: [(&str, Kind); 4] = [
@@ -73,8 +73,12 @@ pub struct Relation {
     pub name: String,
     /// has_*: the related model's column; belongs_to: this model's column.
     pub foreign_key: Named,
-    /// has_*: this model's column; belongs_to: the owner's column.
+    /// has_*: this model's column; belongs_to: the owner's column (unused when
+    /// `owner_partition_key`).
     pub local_key: Named,
+    /// belongs_to without `owner_key`: the owner's key is its one-column partition key,
+    /// which only the owner's derive knows (through `PartitionKeyColumn`).
+    pub owner_partition_key: bool,
     pub allow_filtering: bool,
     pub span: Span,
     /// `belongs_to_many`: the pivot type, and whether this model is its right side.
@@ -142,6 +146,7 @@ fn parse_one(
         .last()
         .map(|s| s.ident.to_string())
         .unwrap_or_default();
+    // A defaulted key is reported at the related model, the closest thing to it written.
     let defaulted = |given: &Option<SpannedValue<String>>, default: String| match given {
         Some(value) => Named {
             name: value.as_str().to_owned(),
@@ -149,7 +154,7 @@ fn parse_one(
         },
         None => Named {
             name: default,
-            span: attr.span(),
+            span: related.span(),
         },
     };
 
@@ -208,7 +213,9 @@ fn parse_one(
                 format!("{}_id", snake_case(&related_name)),
             );
             check_own_column(model, &foreign, "foreign_key", columns, &mut errors);
-            let owner = defaulted(&options.owner_key, "id".to_owned());
+            // Without `owner_key`, the name stays empty: the expansion reads the owner's
+            // partition-key column through `PartitionKeyColumn` instead.
+            let owner = defaulted(&options.owner_key, String::new());
             (foreign, owner)
         }
         Kind::BelongsToMany => {
@@ -266,7 +273,7 @@ fn parse_one(
         None => {
             let base = snake_case(&related_name);
             if matches!(kind, Kind::HasMany | Kind::BelongsToMany) {
-                format!("{base}s")
+                default_plural(&base, &related, "name", &mut errors)
             } else {
                 base
             }
@@ -279,10 +286,41 @@ fn parse_one(
         name,
         foreign_key,
         local_key,
+        owner_partition_key: kind == Kind::BelongsTo && options.owner_key.is_none(),
         allow_filtering: options.allow_filtering.is_present(),
         span: attr.span(),
         pivot,
     })
+}
+
+/// The plural of `base` for a default relation name, or an error at `related` asking to
+/// name the relation with `option` (and `base` itself, so checking goes on).
+pub(crate) fn default_plural(
+    base: &str,
+    related: &syn::Path,
+    option: &str,
+    errors: &mut Accumulator,
+) -> String {
+    match crate::names::plural(base) {
+        Ok(plural) => plural,
+        Err(why) => {
+            let reason = match why {
+                NoPlural::Irregular => {
+                    format!("the plural of `{base}` is irregular, ambiguous or the same word")
+                }
+                NoPlural::EndsInS => format!(
+                    "`{base}` ends in -s and may be plural already (or have a Latin plural)"
+                ),
+            };
+            errors.push(
+                Error::custom(format!(
+                    "{reason}: this relation has no default name; name it with `{option} = \"...\"`"
+                ))
+                .with_span(related),
+            );
+            base.to_owned()
+        }
+    }
 }
 
 /// `has_*` default: this model's partition key, when it is one column; otherwise an
@@ -361,11 +399,12 @@ pub fn expand(model: &Model) -> TokenStream {
         .relations
         .iter()
         .map(|relation| expand_one(model, relation));
-    // A many-to-many read is a pivot partition, then primary-key reads: no access rule.
+    // A many-to-many read is a pivot partition, then primary-key reads, and a `belongs_to`
+    // that defaults to the owner's partition key reads one partition: no access rule.
     let checks = model
         .relations
         .iter()
-        .filter(|relation| relation.kind != Kind::BelongsToMany)
+        .filter(|relation| relation.kind != Kind::BelongsToMany && !relation.owner_partition_key)
         .map(|relation| access_check(model, relation));
     let (morph_methods, morph_items) = crate::morph::expand(model);
     quote! {
@@ -400,6 +439,20 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
     let model_name = ident.to_string();
     let foreign_key = &relation.foreign_key.name;
     let local_key = &relation.local_key.name;
+    // The related model's partition-key column, for a `belongs_to` without `owner_key`.
+    let owner_partition_key = relation.owner_partition_key.then(|| {
+        let span = related.span();
+        quote_spanned!(span=> <#related as ::orm_core::__private::PartitionKeyColumn>)
+    });
+    let local_key_name = match &owner_partition_key {
+        Some(owner) => quote_spanned!(related.span()=> #owner::COLUMN.name()),
+        None => quote!(#local_key),
+    };
+    // How docs name the owner's column.
+    let local_key_doc = match &owner_partition_key {
+        Some(_) => "partition key".to_owned(),
+        None => format!("`{local_key}`"),
+    };
     let allow_filtering = relation.allow_filtering;
     // Every kind's `DEF` shares these; the rest is per kind.
     let def_of = |kind: TokenStream, query_column: TokenStream, reads: Option<TokenStream>| {
@@ -413,7 +466,7 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
             model: quote!(#model_name),
             related: quote!(#related_name),
             foreign_key,
-            local_key: quote!(#local_key),
+            local_key: local_key_name.clone(),
             query_column,
             allow_filtering: quote!(#allow_filtering),
             morph_type: quote!(::core::option::Option::None),
@@ -480,7 +533,10 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
         }
         Kind::BelongsTo => {
             let foreign = field(&this, &relation.foreign_key);
-            let owner = field(&related_tokens, &relation.local_key);
+            let owner = match &owner_partition_key {
+                Some(owner) => owner.clone(),
+                None => field(&related_tokens, &relation.local_key),
+            };
             let associate = format_ident!("associate_{}", name);
             let dissociate = format_ident!("dissociate_{}", name);
             let own_field = model
@@ -490,46 +546,73 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                 .expect("checked: the foreign key is a column of this model");
             let fk_field = &own_field.field;
             let doc = format!(
-                "The relation to the `{related_name}` whose `{local_key}` is this row's `{foreign_key}`."
+                "The relation to the `{related_name}` whose {local_key_doc} is this row's `{foreign_key}`."
             );
             let associate_doc = format!(
-                "Points this row at `owner` (sets `{foreign_key}` to its `{local_key}`); save the row to persist it."
+                "Points this row at `owner` (sets `{foreign_key}` to its {local_key_doc}); insert the row to store it."
             );
             let key_of = quote_spanned! {relation.foreign_key.span=>
                 <#foreign::Type as ::orm_core::__private::KeyOf<#owner::Type>>
             };
-            let dissociate = is_option(&own_field.ty).then(|| {
+            // A key column cannot be null, so only a non-key optional foreign key can be
+            // cleared.
+            let clearable =
+                is_option(&own_field.ty) && matches!(own_field.role, Role::Regular | Role::Static);
+            let dissociate = clearable.then(|| {
+                let handle = &own_field.handle;
                 let doc = format!(
-                    "Clears this row's `{foreign_key}` (it then belongs to no `{related_name}`); save the row to persist it."
+                    "Clears this row's `{foreign_key}` in the database and in `self`: it then belongs to no `{related_name}`.\n\n\
+                     Writes at once (an `UPDATE` setting `{foreign_key}` to null by this row's primary key), because saving \
+                     the row would not: inserts leave `None` columns unset. On error, `self` is unchanged."
                 );
                 quote! {
                     #[doc = #doc]
-                    pub fn #dissociate(&mut self) {
+                    pub async fn #dissociate(
+                        &mut self,
+                        db: &::orm_core::__private::Db,
+                    ) -> ::orm_core::Result<()> {
+                        let key = ::orm_core::__private::Model::primary_key(self);
+                        <Self as ::orm_core::__private::Model>::update(&key)
+                            .set_null(Self::#handle)
+                            .execute(db)
+                            .await?;
                         self.#fk_field = ::core::option::Option::None;
+                        ::core::result::Result::Ok(())
                     }
                 }
             });
+            // Spanned at the owner's type, like every other use of the owner's key, so a
+            // missing key is one error there.
+            let owner_key_of_owner = quote_spanned! {related.span()=>
+                ::core::clone::Clone::clone(#owner::COLUMN.get(owner))
+            };
+            let new_relation = quote_spanned! {related.span()=>
+                ::orm_core::__private::BelongsTo::new(
+                    &DEF,
+                    ::core::option::Option::map(
+                        #key_of::key(#foreign::COLUMN.get(self)),
+                        ::core::clone::Clone::clone,
+                    ),
+                )
+            };
+            let relation_type = quote_spanned! {related.span()=>
+                ::orm_core::__private::BelongsTo<#this, #related, #owner::Type>
+            };
             let def = def_of(
                 quote!(BelongsTo),
-                quote!(#local_key),
+                local_key_name.clone(),
                 Some(related_tokens.clone()),
             );
             quote! {
                 #[doc = #doc]
-                pub fn #accessor(&self) -> ::orm_core::__private::BelongsTo<#this, #related, #owner::Type> {
+                pub fn #accessor(&self) -> #relation_type {
                     #def
-                    ::orm_core::__private::BelongsTo::new(
-                        &DEF,
-                        ::core::option::Option::map(
-                            #key_of::key(#foreign::COLUMN.get(self)),
-                            ::core::clone::Clone::clone,
-                        ),
-                    )
+                    #new_relation
                 }
 
                 #[doc = #associate_doc]
                 pub fn #associate(&mut self, owner: &#related) {
-                    let key = ::core::clone::Clone::clone(#owner::COLUMN.get(owner));
+                    let key = #owner_key_of_owner;
                     #foreign::COLUMN.set(self, #key_of::from_key(key));
                 }
 
@@ -584,23 +667,33 @@ fn is_option(ty: &syn::Type) -> bool {
 /// The names of every relation (including polymorphic ones) and their accessors, for
 /// eager loading by name.
 pub fn eager_table(model: &Model) -> TokenStream {
+    // Each accessor is spanned at its related model, so an error in the accessor's type
+    // is reported there once, not again here.
     let mut names = Vec::new();
     for relation in &model.relations {
-        names.push(relation.name.clone());
+        names.push((relation.name.clone(), relation.related.span()));
     }
     for morph in &model.morphs {
-        names.push(morph.accessor.clone());
+        names.push((morph.accessor.clone(), morph.span));
     }
     if names.is_empty() {
         return TokenStream::new();
     }
-    let accessors = names.iter().map(|name| format_ident!("{}_relation", name));
+    let arms = names.iter().map(|(name, span)| {
+        let accessor = format_ident!("{}_relation", name, span = *span);
+        quote_spanned! {*span=>
+            #name => ::orm_core::__private::Some(
+                ::orm_core::__private::With::from_accessor(|row: &Self| Self::#accessor(row)),
+            ),
+        }
+    });
+    let names = names.iter().map(|(name, _)| name);
     quote! {
         const __RELATIONS: &'static [&'static str] = &[#(#names),*];
 
         fn __eager(name: &str) -> ::core::option::Option<::orm_core::__private::With<Self>> {
             match name {
-                #(#names => ::orm_core::__private::Some(::orm_core::__private::With::from_accessor(Self::#accessors)),)*
+                #(#arms)*
                 _ => ::orm_core::__private::None,
             }
         }
