@@ -9,6 +9,7 @@ mod ast;
 mod attr;
 mod check;
 mod expand;
+mod fallback;
 mod morph;
 mod names;
 mod pivot;
@@ -38,7 +39,11 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match check::model(&input) {
         Ok(model) => expand::model(&model).into(),
-        Err(errors) => errors.write_errors().into(),
+        Err(errors) => {
+            let errors = errors.write_errors();
+            let fallback = fallback::model(&input);
+            quote::quote!(#errors #fallback).into()
+        }
     }
 }
 
