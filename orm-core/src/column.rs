@@ -169,7 +169,9 @@ where
 ///
 /// The derive implements `Field<H>` for each column, `H` being a hash of the column's
 /// name; a relation attribute naming a column looks it up through this trait, so a name
-/// the model does not have is a compile error at the attribute.
+/// the model does not have is a compile error at the attribute. (The expansion goes
+/// through a trait of its own whose one impl requires this one and is not recommended, so
+/// that the error's notes list neither hashes nor the model's other columns' impls.)
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no column with the name given in this relation attribute",

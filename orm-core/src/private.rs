@@ -15,7 +15,7 @@ pub use crate::model::{Model, ModelStatements};
 pub use crate::relation::Side;
 pub use crate::relation::{
     BelongsTo, BelongsToMany, Forward, HasMany, HasOne, Inverse, KeyOf, Pivot, RelationDef,
-    RelationKind, RelationStatements, SameKey, check_access, relation_cql,
+    RelationKind, RelationStatements, SameKey, check_access, relation_cql, set_key,
 };
 pub use crate::relation::{
     MorphParent, MorphTargets, MorphTo, check_morph_access, unknown_morph_type,

@@ -399,13 +399,9 @@ pub fn expand(model: &Model) -> TokenStream {
         .relations
         .iter()
         .map(|relation| expand_one(model, relation));
-    // A many-to-many read is a pivot partition, then primary-key reads, and a `belongs_to`
-    // that defaults to the owner's partition key reads one partition: no access rule.
-    let checks = model
-        .relations
-        .iter()
-        .filter(|relation| relation.kind != Kind::BelongsToMany && !relation.owner_partition_key)
-        .map(|relation| access_check(model, relation));
+    // The access checks are in the accessors' bodies. A many-to-many read is a pivot
+    // partition, then primary-key reads, and a `belongs_to` that defaults to the owner's
+    // partition key reads one partition: they have none.
     let (morph_methods, morph_items) = crate::morph::expand(model);
     quote! {
         #[allow(dead_code)]
@@ -413,7 +409,6 @@ pub fn expand(model: &Model) -> TokenStream {
             #(#methods)*
             #morph_methods
         }
-        #(#checks)*
         #morph_items
     }
 }
@@ -480,25 +475,29 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                 Kind::HasOne => (quote!(HasOne), quote!(HasOne), "the"),
                 _ => (quote!(HasMany), quote!(HasMany), "every"),
             };
-            let local = field(&this, &relation.local_key);
-            let foreign = field(&related_tokens, &relation.foreign_key);
+            let local = own_column(model, &relation.local_key);
+            let local_handle = &local.handle;
+            let local_ty = &local.ty;
+            let lookup = column_lookup(&relation.foreign_key, "foreign_key");
+            let foreign =
+                quote_spanned!(relation.foreign_key.span=> <#related as ForeignKeyColumn>::COLUMN);
+            let check = access_check(model, relation, &foreign);
             let doc = format!(
                 "The relation to {doc_kind} `{related_name}` whose `{foreign_key}` is this row's `{local_key}`."
             );
             let set_foreign_key = quote_spanned! {relation.foreign_key.span=>
-                |row, key| #foreign::COLUMN.set(
-                    row,
-                    <#foreign::Type as ::orm_core::__private::KeyOf<#local::Type>>::from_key(key),
-                )
+                |row, key| ::orm_core::__private::set_key::<_, _, #local_ty>(#foreign, row, key)
             };
             let def = def_of(kind, quote!(#foreign_key), Some(related_tokens.clone()));
             quote! {
                 #[doc = #doc]
-                pub fn #accessor(&self) -> ::orm_core::__private::#wrapper<#this, #related, #local::Type> {
+                pub fn #accessor(&self) -> ::orm_core::__private::#wrapper<#this, #related, #local_ty> {
+                    #lookup
+                    #check
                     #def
                     ::orm_core::__private::#wrapper::new(
                         &DEF,
-                        ::core::clone::Clone::clone(#local::COLUMN.get(self)),
+                        ::core::clone::Clone::clone(Self::#local_handle.get(self)),
                         #set_foreign_key,
                     )
                 }
@@ -532,34 +531,45 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
             }
         }
         Kind::BelongsTo => {
-            let foreign = field(&this, &relation.foreign_key);
-            let owner = match &owner_partition_key {
-                Some(owner) => owner.clone(),
-                None => field(&related_tokens, &relation.local_key),
-            };
             let associate = format_ident!("associate_{}", name);
             let dissociate = format_ident!("dissociate_{}", name);
-            let own_field = model
-                .columns
-                .iter()
-                .find(|c| c.name == *foreign_key)
-                .expect("checked: the foreign key is a column of this model");
+            let own_field = own_column(model, &relation.foreign_key);
             let fk_field = &own_field.field;
+            let fk_handle = &own_field.handle;
+            let fk_ty = &own_field.ty;
             let doc = format!(
                 "The relation to the `{related_name}` whose {local_key_doc} is this row's `{foreign_key}`."
             );
             let associate_doc = format!(
                 "Points this row at `owner` (sets `{foreign_key}` to its {local_key_doc}); insert the row to store it."
             );
-            let key_of = quote_spanned! {relation.foreign_key.span=>
-                <#foreign::Type as ::orm_core::__private::KeyOf<#owner::Type>>
+            // The owner's key column and its type. With `owner_key`, the column is looked up
+            // by name in `associate_*` (with the access check), and the key type is the
+            // foreign key's own type without its `Option`, so this row's own signatures never
+            // name a column the owner may lack.
+            let (lookup, check, owner_column, key_ty) = match &owner_partition_key {
+                Some(owner) => (
+                    TokenStream::new(),
+                    TokenStream::new(),
+                    quote_spanned!(related.span()=> #owner::COLUMN),
+                    quote_spanned!(related.span()=> #owner::Type),
+                ),
+                None => {
+                    let owner_column = quote_spanned!(relation.local_key.span=> <#related as OwnerKeyColumn>::COLUMN);
+                    let key_ty = option_inner(fk_ty).unwrap_or(fk_ty);
+                    (
+                        column_lookup(&relation.local_key, "owner_key"),
+                        access_check(model, relation, &owner_column),
+                        owner_column,
+                        quote!(#key_ty),
+                    )
+                }
             };
             // A key column cannot be null, so only a non-key optional foreign key can be
             // cleared.
             let clearable =
                 is_option(&own_field.ty) && matches!(own_field.role, Role::Regular | Role::Static);
             let dissociate = clearable.then(|| {
-                let handle = &own_field.handle;
                 let doc = format!(
                     "Clears this row's `{foreign_key}` in the database and in `self`: it then belongs to no `{related_name}`.\n\n\
                      Writes at once (an `UPDATE` setting `{foreign_key}` to null by this row's primary key), because saving \
@@ -573,7 +583,7 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                     ) -> ::orm_core::Result<()> {
                         let key = ::orm_core::__private::Model::primary_key(self);
                         <Self as ::orm_core::__private::Model>::update(&key)
-                            .set_null(Self::#handle)
+                            .set_null(Self::#fk_handle)
                             .execute(db)
                             .await?;
                         self.#fk_field = ::core::option::Option::None;
@@ -583,20 +593,29 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
             });
             // Spanned at the owner's type, like every other use of the owner's key, so a
             // missing key is one error there.
-            let owner_key_of_owner = quote_spanned! {related.span()=>
-                ::core::clone::Clone::clone(#owner::COLUMN.get(owner))
+            // The foreign key's type through its `Field` impl, spanned where the foreign key
+            // is named: both uses below are then one error when the types do not fit.
+            let foreign = field(&this, &relation.foreign_key);
+            let key_of = quote_spanned! {relation.foreign_key.span=>
+                <#foreign::Type as ::orm_core::__private::KeyOf<#key_ty>>
             };
             let new_relation = quote_spanned! {related.span()=>
                 ::orm_core::__private::BelongsTo::new(
                     &DEF,
                     ::core::option::Option::map(
-                        #key_of::key(#foreign::COLUMN.get(self)),
+                        #key_of::key(Self::#fk_handle.get(self)),
                         ::core::clone::Clone::clone,
                     ),
                 )
             };
             let relation_type = quote_spanned! {related.span()=>
-                ::orm_core::__private::BelongsTo<#this, #related, #owner::Type>
+                ::orm_core::__private::BelongsTo<#this, #related, #key_ty>
+            };
+            let owner_key = quote_spanned! {related.span()=>
+                ::core::clone::Clone::clone(#owner_column.get(owner))
+            };
+            let set_key = quote_spanned! {relation.foreign_key.span=>
+                Self::#fk_handle.set(self, #key_of::from_key(key))
             };
             let def = def_of(
                 quote!(BelongsTo),
@@ -612,8 +631,10 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
 
                 #[doc = #associate_doc]
                 pub fn #associate(&mut self, owner: &#related) {
-                    let key = #owner_key_of_owner;
-                    #foreign::COLUMN.set(self, #key_of::from_key(key));
+                    #lookup
+                    #check
+                    let key = #owner_key;
+                    #set_key;
                 }
 
                 #dissociate
@@ -622,8 +643,47 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
     }
 }
 
-/// The compile-time access-path rule, evaluated against the related model's metadata.
-fn access_check(model: &Model, relation: &Relation) -> TokenStream {
+/// This model's column named by a relation attribute (checked to exist).
+fn own_column<'m>(model: &'m Model, named: &Named) -> &'m Column {
+    model
+        .columns
+        .iter()
+        .find(|c| c.name == named.name)
+        .expect("checked: the relation's own key is a column of this model")
+}
+
+/// A trait through which a generated body reads the related model's column `named`:
+/// `ForeignKeyColumn` (for `option` `foreign_key`) or `OwnerKeyColumn` (`owner_key`).
+///
+/// The related model's columns are its `Field<hash of name>` impls. Going through this
+/// trait, declared in the body with `do_not_recommend` on its one impl, a missing column is
+/// reported with `Field`'s message at the name, without listing the hashes of the model's
+/// other columns.
+fn column_lookup(named: &Named, option: &str) -> TokenStream {
+    let hash = column_hash(&named.name);
+    let trait_name = match option {
+        "owner_key" => format_ident!("OwnerKeyColumn"),
+        _ => format_ident!("ForeignKeyColumn"),
+    };
+    quote_spanned! {named.span=>
+        trait #trait_name: ::core::marker::Sized {
+            type Type;
+            const COLUMN: ::orm_core::Column<Self, Self::Type>;
+        }
+        #[diagnostic::do_not_recommend]
+        impl<M: ::orm_core::__private::Field<#hash>> #trait_name for M {
+            type Type = <M as ::orm_core::__private::Field<#hash>>::Type;
+            const COLUMN: ::orm_core::Column<M, Self::Type> =
+                <M as ::orm_core::__private::Field<#hash>>::COLUMN;
+        }
+    }
+}
+
+/// The compile-time access-path rule, evaluated against the related model's metadata, for
+/// the body of a generated fn. `column` is the related column's handle, through its lookup
+/// trait: when the column is missing, that is the one error, and the const is not
+/// evaluated.
+fn access_check(model: &Model, relation: &Relation, column_handle: &TokenStream) -> TokenStream {
     let related = &relation.related;
     let related_name = related
         .segments
@@ -650,11 +710,29 @@ fn access_check(model: &Model, relation: &Relation) -> TokenStream {
     quote_spanned! {relation.span=>
         const _: () = ::orm_core::__private::check_access(
             <#related as ::orm_core::__private::Model>::TABLE,
-            #column,
+            #column_handle.name(),
             #allow_filtering,
             #missing,
             #message,
         );
+    }
+}
+
+/// `T`, for a type written `Option<T>`.
+fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

@@ -89,6 +89,8 @@ pub use belongs_to::BelongsTo;
 pub use belongs_to_many::{BelongsToMany, DEFAULT_CONCURRENCY, PivotChanges, PivotKey, WithPivot};
 pub use has_many::HasMany;
 pub use has_one::HasOne;
+#[doc(hidden)]
+pub use key::set_key;
 pub use key::{KeyOf, SameKey};
 pub use morph::{MorphParent, MorphTargets, MorphTo};
 pub use owner::Owner;
