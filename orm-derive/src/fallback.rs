@@ -112,20 +112,19 @@ impl FieldRead {
         };
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
             let _ = attr.parse_nested_meta(|meta| {
-                let path = &meta.path;
+                let flag = meta.path.get_ident().map(meant).unwrap_or_default();
                 if read.role == Role::Regular {
-                    if path.is_ident("partition_key") {
-                        read.role = Role::PartitionKey;
-                    } else if path.is_ident("clustering_key") {
-                        read.role = Role::ClusteringKey(Order::Asc);
-                    } else if path.is_ident("static") {
-                        read.role = Role::Static;
+                    match flag {
+                        "partition_key" => read.role = Role::PartitionKey,
+                        "clustering_key" => read.role = Role::ClusteringKey(Order::Asc),
+                        "static" => read.role = Role::Static,
+                        _ => {}
                     }
                 }
-                if path.is_ident("skip") {
+                if flag == "skip" {
                     read.skip = true;
                 }
-                if path.is_ident("rename")
+                if flag == "rename"
                     && let Ok(value) = meta.value()
                     && let Ok(name) = value.parse::<syn::LitStr>()
                 {
@@ -138,6 +137,28 @@ impl FieldRead {
         }
         read
     }
+}
+
+/// The role and column attributes the fallback reads.
+const FIELD_FLAGS: [&str; 5] = [
+    "partition_key",
+    "clustering_key",
+    "static",
+    "skip",
+    "rename",
+];
+
+/// The attribute a field's `#[orm(name)]` means: `name` itself, or for a misspelling, the
+/// name darling suggested in its error (the same similarity test), so that, say,
+/// `partition_kye` still makes a key and `User::find` still takes one.
+fn meant(name: &syn::Ident) -> &'static str {
+    let name = name.unraw().to_string();
+    FIELD_FLAGS
+        .iter()
+        .map(|flag| (strsim::jaro_winkler(&name, flag), *flag))
+        .filter(|(confidence, _)| *confidence > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map_or("", |(_, flag)| flag)
 }
 
 /// Consumes `= value` after a name, if there is one, so parsing goes on past it.
