@@ -22,6 +22,16 @@ use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
 /// Derives `orm_core::Model`. See the `orm_core` crate docs for the attributes.
+///
+/// Names it makes up: the table is the struct's name in snake case (`heck`'s rule, so
+/// `BlogPost` → `blog_post`, `HTTPServer` → `http_server`); a relation's default foreign
+/// key is `<model>_id` by the same rule; a `has_many`/`belongs_to_many` (and `morph_many`)
+/// is named after the related model's plural, by the rule documented in
+/// `orm_core::relation` (`Category` → `categories`), and must be named with
+/// `name = "..."` where that rule would guess (`Person`, `Data`, `Settings`, ...).
+///
+/// When the attributes have errors, the derive reports them and still generates the model
+/// read leniently, so that code using it reports nothing more.
 #[proc_macro_derive(
     Model,
     attributes(

@@ -5,7 +5,9 @@ use crate::meta::{KeyRole, TableMeta};
 /// Panics (a compile error when called in a `const`) unless `column` is a column of the
 /// related table that reads it without scanning: its whole partition key, or indexed, or
 /// the relation opted in to filtering. The messages are written by the derive, which
-/// knows the names.
+/// knows the names. `track_caller`: the compile error points at the relation, without
+/// notes from inside this function.
+#[track_caller]
 pub const fn check_access(
     table: &TableMeta,
     column: &str,
@@ -25,6 +27,7 @@ pub const fn check_access(
 /// The rule for `morph_many` / `morph_one`: the child is read by its type and key
 /// columns together, which must be exactly its partition key (or the relation opts in
 /// to filtering).
+#[track_caller]
 pub const fn check_morph_access(
     table: &TableMeta,
     type_column: &str,
