@@ -176,7 +176,7 @@ where
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no column with the name given in this relation attribute",
     label = "not a column of `{Self}`",
-    note = "`foreign_key`, `local_key` and `owner_key` name columns by their CQL name (the field name, or its `rename`)"
+    note = "relation attributes name columns by their CQL name (the field's name, or its `rename`); the help above names the option and the column"
 )]
 pub trait Field<const NAME: u64>: Sized {
     /// The column's Rust type.

@@ -479,8 +479,9 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
             let local_handle = &local.handle;
             let local_ty = &local.ty;
             let lookup = column_lookup(&relation.foreign_key, "foreign_key");
+            let lookup_trait = lookup_trait(&relation.foreign_key, "foreign_key");
             let foreign =
-                quote_spanned!(relation.foreign_key.span=> <#related as ForeignKeyColumn>::COLUMN);
+                quote_spanned!(relation.foreign_key.span=> <#related as #lookup_trait>::COLUMN);
             let check = access_check(model, relation, &foreign);
             let doc = format!(
                 "The relation to {doc_kind} `{related_name}` whose `{foreign_key}` is this row's `{local_key}`."
@@ -555,7 +556,8 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                     quote_spanned!(related.span()=> #owner::Type),
                 ),
                 None => {
-                    let owner_column = quote_spanned!(relation.local_key.span=> <#related as OwnerKeyColumn>::COLUMN);
+                    let lookup_trait = lookup_trait(&relation.local_key, "owner_key");
+                    let owner_column = quote_spanned!(relation.local_key.span=> <#related as #lookup_trait>::COLUMN);
                     let key_ty = option_inner(fk_ty).unwrap_or(fk_ty);
                     (
                         column_lookup(&relation.local_key, "owner_key"),
@@ -652,20 +654,19 @@ fn own_column<'m>(model: &'m Model, named: &Named) -> &'m Column {
         .expect("checked: the relation's own key is a column of this model")
 }
 
-/// A trait through which a generated body reads the related model's column `named`:
-/// `ForeignKeyColumn` (for `option` `foreign_key`) or `OwnerKeyColumn` (`owner_key`).
+/// A trait through which a generated body reads the related model's column `named`
+/// (`<Related as #lookup_trait>::COLUMN`, see [`lookup_trait`]).
 ///
 /// The related model's columns are its `Field<hash of name>` impls. Going through this
 /// trait, declared in the body with `do_not_recommend` on its one impl, a missing column is
-/// reported with `Field`'s message at the name, without listing the hashes of the model's
-/// other columns.
-fn column_lookup(named: &Named, option: &str) -> TokenStream {
+/// reported with `Field`'s message at the name, and a help line naming this trait, so the
+/// option and the column ("the trait `foreign_key_owner_id` is not implemented for
+/// `Post`"), rather than a list of the model's other `Field<hash>` impls.
+pub(crate) fn column_lookup(named: &Named, option: &str) -> TokenStream {
     let hash = column_hash(&named.name);
-    let trait_name = match option {
-        "owner_key" => format_ident!("OwnerKeyColumn"),
-        _ => format_ident!("ForeignKeyColumn"),
-    };
+    let trait_name = lookup_trait(named, option);
     quote_spanned! {named.span=>
+        #[allow(non_camel_case_types)]
         trait #trait_name: ::core::marker::Sized {
             type Type;
             const COLUMN: ::orm_core::Column<Self, Self::Type>;
@@ -677,6 +678,17 @@ fn column_lookup(named: &Named, option: &str) -> TokenStream {
                 <M as ::orm_core::__private::Field<#hash>>::COLUMN;
         }
     }
+}
+
+/// The name of [`column_lookup`]'s trait: the option, then the column's name
+/// (`foreign_key_owner_id`), any character an identifier cannot hold made `_`.
+pub(crate) fn lookup_trait(named: &Named, option: &str) -> syn::Ident {
+    let column: String = named
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format_ident!("{option}_{column}", span = named.span)
 }
 
 /// The compile-time access-path rule, evaluated against the related model's metadata, for
