@@ -593,10 +593,9 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                     }
                 }
             });
-            // Spanned at the owner's type, like every other use of the owner's key, so a
-            // missing key is one error there.
             // The foreign key's type through its `Field` impl, spanned where the foreign key
-            // is named: both uses below are then one error when the types do not fit.
+            // is named: both uses below are then one error when the types do not fit. The
+            // owner's key is spanned at the owner's type, like every other use of it.
             let foreign = field(&this, &relation.foreign_key);
             let key_of = quote_spanned! {relation.foreign_key.span=>
                 <#foreign::Type as ::orm_core::__private::KeyOf<#key_ty>>
@@ -616,7 +615,7 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
             let owner_key = quote_spanned! {related.span()=>
                 ::core::clone::Clone::clone(#owner_column.get(owner))
             };
-            let set_key = quote_spanned! {relation.foreign_key.span=>
+            let store_key = quote_spanned! {relation.foreign_key.span=>
                 Self::#fk_handle.set(self, #key_of::from_key(key))
             };
             let def = def_of(
@@ -636,7 +635,7 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                     #lookup
                     #check
                     let key = #owner_key;
-                    #set_key;
+                    #store_key;
                 }
 
                 #dissociate

@@ -17,6 +17,10 @@ use crate::relation::{Relation, RelationDef};
 /// `self`. It writes by itself because inserting the row again would not clear anything:
 /// inserts leave `None` columns unset.
 ///
+/// The key type `K` is the owner's key column's: its partition key without `owner_key`,
+/// otherwise the foreign key's type as written, without its `Option` (so write an optional
+/// foreign key as `Option<...>`, not through a type alias).
+///
 /// A row whose foreign key is `None` has no owner: reading the relation is then an
 /// error ([`QueryError::MissingParentKey`](crate::QueryError::MissingParentKey)),
 /// never a query without the constraint.
