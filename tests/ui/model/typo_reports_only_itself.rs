@@ -1,14 +1,13 @@
 use orm_core::Model;
 use orm_core::scylla::deserialize::row::DeserializeRow;
 
-// Each typo in an attribute is one error: the model's impls, column handles and key types
-// are still generated (a misspelled key taken for the attribute darling suggests), so the
+// A typo in an attribute is one error: the model's impls, column handles and key types are
+// still generated (the misspelled key taken for the attribute darling suggests), so the
 // code using them reports nothing more.
 #[derive(Model)]
 struct User {
     #[orm(partition_kye)]
     id: i64,
-    #[orm(indx)]
     name: String,
 }
 
