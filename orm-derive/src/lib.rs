@@ -81,7 +81,8 @@ pub fn derive_projection(input: TokenStream) -> TokenStream {
 
 /// Derives `orm_core::Pivot` for the row joining two models:
 /// `#[pivot(left = Post, right = Tag)]`, with `#[pivot(left)]` and `#[pivot(right)]` on the
-/// key fields.
+/// key fields. Its tables default to `<left>_<plural of right>` (`post_tags`) and
+/// `<right>_<plural of left>` (`tag_posts`), by the relation names' plural rule.
 #[proc_macro_derive(Pivot, attributes(pivot))]
 pub fn derive_pivot(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

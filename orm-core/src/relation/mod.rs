@@ -68,6 +68,38 @@
 //! assert_eq!(shop.staff_relation().definition().name, "staff");
 //! ```
 //!
+//! A pivot's default tables follow the same rule: `<left>_<plural of right>` and
+//! `<right>_<plural of left>` (name them with `table = "..."` / `inverse_table = "..."`
+//! where the rule would guess).
+//!
+//! ```
+//! use orm_core::{Model, Pivot};
+//!
+//! #[derive(Model)]
+//! struct Post {
+//!     #[orm(partition_key)]
+//!     id: i64,
+//! }
+//!
+//! #[derive(Model)]
+//! struct Category {
+//!     #[orm(partition_key)]
+//!     id: i64,
+//! }
+//!
+//! #[derive(Pivot)]
+//! #[pivot(left = Post, right = Category)]
+//! struct PostCategory {
+//!     #[pivot(left)]
+//!     post_id: i64,
+//!     #[pivot(right)]
+//!     category_id: i64,
+//! }
+//!
+//! assert_eq!(PostCategory::FORWARD.name, "post_categories");
+//! assert_eq!(PostCategory::INVERSE.name, "category_posts");
+//! ```
+//!
 //! Clippy's `duplicated_attributes` lint may flag two relations of the same kind with the
 //! same `foreign_key` as a duplicate (rust-lang/rust-clippy#13238): they are not; allow
 //! the lint on that struct.
