@@ -73,11 +73,12 @@ pub fn model(input: &syn::DeriveInput) -> TokenStream {
         });
     }
 
-    // Relations that parse are kept, so their accessors exist; their errors are already
-    // reported by the checked pass.
+    // Relations that parse, once misspelled options are corrected, are kept, so their
+    // accessors exist; their errors are already reported by the checked pass.
+    let attrs = corrected_relation_attrs(&input.attrs);
     let mut ignored = darling::Error::accumulator();
-    let relations = crate::relation::parse(&input.attrs, &input.ident, &columns, &mut ignored);
-    let morphs = crate::morph::parse(&input.attrs, &input.ident, &columns, &mut ignored);
+    let relations = crate::relation::parse(&attrs, &input.ident, &columns, &mut ignored);
+    let morphs = crate::morph::parse(&attrs, &input.ident, &columns, &mut ignored);
     let _ = ignored.finish();
 
     let model = Model {
@@ -112,7 +113,11 @@ impl FieldRead {
         };
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("orm")) {
             let _ = attr.parse_nested_meta(|meta| {
-                let flag = meta.path.get_ident().map(meant).unwrap_or_default();
+                let flag = meta
+                    .path
+                    .get_ident()
+                    .and_then(|name| meant(name, &FIELD_FLAGS))
+                    .unwrap_or_default();
                 if read.role == Role::Regular {
                     match flag {
                         "partition_key" => read.role = Role::PartitionKey,
@@ -148,17 +153,88 @@ const FIELD_FLAGS: [&str; 5] = [
     "rename",
 ];
 
-/// The attribute a field's `#[orm(name)]` means: `name` itself, or for a misspelling, the
+/// The options of relation attributes, by attribute.
+const RELATION_OPTIONS: [(&str, &[&str]); 7] = [
+    ("has_one", &HAS_OPTIONS),
+    ("has_many", &HAS_OPTIONS),
+    ("belongs_to", &HAS_OPTIONS),
+    ("belongs_to_many", &HAS_OPTIONS),
+    ("morph_many", &MORPH_OPTIONS),
+    ("morph_one", &MORPH_OPTIONS),
+    ("morph_to", &MORPH_OPTIONS),
+];
+const HAS_OPTIONS: [&str; 7] = [
+    "foreign_key",
+    "local_key",
+    "owner_key",
+    "name",
+    "allow_filtering",
+    "pivot",
+    "inverse",
+];
+const MORPH_OPTIONS: [&str; 8] = [
+    "name",
+    "type_column",
+    "id_column",
+    "local_key",
+    "accessor",
+    "types",
+    "derive",
+    "allow_filtering",
+];
+
+/// What a written attribute name means among `known`: itself, or for a misspelling, the
 /// name darling suggested in its error (the same similarity test), so that, say,
 /// `partition_kye` still makes a key and `User::find` still takes one.
-fn meant(name: &syn::Ident) -> &'static str {
+fn meant(name: &syn::Ident, known: &[&'static str]) -> Option<&'static str> {
     let name = name.unraw().to_string();
-    FIELD_FLAGS
+    known
         .iter()
-        .map(|flag| (strsim::jaro_winkler(&name, flag), *flag))
+        .map(|known| (strsim::jaro_winkler(&name, known), *known))
         .filter(|(confidence, _)| *confidence > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map_or("", |(_, flag)| flag)
+        .map(|(_, known)| known)
+}
+
+/// The struct's attributes with each relation attribute's misspelled options renamed to
+/// what darling suggested, and options it suggested nothing for dropped.
+fn corrected_relation_attrs(attrs: &[syn::Attribute]) -> Vec<syn::Attribute> {
+    attrs
+        .iter()
+        .map(|attr| {
+            let Some((_, known)) = RELATION_OPTIONS
+                .iter()
+                .find(|(name, _)| attr.path().is_ident(name))
+            else {
+                return attr.clone();
+            };
+            let Ok(items) = attr.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+            ) else {
+                return attr.clone();
+            };
+            let items = items
+                .into_iter()
+                .enumerate()
+                .filter_map(|(index, mut item)| {
+                    // The related model, written first.
+                    if index == 0 && matches!(item, syn::Meta::Path(_)) {
+                        return Some(item);
+                    }
+                    let written = item.path().get_ident()?.clone();
+                    let name = meant(&written, known)?;
+                    let path = match &mut item {
+                        syn::Meta::Path(path) => path,
+                        syn::Meta::List(list) => &mut list.path,
+                        syn::Meta::NameValue(pair) => &mut pair.path,
+                    };
+                    *path = syn::Ident::new(name, written.span()).into();
+                    Some(item)
+                });
+            let path = attr.path();
+            syn::parse_quote!(#[#path(#(#items),*)])
+        })
+        .collect()
 }
 
 /// Consumes `= value` after a name, if there is one, so parsing goes on past it.
