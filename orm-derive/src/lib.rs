@@ -1,9 +1,11 @@
 //! Derive macros of the ScyllaDB ORM. Use them through `orm_core`, which re-exports them.
 //!
-//! The derive runs in three stages, one file each: [`attr`] reads the `#[orm(...)]`
-//! attributes, [`check`] enforces every rule a user can break (all errors reported in one
-//! compile, each at the span to fix) and produces the plain [`ast`], and [`expand`]
-//! generates code from it.
+//! The derive runs in three stages, one file each: `attr` reads the `#[orm(...)]`
+//! attributes, `check` enforces every rule a user can break (all errors reported in one
+//! compile, each at the span to fix) and produces the plain `ast`, and `expand`
+//! generates code from it. On errors, `fallback` still generates the model read
+//! leniently, so that only the real errors are reported; `names` makes up the names the
+//! user did not give (snake case, plurals).
 
 mod ast;
 mod attr;
