@@ -169,14 +169,31 @@ where
 ///
 /// The derive implements `Field<H>` for each column, `H` being a hash of the column's
 /// name; a relation attribute naming a column looks it up through this trait, so a name
-/// the model does not have is a compile error at the attribute.
+/// the model does not have is a compile error at the attribute. (The expansion goes
+/// through a trait of its own whose one impl requires this one and is not recommended, so
+/// that the error's notes list neither hashes nor the model's other columns' impls.)
 #[doc(hidden)]
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no column with the name given in this relation attribute",
     label = "not a column of `{Self}`",
-    note = "`foreign_key`, `local_key` and `owner_key` name columns by their CQL name (the field name, or its `rename`)"
+    note = "relation attributes name columns by their CQL name (the field's name, or its `rename`); the help above names the option and the column"
 )]
 pub trait Field<const NAME: u64>: Sized {
+    /// The column's Rust type.
+    type Type;
+    /// The column's handle.
+    const COLUMN: Column<Self, Self::Type>;
+}
+
+/// A model's partition key, when it is one column: what a `belongs_to` without
+/// `owner_key` refers to. The derive implements it for such models only.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no one-column partition key for `belongs_to` to refer to by default",
+    label = "name the column of `{Self}` this relation's foreign key holds: `owner_key = \"...\"`",
+    note = "without `owner_key`, `belongs_to` refers to the owner's partition key, which must then be a single column"
+)]
+pub trait PartitionKeyColumn: Sized {
     /// The column's Rust type.
     type Type;
     /// The column's handle.

@@ -2,7 +2,7 @@
 //!
 //! Not a public API: anything here may change in any release.
 
-pub use crate::column::Field;
+pub use crate::column::{Field, PartitionKeyColumn};
 pub use crate::condition::{Condition, Operator};
 pub use crate::cql_type::FieldType;
 pub use crate::cql_type::{CqlType, CqlTyped};
@@ -18,7 +18,7 @@ pub use crate::query::projection::{
 pub use crate::relation::Side;
 pub use crate::relation::{
     BelongsTo, BelongsToMany, Forward, HasMany, HasOne, Inverse, KeyOf, Pivot, RelationDef,
-    RelationKind, RelationStatements, SameKey, check_access, relation_cql,
+    RelationKind, RelationStatements, SameKey, check_access, relation_cql, set_key,
 };
 pub use crate::relation::{
     MorphParent, MorphTargets, MorphTo, check_morph_access, unknown_morph_type,

@@ -37,7 +37,7 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
             table.as_str().to_owned()
         }
         None => {
-            let table = snake_case(&attrs.ident.to_string());
+            let table = crate::names::snake_case(&attrs.ident.to_string());
             if !is_plain_name(&table) || table.len() > MAX_SCHEMA_NAME {
                 errors.push(
                     Error::custom(format!(
@@ -409,31 +409,4 @@ fn check_counters(columns: &[Column], errors: &mut Accumulator) {
 
 pub(crate) fn is_plain_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-}
-
-/// `BlogPost` -> `blog_post`.
-pub(crate) fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, ch) in name.chars().enumerate() {
-        if ch.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(ch.to_ascii_lowercase());
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::snake_case;
-
-    #[test]
-    fn snake_case_splits_words() {
-        assert_eq!(snake_case("User"), "user");
-        assert_eq!(snake_case("BlogPost"), "blog_post");
-    }
 }

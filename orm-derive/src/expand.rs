@@ -292,6 +292,20 @@ fn column_handles(model: &Model) -> TokenStream {
             }
         }
     });
+    let partition: Vec<&Column> = model.partition_key().collect();
+    let partition_key_column = match partition.as_slice() {
+        [only] => {
+            let handle = &only.handle;
+            let ty = &only.ty;
+            quote! {
+                impl ::orm_core::__private::PartitionKeyColumn for #ident {
+                    type Type = #ty;
+                    const COLUMN: ::orm_core::Column<Self, #ty> = #ident::#handle;
+                }
+            }
+        }
+        _ => TokenStream::new(),
+    };
     quote! {
         #[allow(dead_code)]
         impl #ident {
@@ -299,5 +313,6 @@ fn column_handles(model: &Model) -> TokenStream {
         }
 
         #(#by_name)*
+        #partition_key_column
     }
 }

@@ -1,15 +1,19 @@
 //! Derive macros of the ScyllaDB ORM. Use them through `orm_core`, which re-exports them.
 //!
-//! The derive runs in three stages, one file each: [`attr`] reads the `#[orm(...)]`
-//! attributes, [`check`] enforces every rule a user can break (all errors reported in one
-//! compile, each at the span to fix) and produces the plain [`ast`], and [`expand`]
-//! generates code from it.
+//! The derive runs in three stages, one file each: `attr` reads the `#[orm(...)]`
+//! attributes, `check` enforces every rule a user can break (all errors reported in one
+//! compile, each at the span to fix) and produces the plain `ast`, and `expand`
+//! generates code from it. On errors, `fallback` still generates the model read
+//! leniently, so that only the real errors are reported; `names` makes up the names the
+//! user did not give (snake case, plurals).
 
 mod ast;
 mod attr;
 mod check;
 mod expand;
+mod fallback;
 mod morph;
+mod names;
 mod pivot;
 mod projection;
 mod relation;
@@ -20,6 +24,16 @@ use proc_macro::TokenStream;
 use syn::{DeriveInput, parse_macro_input};
 
 /// Derives `orm_core::Model`. See the `orm_core` crate docs for the attributes.
+///
+/// Names it makes up: the table is the struct's name in snake case (`heck`'s rule, so
+/// `BlogPost` → `blog_post`, `HTTPServer` → `http_server`); a relation's default foreign
+/// key is `<model>_id` by the same rule; a `has_many`/`belongs_to_many` (and `morph_many`)
+/// is named after the related model's plural, by the rule documented in
+/// `orm_core::relation` (`Category` → `categories`), and must be named with
+/// `name = "..."` where that rule would guess (`Person`, `Data`, `Settings`, ...).
+///
+/// When the attributes have errors, the derive reports them and still generates the model
+/// read leniently, so that code using it reports nothing more.
 #[proc_macro_derive(
     Model,
     attributes(
@@ -37,7 +51,11 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match check::model(&input) {
         Ok(model) => expand::model(&model).into(),
-        Err(errors) => errors.write_errors().into(),
+        Err(errors) => {
+            let errors = errors.write_errors();
+            let fallback = fallback::model(&input);
+            quote::quote!(#errors #fallback).into()
+        }
     }
 }
 
@@ -65,7 +83,8 @@ pub fn derive_projection(input: TokenStream) -> TokenStream {
 
 /// Derives `orm_core::Pivot` for the row joining two models:
 /// `#[pivot(left = Post, right = Tag)]`, with `#[pivot(left)]` and `#[pivot(right)]` on the
-/// key fields.
+/// key fields. Its tables default to `<left>_<plural of right>` (`post_tags`) and
+/// `<right>_<plural of left>` (`tag_posts`), by the relation names' plural rule.
 #[proc_macro_derive(Pivot, attributes(pivot))]
 pub fn derive_pivot(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);

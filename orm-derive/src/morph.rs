@@ -15,10 +15,10 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use crate::ast::{Column, Model};
-use crate::check::snake_case;
+use crate::names::snake_case;
 use crate::relation::{
-    DefStatics, Named, check_own_column, column_hash, def_statics, default_local_key, field,
-    is_snake_ident,
+    DefStatics, Named, check_own_column, column_hash, column_lookup, def_statics,
+    default_local_key, default_plural, is_snake_ident, lookup_trait,
 };
 
 /// Which polymorphic attribute.
@@ -206,7 +206,10 @@ fn parse_one(
                     }
                     given.as_str().to_owned()
                 }
-                None if kind == MorphKind::Many => format!("{child_name}s"),
+                None if kind == MorphKind::Many => match child.as_ref() {
+                    Some(child) => default_plural(&child_name, child, "accessor", &mut errors),
+                    None => child_name,
+                },
                 None => child_name,
             };
         }
@@ -262,7 +265,6 @@ fn expand_parent(model: &Model, morph: &Morph) -> (TokenStream, TokenStream) {
         .child
         .as_ref()
         .expect("checked: a parent side names its child");
-    let child_tokens = quote!(#child);
     let child_name = child
         .segments
         .last()
@@ -275,9 +277,23 @@ fn expand_parent(model: &Model, morph: &Morph) -> (TokenStream, TokenStream) {
         .local_key
         .as_ref()
         .expect("checked: a parent side has a local key");
-    let local_field = field(&this, local);
-    let id_field = field(&child_tokens, &morph.id_column);
-    let type_field = field(&child_tokens, &morph.type_column);
+    let local_column = model
+        .columns
+        .iter()
+        .find(|c| c.name == local.name)
+        .expect("checked: the local key is a column of this model");
+    let (local_handle, local_ty) = (&local_column.handle, &local_column.ty);
+    // The child's columns, through lookups that report a missing one at its name.
+    let lookups = [
+        column_lookup(&morph.id_column, "id_column"),
+        column_lookup(&morph.type_column, "type_column"),
+    ];
+    let (id_trait, type_trait) = (
+        lookup_trait(&morph.id_column, "id_column"),
+        lookup_trait(&morph.type_column, "type_column"),
+    );
+    let id_field = quote_spanned!(morph.id_column.span=> <#child as #id_trait>::COLUMN);
+    let type_field = quote_spanned!(morph.type_column.span=> <#child as #type_trait>::COLUMN);
     let (wrapper, kind) = match morph.kind {
         MorphKind::Many => (quote!(HasMany), quote!(MorphMany)),
         _ => (quote!(HasOne), quote!(MorphOne)),
@@ -295,12 +311,11 @@ fn expand_parent(model: &Model, morph: &Morph) -> (TokenStream, TokenStream) {
     );
     let set_keys = quote_spanned! {morph.id_column.span=>
         |row, key| {
-            #id_field::COLUMN.set(row, <#id_field::Type as ::orm_core::__private::KeyOf<#local_field::Type>>::from_key(key));
-            #type_field::COLUMN.set(
+            ::orm_core::__private::set_key::<_, _, #local_ty>(#id_field, row, key);
+            ::orm_core::__private::set_key::<_, _, ::std::string::String>(
+                #type_field,
                 row,
-                <#type_field::Type as ::orm_core::__private::KeyOf<::std::string::String>>::from_key(
-                    ::std::string::String::from(#morph_type),
-                ),
+                ::std::string::String::from(#morph_type),
             );
         }
     };
@@ -316,36 +331,41 @@ fn expand_parent(model: &Model, morph: &Morph) -> (TokenStream, TokenStream) {
         morph_type: quote!(::core::option::Option::Some((#type_column, #morph_type))),
         reads: Some(quote!(#child)),
     });
-    let methods = quote! {
-        #[doc = #doc]
-        pub fn #accessor(&self) -> ::orm_core::__private::#wrapper<#this, #child, #local_field::Type> {
-            #def
-            ::orm_core::__private::#wrapper::new(
-                &DEF,
-                ::core::clone::Clone::clone(#local_field::COLUMN.get(self)),
-                #set_keys,
-            )
-        }
-    };
     let missing = format!(
         "`{model_name}::{name}`: `{child_name}` has no column `{type_column}` or `{id_column}`; add them (or set `type_column` / `id_column`)"
     );
     let scan = format!(
         "`{model_name}::{name}` reads `{child_name}` by `{type_column}` and `{id_column}`, which are not together its partition key, so each read would scan the table: make (`{type_column}`, `{id_column}`) the partition key of `{child_name}`, or accept the scan with `allow_filtering`"
     );
-    let items = quote_spanned! {morph.span=>
-        impl ::orm_core::__private::MorphParent<#child, #hash> for #ident {
-            const MORPH_TYPE: &'static str = #morph_type;
-        }
-
+    // In the accessor's body, with the columns' names from their lookups: a missing column
+    // is that one error, and the const is not evaluated.
+    let check = quote_spanned! {morph.span=>
         const _: () = ::orm_core::__private::check_morph_access(
             <#child as ::orm_core::__private::Model>::TABLE,
-            #type_column,
-            #id_column,
+            #type_field.name(),
+            #id_field.name(),
             #allow_filtering,
             #missing,
             #scan,
         );
+    };
+    let methods = quote! {
+        #[doc = #doc]
+        pub fn #accessor(&self) -> ::orm_core::__private::#wrapper<#this, #child, #local_ty> {
+            #(#lookups)*
+            #check
+            #def
+            ::orm_core::__private::#wrapper::new(
+                &DEF,
+                ::core::clone::Clone::clone(Self::#local_handle.get(self)),
+                #set_keys,
+            )
+        }
+    };
+    let items = quote_spanned! {morph.span=>
+        impl ::orm_core::__private::MorphParent<#child, #hash> for #ident {
+            const MORPH_TYPE: &'static str = #morph_type;
+        }
     };
     (methods, items)
 }

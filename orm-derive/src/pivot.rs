@@ -10,8 +10,9 @@ use syn::spanned::Spanned;
 
 use crate::ast::{Column, Role};
 use crate::attr::Order;
-use crate::check::{column_name, is_plain_name, snake_case};
+use crate::check::{column_name, is_plain_name};
 use crate::expand::column_meta;
+use crate::names::snake_case;
 use crate::row::{self, RowField};
 
 #[derive(FromDeriveInput)]
@@ -124,16 +125,36 @@ pub fn derive(input: &syn::DeriveInput) -> Result<TokenStream, Error> {
             );
         }
     }
-    let table_name = |given: &Option<SpannedValue<String>>,
-                      first: &Option<syn::Path>,
-                      second: &Option<syn::Path>| {
+    // `<first>_<plural of second>`, by the relation names' rule; where that rule would
+    // guess, the table must be named.
+    let mut table_name = |given: &Option<SpannedValue<String>>,
+                          option: &str,
+                          first: &Option<syn::Path>,
+                          second: &Option<syn::Path>| {
         match given {
             Some(name) => name.as_str().to_owned(),
-            None => format!("{}_{}s", model_snake(first), model_snake(second)),
+            None => {
+                let many = model_snake(second);
+                let plural = crate::names::plural(&many).unwrap_or_else(|_| {
+                    errors.push(
+                        Error::custom(format!(
+                            "`{many}` has no default plural (it is irregular, ambiguous or ends in -s), so this pivot's `{option}` has no default name: name it with `{option} = \"...\"`"
+                        ))
+                        .with_span(ident),
+                    );
+                    many.clone()
+                });
+                format!("{}_{plural}", model_snake(first))
+            }
         }
     };
-    let forward_table = table_name(&attrs.table, &attrs.left, &attrs.right);
-    let inverse_table = table_name(&attrs.inverse_table, &attrs.right, &attrs.left);
+    let forward_table = table_name(&attrs.table, "table", &attrs.left, &attrs.right);
+    let inverse_table = table_name(
+        &attrs.inverse_table,
+        "inverse_table",
+        &attrs.right,
+        &attrs.left,
+    );
     for (given, name) in [
         (&attrs.table, &forward_table),
         (&attrs.inverse_table, &inverse_table),

@@ -13,8 +13,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::ast::{Column, Model};
-use crate::check::snake_case;
+use crate::ast::{Column, Model, Role};
+use crate::names::{NoPlural, snake_case};
 
 /// The relation attributes a model may carry.
 pub const ATTRIBUTES: [(&str, Kind); 4] = [
@@ -73,8 +73,12 @@ pub struct Relation {
     pub name: String,
     /// has_*: the related model's column; belongs_to: this model's column.
     pub foreign_key: Named,
-    /// has_*: this model's column; belongs_to: the owner's column.
+    /// has_*: this model's column; belongs_to: the owner's column (unused when
+    /// `owner_partition_key`).
     pub local_key: Named,
+    /// belongs_to without `owner_key`: the owner's key is its one-column partition key,
+    /// which only the owner's derive knows (through `PartitionKeyColumn`).
+    pub owner_partition_key: bool,
     pub allow_filtering: bool,
     pub span: Span,
     /// `belongs_to_many`: the pivot type, and whether this model is its right side.
@@ -142,6 +146,7 @@ fn parse_one(
         .last()
         .map(|s| s.ident.to_string())
         .unwrap_or_default();
+    // A defaulted key is reported at the related model, the closest thing to it written.
     let defaulted = |given: &Option<SpannedValue<String>>, default: String| match given {
         Some(value) => Named {
             name: value.as_str().to_owned(),
@@ -149,7 +154,7 @@ fn parse_one(
         },
         None => Named {
             name: default,
-            span: attr.span(),
+            span: related.span(),
         },
     };
 
@@ -208,7 +213,9 @@ fn parse_one(
                 format!("{}_id", snake_case(&related_name)),
             );
             check_own_column(model, &foreign, "foreign_key", columns, &mut errors);
-            let owner = defaulted(&options.owner_key, "id".to_owned());
+            // Without `owner_key`, the name stays empty: the expansion reads the owner's
+            // partition-key column through `PartitionKeyColumn` instead.
+            let owner = defaulted(&options.owner_key, String::new());
             (foreign, owner)
         }
         Kind::BelongsToMany => {
@@ -266,7 +273,7 @@ fn parse_one(
         None => {
             let base = snake_case(&related_name);
             if matches!(kind, Kind::HasMany | Kind::BelongsToMany) {
-                format!("{base}s")
+                default_plural(&base, &related, "name", &mut errors)
             } else {
                 base
             }
@@ -279,10 +286,41 @@ fn parse_one(
         name,
         foreign_key,
         local_key,
+        owner_partition_key: kind == Kind::BelongsTo && options.owner_key.is_none(),
         allow_filtering: options.allow_filtering.is_present(),
         span: attr.span(),
         pivot,
     })
+}
+
+/// The plural of `base` for a default relation name, or an error at `related` asking to
+/// name the relation with `option` (and `base` itself, so checking goes on).
+pub(crate) fn default_plural(
+    base: &str,
+    related: &syn::Path,
+    option: &str,
+    errors: &mut Accumulator,
+) -> String {
+    match crate::names::plural(base) {
+        Ok(plural) => plural,
+        Err(why) => {
+            let reason = match why {
+                NoPlural::Irregular => {
+                    format!("the plural of `{base}` is irregular, ambiguous or the same word")
+                }
+                NoPlural::EndsInS => format!(
+                    "`{base}` ends in -s and may be plural already (or have a Latin plural)"
+                ),
+            };
+            errors.push(
+                Error::custom(format!(
+                    "{reason}: this relation has no default name; name it with `{option} = \"...\"`"
+                ))
+                .with_span(related),
+            );
+            base.to_owned()
+        }
+    }
 }
 
 /// `has_*` default: this model's partition key, when it is one column; otherwise an
@@ -361,12 +399,9 @@ pub fn expand(model: &Model) -> TokenStream {
         .relations
         .iter()
         .map(|relation| expand_one(model, relation));
-    // A many-to-many read is a pivot partition, then primary-key reads: no access rule.
-    let checks = model
-        .relations
-        .iter()
-        .filter(|relation| relation.kind != Kind::BelongsToMany)
-        .map(|relation| access_check(model, relation));
+    // The access checks are in the accessors' bodies. A many-to-many read is a pivot
+    // partition, then primary-key reads, and a `belongs_to` that defaults to the owner's
+    // partition key reads one partition: they have none.
     let (morph_methods, morph_items) = crate::morph::expand(model);
     quote! {
         #[allow(dead_code)]
@@ -374,7 +409,6 @@ pub fn expand(model: &Model) -> TokenStream {
             #(#methods)*
             #morph_methods
         }
-        #(#checks)*
         #morph_items
     }
 }
@@ -400,6 +434,20 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
     let model_name = ident.to_string();
     let foreign_key = &relation.foreign_key.name;
     let local_key = &relation.local_key.name;
+    // The related model's partition-key column, for a `belongs_to` without `owner_key`.
+    let owner_partition_key = relation.owner_partition_key.then(|| {
+        let span = related.span();
+        quote_spanned!(span=> <#related as ::orm_core::__private::PartitionKeyColumn>)
+    });
+    let local_key_name = match &owner_partition_key {
+        Some(owner) => quote_spanned!(related.span()=> #owner::COLUMN.name()),
+        None => quote!(#local_key),
+    };
+    // How docs name the owner's column.
+    let local_key_doc = match &owner_partition_key {
+        Some(_) => "partition key".to_owned(),
+        None => format!("`{local_key}`"),
+    };
     let allow_filtering = relation.allow_filtering;
     // Every kind's `DEF` shares these; the rest is per kind.
     let def_of = |kind: TokenStream, query_column: TokenStream, reads: Option<TokenStream>| {
@@ -413,7 +461,7 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
             model: quote!(#model_name),
             related: quote!(#related_name),
             foreign_key,
-            local_key: quote!(#local_key),
+            local_key: local_key_name.clone(),
             query_column,
             allow_filtering: quote!(#allow_filtering),
             morph_type: quote!(::core::option::Option::None),
@@ -427,25 +475,30 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                 Kind::HasOne => (quote!(HasOne), quote!(HasOne), "the"),
                 _ => (quote!(HasMany), quote!(HasMany), "every"),
             };
-            let local = field(&this, &relation.local_key);
-            let foreign = field(&related_tokens, &relation.foreign_key);
+            let local = own_column(model, &relation.local_key);
+            let local_handle = &local.handle;
+            let local_ty = &local.ty;
+            let lookup = column_lookup(&relation.foreign_key, "foreign_key");
+            let lookup_trait = lookup_trait(&relation.foreign_key, "foreign_key");
+            let foreign =
+                quote_spanned!(relation.foreign_key.span=> <#related as #lookup_trait>::COLUMN);
+            let check = access_check(model, relation, &foreign);
             let doc = format!(
                 "The relation to {doc_kind} `{related_name}` whose `{foreign_key}` is this row's `{local_key}`."
             );
             let set_foreign_key = quote_spanned! {relation.foreign_key.span=>
-                |row, key| #foreign::COLUMN.set(
-                    row,
-                    <#foreign::Type as ::orm_core::__private::KeyOf<#local::Type>>::from_key(key),
-                )
+                |row, key| ::orm_core::__private::set_key::<_, _, #local_ty>(#foreign, row, key)
             };
             let def = def_of(kind, quote!(#foreign_key), Some(related_tokens.clone()));
             quote! {
                 #[doc = #doc]
-                pub fn #accessor(&self) -> ::orm_core::__private::#wrapper<#this, #related, #local::Type> {
+                pub fn #accessor(&self) -> ::orm_core::__private::#wrapper<#this, #related, #local_ty> {
+                    #lookup
+                    #check
                     #def
                     ::orm_core::__private::#wrapper::new(
                         &DEF,
-                        ::core::clone::Clone::clone(#local::COLUMN.get(self)),
+                        ::core::clone::Clone::clone(Self::#local_handle.get(self)),
                         #set_foreign_key,
                     )
                 }
@@ -479,58 +532,110 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
             }
         }
         Kind::BelongsTo => {
-            let foreign = field(&this, &relation.foreign_key);
-            let owner = field(&related_tokens, &relation.local_key);
             let associate = format_ident!("associate_{}", name);
             let dissociate = format_ident!("dissociate_{}", name);
-            let own_field = model
-                .columns
-                .iter()
-                .find(|c| c.name == *foreign_key)
-                .expect("checked: the foreign key is a column of this model");
+            let own_field = own_column(model, &relation.foreign_key);
             let fk_field = &own_field.field;
+            let fk_handle = &own_field.handle;
+            let fk_ty = &own_field.ty;
             let doc = format!(
-                "The relation to the `{related_name}` whose `{local_key}` is this row's `{foreign_key}`."
+                "The relation to the `{related_name}` whose {local_key_doc} is this row's `{foreign_key}`."
             );
             let associate_doc = format!(
-                "Points this row at `owner` (sets `{foreign_key}` to its `{local_key}`); save the row to persist it."
+                "Points this row at `owner` (sets `{foreign_key}` to its {local_key_doc}); insert the row to store it."
             );
-            let key_of = quote_spanned! {relation.foreign_key.span=>
-                <#foreign::Type as ::orm_core::__private::KeyOf<#owner::Type>>
+            // The owner's key column and its type. With `owner_key`, the column is looked up
+            // by name in `associate_*` (with the access check), and the key type is the
+            // foreign key's own type without its `Option`, so this row's own signatures never
+            // name a column the owner may lack.
+            let (lookup, check, owner_column, key_ty) = match &owner_partition_key {
+                Some(owner) => (
+                    TokenStream::new(),
+                    TokenStream::new(),
+                    quote_spanned!(related.span()=> #owner::COLUMN),
+                    quote_spanned!(related.span()=> #owner::Type),
+                ),
+                None => {
+                    let lookup_trait = lookup_trait(&relation.local_key, "owner_key");
+                    let owner_column = quote_spanned!(relation.local_key.span=> <#related as #lookup_trait>::COLUMN);
+                    let key_ty = option_inner(fk_ty).unwrap_or(fk_ty);
+                    (
+                        column_lookup(&relation.local_key, "owner_key"),
+                        access_check(model, relation, &owner_column),
+                        owner_column,
+                        quote!(#key_ty),
+                    )
+                }
             };
-            let dissociate = is_option(&own_field.ty).then(|| {
+            // A key column cannot be null, so only a non-key optional foreign key can be
+            // cleared.
+            let clearable =
+                is_option(&own_field.ty) && matches!(own_field.role, Role::Regular | Role::Static);
+            let dissociate = clearable.then(|| {
                 let doc = format!(
-                    "Clears this row's `{foreign_key}` (it then belongs to no `{related_name}`); save the row to persist it."
+                    "Clears this row's `{foreign_key}` in the database and in `self`: it then belongs to no `{related_name}`.\n\n\
+                     Writes at once (an `UPDATE` setting `{foreign_key}` to null by this row's primary key), because saving \
+                     the row would not: inserts leave `None` columns unset. On error, `self` is unchanged."
                 );
                 quote! {
                     #[doc = #doc]
-                    pub fn #dissociate(&mut self) {
+                    pub async fn #dissociate(
+                        &mut self,
+                        db: &::orm_core::__private::Db,
+                    ) -> ::orm_core::Result<()> {
+                        let key = ::orm_core::__private::Model::primary_key(self);
+                        <Self as ::orm_core::__private::Model>::update(&key)
+                            .set_null(Self::#fk_handle)
+                            .execute(db)
+                            .await?;
                         self.#fk_field = ::core::option::Option::None;
+                        ::core::result::Result::Ok(())
                     }
                 }
             });
+            // The foreign key's type through its `Field` impl, spanned where the foreign key
+            // is named: both uses below are then one error when the types do not fit. The
+            // owner's key is spanned at the owner's type, like every other use of it.
+            let foreign = field(&this, &relation.foreign_key);
+            let key_of = quote_spanned! {relation.foreign_key.span=>
+                <#foreign::Type as ::orm_core::__private::KeyOf<#key_ty>>
+            };
+            let new_relation = quote_spanned! {related.span()=>
+                ::orm_core::__private::BelongsTo::new(
+                    &DEF,
+                    ::core::option::Option::map(
+                        #key_of::key(Self::#fk_handle.get(self)),
+                        ::core::clone::Clone::clone,
+                    ),
+                )
+            };
+            let relation_type = quote_spanned! {related.span()=>
+                ::orm_core::__private::BelongsTo<#this, #related, #key_ty>
+            };
+            let owner_key = quote_spanned! {related.span()=>
+                ::core::clone::Clone::clone(#owner_column.get(owner))
+            };
+            let store_key = quote_spanned! {relation.foreign_key.span=>
+                Self::#fk_handle.set(self, #key_of::from_key(key))
+            };
             let def = def_of(
                 quote!(BelongsTo),
-                quote!(#local_key),
+                local_key_name.clone(),
                 Some(related_tokens.clone()),
             );
             quote! {
                 #[doc = #doc]
-                pub fn #accessor(&self) -> ::orm_core::__private::BelongsTo<#this, #related, #owner::Type> {
+                pub fn #accessor(&self) -> #relation_type {
                     #def
-                    ::orm_core::__private::BelongsTo::new(
-                        &DEF,
-                        ::core::option::Option::map(
-                            #key_of::key(#foreign::COLUMN.get(self)),
-                            ::core::clone::Clone::clone,
-                        ),
-                    )
+                    #new_relation
                 }
 
                 #[doc = #associate_doc]
                 pub fn #associate(&mut self, owner: &#related) {
-                    let key = ::core::clone::Clone::clone(#owner::COLUMN.get(owner));
-                    #foreign::COLUMN.set(self, #key_of::from_key(key));
+                    #lookup
+                    #check
+                    let key = #owner_key;
+                    #store_key;
                 }
 
                 #dissociate
@@ -539,8 +644,57 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
     }
 }
 
-/// The compile-time access-path rule, evaluated against the related model's metadata.
-fn access_check(model: &Model, relation: &Relation) -> TokenStream {
+/// This model's column named by a relation attribute (checked to exist).
+fn own_column<'m>(model: &'m Model, named: &Named) -> &'m Column {
+    model
+        .columns
+        .iter()
+        .find(|c| c.name == named.name)
+        .expect("checked: the relation's own key is a column of this model")
+}
+
+/// A trait through which a generated body reads the related model's column `named`
+/// (`<Related as #lookup_trait>::COLUMN`, see [`lookup_trait`]).
+///
+/// The related model's columns are its `Field<hash of name>` impls. Going through this
+/// trait, declared in the body with `do_not_recommend` on its one impl, a missing column is
+/// reported with `Field`'s message at the name, and a help line naming this trait, so the
+/// option and the column ("the trait `foreign_key_owner_id` is not implemented for
+/// `Post`"), rather than a list of the model's other `Field<hash>` impls.
+pub(crate) fn column_lookup(named: &Named, option: &str) -> TokenStream {
+    let hash = column_hash(&named.name);
+    let trait_name = lookup_trait(named, option);
+    quote_spanned! {named.span=>
+        #[allow(non_camel_case_types)]
+        trait #trait_name: ::core::marker::Sized {
+            type Type;
+            const COLUMN: ::orm_core::Column<Self, Self::Type>;
+        }
+        #[diagnostic::do_not_recommend]
+        impl<M: ::orm_core::__private::Field<#hash>> #trait_name for M {
+            type Type = <M as ::orm_core::__private::Field<#hash>>::Type;
+            const COLUMN: ::orm_core::Column<M, Self::Type> =
+                <M as ::orm_core::__private::Field<#hash>>::COLUMN;
+        }
+    }
+}
+
+/// The name of [`column_lookup`]'s trait: the option, then the column's name
+/// (`foreign_key_owner_id`), any character an identifier cannot hold made `_`.
+pub(crate) fn lookup_trait(named: &Named, option: &str) -> syn::Ident {
+    let column: String = named
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format_ident!("{option}_{column}", span = named.span)
+}
+
+/// The compile-time access-path rule, evaluated against the related model's metadata, for
+/// the body of a generated fn. `column` is the related column's handle, through its lookup
+/// trait: when the column is missing, that is the one error, and the const is not
+/// evaluated.
+fn access_check(model: &Model, relation: &Relation, column_handle: &TokenStream) -> TokenStream {
     let related = &relation.related;
     let related_name = related
         .segments
@@ -567,11 +721,29 @@ fn access_check(model: &Model, relation: &Relation) -> TokenStream {
     quote_spanned! {relation.span=>
         const _: () = ::orm_core::__private::check_access(
             <#related as ::orm_core::__private::Model>::TABLE,
-            #column,
+            #column_handle.name(),
             #allow_filtering,
             #missing,
             #message,
         );
+    }
+}
+
+/// `T`, for a type written `Option<T>`.
+fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first()? {
+            syn::GenericArgument::Type(inner) => Some(inner),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -584,23 +756,33 @@ fn is_option(ty: &syn::Type) -> bool {
 /// The names of every relation (including polymorphic ones) and their accessors, for
 /// eager loading by name.
 pub fn eager_table(model: &Model) -> TokenStream {
+    // Each accessor is spanned at its related model, so an error in the accessor's type
+    // is reported there once, not again here.
     let mut names = Vec::new();
     for relation in &model.relations {
-        names.push(relation.name.clone());
+        names.push((relation.name.clone(), relation.related.span()));
     }
     for morph in &model.morphs {
-        names.push(morph.accessor.clone());
+        names.push((morph.accessor.clone(), morph.span));
     }
     if names.is_empty() {
         return TokenStream::new();
     }
-    let accessors = names.iter().map(|name| format_ident!("{}_relation", name));
+    let arms = names.iter().map(|(name, span)| {
+        let accessor = format_ident!("{}_relation", name, span = *span);
+        quote_spanned! {*span=>
+            #name => ::orm_core::__private::Some(
+                ::orm_core::__private::With::from_accessor(|row: &Self| Self::#accessor(row)),
+            ),
+        }
+    });
+    let names = names.iter().map(|(name, _)| name);
     quote! {
         const __RELATIONS: &'static [&'static str] = &[#(#names),*];
 
         fn __eager(name: &str) -> ::core::option::Option<::orm_core::__private::With<Self>> {
             match name {
-                #(#names => ::orm_core::__private::Some(::orm_core::__private::With::from_accessor(Self::#accessors)),)*
+                #(#arms)*
                 _ => ::orm_core::__private::None,
             }
         }

@@ -269,3 +269,46 @@ async fn the_server_kind_is_detected() {
         "{kind:?}"
     );
 }
+
+/// An acronym in a model's name is one word of its default table name, and of the foreign
+/// key other models' relations default to.
+#[allow(clippy::upper_case_acronyms)]
+#[derive(Model, Debug, Clone, PartialEq)]
+struct HTTPServer {
+    #[orm(partition_key)]
+    id: Uuid,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[belongs_to(HTTPServer)]
+struct HTTPRequest {
+    #[orm(partition_key)]
+    http_server_id: Uuid,
+    #[orm(clustering_key)]
+    id: i64,
+}
+
+#[tokio::test]
+async fn acronyms_are_one_word_in_default_names() {
+    assert_eq!(HTTPServer::TABLE.name, "http_server");
+    assert_eq!(HTTPRequest::TABLE.name, "http_request");
+    let relation = HTTPRequest {
+        http_server_id: unique_id(),
+        id: 1,
+    }
+    .http_server_relation();
+    assert_eq!(relation.get_foreign_key_name(), "http_server_id");
+
+    let db = db(&[HTTPServer::TABLE, HTTPRequest::TABLE]).await;
+    let server = HTTPServer { id: unique_id() };
+    server.insert(&db).await.unwrap();
+    let request = HTTPRequest {
+        http_server_id: server.id,
+        id: 1,
+    };
+    request.insert(&db).await.unwrap();
+    assert_eq!(
+        request.http_server_relation().get(&db).await.unwrap(),
+        Some(server)
+    );
+}

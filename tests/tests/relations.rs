@@ -72,12 +72,34 @@ struct Like {
     user_id: Uuid,
 }
 
-const TABLES: [&orm_core::TableMeta; 5] = [
+/// Countries are keyed by their code, not by an `id`.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "rel_countries")]
+struct Country {
+    #[orm(partition_key)]
+    code: String,
+    name: String,
+}
+
+/// `belongs_to` without `owner_key` refers to the owner's partition key, `code`.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "rel_cities")]
+#[belongs_to(Country, foreign_key = "country_code")]
+struct City {
+    #[orm(partition_key)]
+    country_code: String,
+    #[orm(clustering_key)]
+    name: String,
+}
+
+const TABLES: [&orm_core::TableMeta; 7] = [
     User::TABLE,
     Post::TABLE,
     Profile::TABLE,
     Comment::TABLE,
     Like::TABLE,
+    Country::TABLE,
+    City::TABLE,
 ];
 
 async fn user_with_posts(db: &Db) -> User {
@@ -388,6 +410,69 @@ async fn a_null_parent_key_is_an_error_not_a_scan() {
     };
     comment.associate_author(&user);
     assert_eq!(comment.author_id, Some(user.id));
-    comment.dissociate_author();
-    assert_eq!(comment.author_id, None);
+}
+
+/// `dissociate_*` writes the cleared foreign key: read back, the row has no owner, and
+/// the owner's `has_many` through the indexed foreign key no longer finds it.
+#[tokio::test]
+async fn dissociating_clears_the_stored_foreign_key() {
+    let db = db(&TABLES).await;
+    let user = User {
+        id: unique_id(),
+        name: "Former author".into(),
+    };
+    user.insert(&db).await.unwrap();
+    let mut kept = Comment {
+        post_id: 9_001,
+        id: 1,
+        author_id: None,
+        body: "kept".into(),
+    };
+    let mut orphaned = Comment {
+        id: 2,
+        body: "orphaned".into(),
+        ..kept.clone()
+    };
+    for comment in [&mut kept, &mut orphaned] {
+        comment.associate_author(&user);
+        comment.insert(&db).await.unwrap();
+    }
+    assert_eq!(user.comments_relation().get(&db).await.unwrap().len(), 2);
+
+    orphaned.dissociate_author(&db).await.unwrap();
+    assert_eq!(orphaned.author_id, None);
+
+    let stored = Comment::find(&db, &(9_001, 2)).await.unwrap().unwrap();
+    assert_eq!(stored.author_id, None, "the null was written");
+    assert_eq!(stored.body, "orphaned", "the other columns are untouched");
+    let authored = user.comments_relation().get(&db).await.unwrap();
+    assert_eq!(
+        authored,
+        [kept],
+        "the index no longer finds the dissociated row"
+    );
+}
+
+/// Without `owner_key`, `belongs_to` reads the owner by its one-column partition key,
+/// whatever that column is called.
+#[tokio::test]
+async fn belongs_to_defaults_to_the_owners_partition_key() {
+    let db = db(&TABLES).await;
+    let code = unique_id().to_string();
+    let country = Country {
+        code: code.clone(),
+        name: "Freedonia".into(),
+    };
+    country.insert(&db).await.unwrap();
+    let city = City {
+        country_code: code,
+        name: "Capital".into(),
+    };
+    let relation = city.country_relation();
+    assert_eq!(relation.get_local_key_name(), "code");
+    assert_eq!(
+        relation.get_query().access_path(),
+        Ok(AccessPath::SinglePartition)
+    );
+    assert_eq!(relation.get(&db).await.unwrap(), Some(country));
 }

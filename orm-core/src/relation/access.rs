@@ -10,7 +10,9 @@ use crate::query::rule::{self, Restriction, Verdict};
 /// related table and `column = ?` reads it without filtering (the whole partition key,
 /// or a column whose secondary index the server reads, whatever the column's role), or
 /// the relation opted in to filtering. The messages are written by the derive, which
-/// knows the names.
+/// knows the names. `track_caller`: the compile error points at the relation, without
+/// notes from inside this function.
+#[track_caller]
 pub const fn check_access(
     table: &TableMeta,
     column: &str,
@@ -31,6 +33,7 @@ pub const fn check_access(
 /// The rule for `morph_many` / `morph_one`: the child is read by its type and key
 /// columns together (`type = ? AND id = ?`), which must not need filtering (or the
 /// relation opts in to it).
+#[track_caller]
 pub const fn check_morph_access(
     table: &TableMeta,
     type_column: &str,

@@ -60,3 +60,10 @@ impl<K> SameKey<K> for K {
         key
     }
 }
+
+/// Sets `column` of `row` to hold `key`; the relation expansions call it, so a foreign key
+/// whose type cannot hold the key is reported by [`KeyOf`]'s message.
+#[doc(hidden)]
+pub fn set_key<R, F: KeyOf<K>, K>(column: crate::Column<R, F>, row: &mut R, key: K) {
+    column.set(row, F::from_key(key));
+}

@@ -9,11 +9,96 @@
 //!
 //! Attributes: `#[has_many(Related, foreign_key = "...", local_key = "...", name = "...")]`,
 //! the same for `has_one`, and `#[belongs_to(Related, foreign_key = "...", owner_key = "...")]`.
-//! Keys are CQL column names. Defaults: `foreign_key` is `<model>_id` (`has_*`: this
-//! model's name; `belongs_to`: the related model's), `local_key` is this model's
-//! one-column partition key, `owner_key` is `id`, and the accessor is named after the
-//! related model (`posts_relation()` for `has_many(Post)`, `user_relation()` for
-//! `belongs_to(User)`). Add `allow_filtering` to accept a relation that scans.
+//! Keys are CQL column names. Add `allow_filtering` to accept a relation that scans.
+//!
+//! # Defaults
+//!
+//! - `foreign_key` is `<model>_id`, from the model's name in snake case (`has_*`: this
+//!   model's; `belongs_to`: the related model's, so `belongs_to(HTTPServer)` reads
+//!   `http_server_id`).
+//! - `local_key` (`has_*`) is this model's partition key, when it is one column.
+//! - `owner_key` (`belongs_to`) is the owner's partition key, when it is one column; an
+//!   owner with a composite partition key needs `owner_key = "..."` (a compile error says
+//!   so).
+//! - The accessor is named after the related model in snake case: `user_relation()` for
+//!   `belongs_to(User)`, `profile_relation()` for `has_one(Profile)`, and for `has_many`
+//!   and `belongs_to_many` its plural, by these rules on the last word:
+//!   1. a consonant then `-y` becomes `-ies` (`Category` → `categories_relation()`;
+//!      `Day` → `days`);
+//!   2. `-ss`, `-us`, `-as`, `-x`, `-z`, `-ch`, `-sh` take `-es` (`Address` →
+//!      `addresses`, `Status` → `statuses`, `Box` → `boxes`, `Match` → `matches`);
+//!   3. anything else takes `-s` (`Post` → `posts`, `Video` → `videos`).
+//!
+//!   Where these rules would guess, there is no default and a compile error asks for
+//!   `name = "..."`: irregular plurals (`Person`, `Child`, `Index`, `Leaf`, `Hero`, words
+//!   ending in `-man`, ...), words that are the same in both numbers (`Data`, `News`,
+//!   `Series`, ...), and other words ending in `-s`, which may be plural already
+//!   (`Settings`, `Stats`) or Latin (`Analysis`). `morph_many`'s default accessor follows
+//!   the same rules (`accessor = "..."` names it).
+//!
+//! ```
+//! use orm_core::Model;
+//!
+//! #[derive(Model)]
+//! #[has_many(Category, foreign_key = "shop_id")]
+//! #[has_many(Person, foreign_key = "shop_id", name = "staff")]
+//! struct Shop {
+//!     #[orm(partition_key)]
+//!     id: i64,
+//! }
+//!
+//! #[derive(Model)]
+//! struct Category {
+//!     #[orm(partition_key)]
+//!     shop_id: i64,
+//!     #[orm(clustering_key)]
+//!     name: String,
+//! }
+//!
+//! #[derive(Model)]
+//! struct Person {
+//!     #[orm(partition_key)]
+//!     shop_id: i64,
+//!     #[orm(clustering_key)]
+//!     name: String,
+//! }
+//!
+//! let shop = Shop { id: 1 };
+//! assert_eq!(shop.categories_relation().definition().name, "categories");
+//! assert_eq!(shop.staff_relation().definition().name, "staff");
+//! ```
+//!
+//! A pivot's default tables follow the same rule: `<left>_<plural of right>` and
+//! `<right>_<plural of left>` (name them with `table = "..."` / `inverse_table = "..."`
+//! where the rule would guess).
+//!
+//! ```
+//! use orm_core::{Model, Pivot};
+//!
+//! #[derive(Model)]
+//! struct Post {
+//!     #[orm(partition_key)]
+//!     id: i64,
+//! }
+//!
+//! #[derive(Model)]
+//! struct Category {
+//!     #[orm(partition_key)]
+//!     id: i64,
+//! }
+//!
+//! #[derive(Pivot)]
+//! #[pivot(left = Post, right = Category)]
+//! struct PostCategory {
+//!     #[pivot(left)]
+//!     post_id: i64,
+//!     #[pivot(right)]
+//!     category_id: i64,
+//! }
+//!
+//! assert_eq!(PostCategory::FORWARD.name, "post_categories");
+//! assert_eq!(PostCategory::INVERSE.name, "category_posts");
+//! ```
 //!
 //! Clippy's `duplicated_attributes` lint may flag two relations of the same kind with the
 //! same `foreign_key` as a duplicate (rust-lang/rust-clippy#13238): they are not; allow
@@ -38,6 +123,8 @@ pub use belongs_to_many::{BelongsToMany, DEFAULT_CONCURRENCY, PivotChanges, Pivo
 pub use belongs_to_many_query::{BelongsToManyQuery, EagerBelongsToMany};
 pub use has_many::HasMany;
 pub use has_one::HasOne;
+#[doc(hidden)]
+pub use key::set_key;
 pub use key::{KeyOf, SameKey};
 pub use morph::{MorphParent, MorphTargets, MorphTo};
 pub use owner::Owner;

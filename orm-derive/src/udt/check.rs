@@ -11,7 +11,8 @@ use syn::ext::IdentExt;
 
 use super::attr::{UdtAttrs, UdtFieldAttrs};
 use super::{Field, Udt};
-use crate::check::{is_plain_name, snake_case};
+use crate::check::is_plain_name;
+use crate::names::snake_case;
 
 /// Parses and validates a `#[derive(Udt)]` input.
 pub fn udt(input: &DeriveInput) -> Result<Udt, Error> {
