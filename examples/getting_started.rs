@@ -59,7 +59,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let posts = ada.posts_relation().get(&db).await?;
     let older = ada
         .posts_relation()
-        .where_("id", "<", 2_i64)
+        .where_("id", "<", 2)
         .get(&db)
         .await?;
     let older_title = older.first().map(|post| post.title.as_str());
