@@ -57,11 +57,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("post 1 is missing")?;
     let author = first.user_relation().get(&db).await?.ok_or("no author")?;
     let posts = ada.posts_relation().get(&db).await?;
-    let older = ada
-        .posts_relation()
-        .where_("id", "<", 2)
-        .get(&db)
-        .await?;
+    let older = ada.posts_relation().where_("id", "<", 2).get(&db).await?;
     let older_title = older.first().map(|post| post.title.as_str());
     println!(
         "{} wrote {} posts; the older: {older_title:?}",

@@ -82,7 +82,7 @@ impl fmt::Display for Operator {
 
 /// The text is not a CQL operator; lists the ones that are.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a CQL operator; use one of: {ops}", ops = Operator::ALL.join(", "))]
+#[error("\"{0}\" is not a CQL operator; use one of: {ops}", ops = Operator::ALL.join(", "))]
 pub struct UnknownOperator(pub String);
 
 impl FromStr for Operator {
@@ -101,7 +101,7 @@ impl FromStr for Operator {
             "IN" => Operator::In,
             "CONTAINS" => Operator::Contains,
             "CONTAINS KEY" => Operator::ContainsKey,
-            _ => return Err(UnknownOperator(text.to_owned())),
+            _ => return Err(UnknownOperator(crate::user_input::shown(text))),
         })
     }
 }

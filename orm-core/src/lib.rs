@@ -90,6 +90,7 @@ mod statement;
 mod time_types;
 mod tuple;
 mod udt;
+mod user_input;
 pub mod write;
 
 #[doc(hidden)]

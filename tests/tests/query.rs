@@ -822,3 +822,38 @@ async fn integer_values_by_name_widen_losslessly() {
         "ShelfItem.aisle `=` needs a value of CQL type int, but got float"
     );
 }
+
+/// Names a program takes from its users reach error messages (and so logs) at most 64
+/// characters long and escaped: a 10 KB column name with a newline and a terminal escape
+/// does not come back verbatim, whether it names a column, an operator or a direction.
+#[test]
+fn user_supplied_names_in_errors_are_shortened_and_escaped() {
+    let hostile = format!("x\n\u{1b}[31m{}", "y".repeat(10_000));
+    let errors = [
+        Article::query()
+            .where_(&hostile, "=", 1_i64)
+            .cql()
+            .unwrap_err(),
+        Article::query()
+            .where_("id", &hostile, 1_i64)
+            .cql()
+            .unwrap_err(),
+        Article::query()
+            .order_by_(&hostile, "asc")
+            .cql()
+            .unwrap_err(),
+        Article::query()
+            .order_by_("id", &hostile)
+            .cql()
+            .unwrap_err(),
+    ];
+    for err in errors {
+        let message = err.to_string();
+        assert!(message.len() < 300, "{message}");
+        assert!(
+            !message.contains('\n') && !message.contains('\u{1b}'),
+            "{message}"
+        );
+        assert!(message.contains("x\\n\\u{1b}[31myyy"), "{message}");
+    }
+}

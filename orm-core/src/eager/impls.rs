@@ -288,14 +288,16 @@ where
         self.get_parent_key().cloned()
     }
 
-    /// One pivot partition per parent; the related rows come in `finish`.
+    /// One pivot partition per parent (with the constraint's statement options); the
+    /// related rows come in `finish`.
     fn fetch<'a>(
         &'a self,
         db: &'a Db,
-        _constraint: Constraint<'a, Self::Query>,
+        constraint: Constraint<'a, Self::Query>,
         _shape: &'a ShapeCache,
     ) -> BoxFuture<'a, Result<Vec<Pv>>> {
-        Box::pin(self.pivots(db))
+        let query = constrained(self.get_query(), constraint);
+        Box::pin(async move { query.pivots(db).await })
     }
 
     /// Each distinct related row once, for all parents, at one bounded concurrency;

@@ -25,24 +25,11 @@ pub(crate) fn check(path: &str) -> Result<(), QueryError> {
     Ok(())
 }
 
-/// At most 64 characters of a user-supplied name, escaped as a Rust string literal
-/// would be, for an error message or a log line.
-pub(crate) fn shown(name: &str) -> String {
-    const MOST: usize = 64;
-    let mut out: String = name
-        .chars()
-        .take(MOST)
-        .flat_map(char::escape_debug)
-        .collect();
-    if name.chars().count() > MOST {
-        out.push('…');
-    }
-    out
-}
+pub(crate) use crate::user_input::shown;
 
 #[cfg(test)]
 mod tests {
-    use super::{MAX_PATH_DEPTH, check, shown};
+    use super::{MAX_PATH_DEPTH, check};
 
     #[test]
     fn deep_or_long_paths_are_refused_and_shown_short() {
@@ -59,10 +46,5 @@ mod tests {
             "the message quotes at most 64 characters: {err}"
         );
         assert!(check(&["posts"; MAX_PATH_DEPTH].join(".")).is_ok());
-    }
-
-    #[test]
-    fn shown_names_are_escaped() {
-        assert_eq!(shown("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
     }
 }

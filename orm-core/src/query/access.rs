@@ -221,7 +221,7 @@ pub(crate) fn invalid_error(table: &TableMeta, invalid: Invalid) -> QueryError {
             column: if column == "token" {
                 format!("token({})", partition_key(table))
             } else {
-                column.to_owned()
+                crate::user_input::shown(column)
             },
             first,
             second,

@@ -61,7 +61,7 @@ pub enum QueryError {
         valid: Vec<&'static str>,
     },
     /// Not `asc` or `desc`.
-    #[error("{0:?} is not an order; use \"asc\" or \"desc\"")]
+    #[error("\"{0}\" is not an order; use \"asc\" or \"desc\"")]
     UnknownDirection(String),
     /// A limit or page size that is zero or negative.
     #[error("{what} must be positive, not {value}")]

@@ -28,7 +28,7 @@ pub(crate) fn column_named(
 ) -> Result<&'static ColumnMeta, QueryError> {
     table.column(name).ok_or_else(|| QueryError::UnknownColumn {
         model: table.model,
-        column: name.to_owned(),
+        column: crate::user_input::shown(name),
         valid: table.column_names(),
     })
 }

@@ -232,7 +232,10 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
         let order = match direction.trim().to_ascii_lowercase().as_str() {
             "asc" => ClusteringOrder::Asc,
             "desc" => ClusteringOrder::Desc,
-            _ => return self.fail(QueryError::UnknownDirection(direction.to_owned())),
+            _ => {
+                let direction = crate::user_input::shown(direction);
+                return self.fail(QueryError::UnknownDirection(direction));
+            }
         };
         match M::TABLE.column(column) {
             Some(meta) if meta.is_clustering_key() => {
@@ -515,7 +518,7 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
 fn not_clustering<M: Model>(column: &str) -> QueryError {
     QueryError::NotClustering {
         model: M::TABLE.model,
-        column: column.to_owned(),
+        column: crate::user_input::shown(column),
         valid: M::TABLE.clustering_key().map(|c| c.name).collect(),
     }
 }

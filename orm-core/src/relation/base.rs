@@ -10,7 +10,7 @@ use crate::cql_type::{CqlTyped, FieldType};
 use crate::db::{Cql, Db};
 use crate::error::Result;
 use crate::model::Model;
-use crate::options::StatementOptions;
+use crate::options::{Configure, StatementOptions};
 use crate::query::{QueryError, Select, rows};
 use crate::relation::RelationDef;
 
@@ -26,6 +26,8 @@ pub struct Relation<P, R, K> {
     def: &'static RelationDef,
     /// The parent's key; `None` when it is null, which makes every read an error.
     key: Option<K>,
+    /// Applied to every statement the relation sends (see [`Configure`]).
+    options: StatementOptions,
     _models: PhantomData<fn() -> (P, R)>,
 }
 
@@ -35,6 +37,18 @@ impl<P, R, K> std::fmt::Debug for Relation<P, R, K> {
             .field("def", self.def)
             .field("has_key", &self.key.is_some())
             .finish()
+    }
+}
+
+impl<P, R, K> Relation<P, R, K> {
+    /// The statement options of this relation, for the kinds built on it.
+    pub(crate) fn statement_options(&self) -> &StatementOptions {
+        &self.options
+    }
+
+    /// [`statement_options`](Self::statement_options), to change.
+    pub(crate) fn statement_options_mut(&mut self) -> &mut StatementOptions {
+        &mut self.options
     }
 }
 
@@ -49,6 +63,7 @@ where
         Relation {
             def,
             key,
+            options: StatementOptions::default(),
             _models: PhantomData,
         }
     }
@@ -80,6 +95,14 @@ where
     /// A parent whose key is null gives a query that fails with
     /// [`QueryError::MissingParentKey`]: never an unconstrained one.
     pub fn get_query(&self) -> Select<R> {
+        let mut query = self.unconfigured_query();
+        if !self.options.is_default() {
+            *query.options_mut() = self.options.clone();
+        }
+        query
+    }
+
+    fn unconfigured_query(&self) -> Select<R> {
         match &self.key {
             Some(key) => constrained_query(self.def, Arc::new(key.clone())),
             None => R::query().with_error(QueryError::MissingParentKey {
@@ -101,13 +124,13 @@ where
             return Ok(rows.into_iter().map(wrap).collect());
         };
         let cql = Cql::Static(statements.get()?);
-        let options = StatementOptions::default();
+        let options = &self.options;
         let model = R::TABLE.model;
         match self.def.morph_type {
             Some((_, type_name)) => {
-                rows::fetch_all_as(db, model, cql, &(type_name, key), &options, wrap).await
+                rows::fetch_all_as(db, model, cql, &(type_name, key), options, wrap).await
             }
-            None => rows::fetch_all_as(db, model, cql, &(key,), &options, wrap).await,
+            None => rows::fetch_all_as(db, model, cql, &(key,), options, wrap).await,
         }
     }
 
@@ -117,12 +140,12 @@ where
             return self.get_query().first(db).await;
         };
         let cql = Cql::Static(statements.first()?);
-        let options = StatementOptions::default();
+        let options = &self.options;
         // The `LIMIT` is a bind marker, bound last, as `Select::first` binds it.
         let limit = 1_i32;
         let result = match self.def.morph_type {
-            Some((_, type_name)) => db.execute(cql, (type_name, key, limit), &options).await?,
-            None => db.execute(cql, (key, limit), &options).await?,
+            Some((_, type_name)) => db.execute(cql, (type_name, key, limit), options).await?,
+            None => db.execute(cql, (key, limit), options).await?,
         };
         rows::first::<R>(R::TABLE.model, cql, result)
     }

@@ -17,7 +17,7 @@ use crate::eager::IntoWith;
 use crate::error::Result;
 use crate::ident::quoted;
 use crate::model::Model;
-use crate::options::StatementOptions;
+use crate::options::{Configure, StatementOptions};
 use crate::query::{MAX_IN_VALUES, Page, rows};
 use crate::relation::RelationDef;
 use crate::relation::belongs_to_many_query::{BelongsToManyQuery, EagerBelongsToMany};
@@ -82,6 +82,7 @@ type Joined<R, Pv, D> = fn() -> (R, Pv, D);
 pub struct BelongsToMany<P: Model, R, Pv, D> {
     def: &'static RelationDef,
     key: P::PrimaryKey,
+    options: StatementOptions,
     _models: PhantomData<Joined<R, Pv, D>>,
 }
 
@@ -93,8 +94,38 @@ where
         BelongsToMany {
             def: self.def,
             key: self.key.clone(),
+            options: self.options.clone(),
             _models: PhantomData,
         }
+    }
+}
+
+/// Consistency, timeout and the other options apply to every statement the relation
+/// sends: its reads (through [`get_query`](BelongsToMany::get_query)) and its writes
+/// (`attach`, `detach`, `sync`, `toggle`, and the pivot look-ups they make).
+///
+/// ```no_run
+/// # use orm_core::{Model, Pivot, prelude::*};
+/// # use orm_core::scylla::statement::Consistency;
+/// # #[derive(Model)] #[belongs_to_many(Tag, pivot = PostTag)] struct Post { #[orm(partition_key)] id: i64 }
+/// # #[derive(Model)] struct Tag { #[orm(partition_key)] id: i64 }
+/// # #[derive(Pivot, Default)] #[pivot(left = Post, right = Tag)] struct PostTag { #[pivot(left)] post_id: i64, #[pivot(right)] tag_id: i64 }
+/// # async fn run(db: &Db, post: &Post) -> orm_core::Result<()> {
+/// post.tags_relation()
+///     .consistency(Consistency::Quorum)
+///     .timeout(std::time::Duration::from_secs(1))
+///     .sync(db, [1, 2, 3])
+///     .await?;
+/// # Ok(())
+/// # }
+/// ```
+impl<P: Model, R, Pv, D> Configure for BelongsToMany<P, R, Pv, D> {
+    fn options(&self) -> &StatementOptions {
+        &self.options
+    }
+
+    fn options_mut(&mut self) -> &mut StatementOptions {
+        &mut self.options
     }
 }
 
@@ -112,6 +143,7 @@ where
         BelongsToMany {
             def,
             key,
+            options: StatementOptions::default(),
             _models: PhantomData,
         }
     }
@@ -124,7 +156,9 @@ where
     /// The related rows as a query, to constrain further (`where_`, `filter`, `limit`) or
     /// to run (`get`, `first`, `count`, `exists`, `page`, `stream`, `with`).
     pub fn get_query(&self) -> BelongsToManyQuery<P, R, Pv, D> {
-        BelongsToManyQuery::new(self.def, self.key.clone())
+        let mut query = BelongsToManyQuery::new(self.def, self.key.clone());
+        *query.options_mut() = self.options.clone();
+        query
     }
 
     /// The query, fetching `requests` related rows at once (at least 1).
@@ -334,7 +368,7 @@ where
                 D::TABLE.model,
                 Cql::Built(&cql),
                 &(&self.key, chunk),
-                &StatementOptions::default(),
+                &self.options,
             )
             .await?;
             joined.extend(pivots.iter().map(|pivot| D::other_key(pivot).clone()));
@@ -395,7 +429,7 @@ where
                 Box::new((other, &self.key)),
             ));
         }
-        db.execute_batch(BatchType::Logged, &items, &StatementOptions::default())
+        db.execute_batch(BatchType::Logged, &items, &self.options)
             .await
     }
 }

@@ -9,6 +9,7 @@ use crate::cql_type::FieldType;
 use crate::db::Db;
 use crate::error::Result;
 use crate::model::Model;
+use crate::options::{Configure, StatementOptions};
 use crate::query::Page;
 use crate::relation::RelationDef;
 use crate::relation::owner::Owner;
@@ -86,5 +87,17 @@ where
     /// One page of related rows; see [`Select::page`](crate::Select::page).
     pub async fn page(&self, db: &Db, state: PagingState) -> Result<Page<R>> {
         self.get_query().page(db, state).await
+    }
+}
+
+/// Consistency, timeout and the other options apply to every statement the relation
+/// sends: its reads (`get`, `first`, and the query of [`get_query`](Relation::get_query)) and its writes (`create`, `save`).
+impl<P, R, K> Configure for HasMany<P, R, K> {
+    fn options(&self) -> &StatementOptions {
+        self.owner.statement_options()
+    }
+
+    fn options_mut(&mut self) -> &mut StatementOptions {
+        self.owner.base_mut().statement_options_mut()
     }
 }

@@ -6,6 +6,7 @@ use crate::cql_type::FieldType;
 use crate::db::Db;
 use crate::error::Result;
 use crate::model::Model;
+use crate::options::{Configure, StatementOptions};
 use crate::relation::RelationDef;
 use crate::relation::owner::Owner;
 
@@ -39,5 +40,17 @@ where
     /// The related row, if there is one.
     pub async fn get(&self, db: &Db) -> Result<Option<R>> {
         self.first(db).await
+    }
+}
+
+/// Consistency, timeout and the other options apply to every statement the relation
+/// sends: its reads (`get`, `first`, and the query of [`get_query`](Relation::get_query)) and its writes (`create`, `save`).
+impl<P, R, K> Configure for HasOne<P, R, K> {
+    fn options(&self) -> &StatementOptions {
+        self.owner.statement_options()
+    }
+
+    fn options_mut(&mut self) -> &mut StatementOptions {
+        self.owner.base_mut().statement_options_mut()
     }
 }

@@ -6,6 +6,7 @@ use crate::cql_type::FieldType;
 use crate::db::Db;
 use crate::error::Result;
 use crate::model::Model;
+use crate::options::Configure;
 use crate::relation::{Relation, RelationDef};
 
 /// A relation whose related rows hold the parent's key: [`HasOne`](crate::HasOne) and
@@ -20,6 +21,13 @@ impl<P, R, K> Deref for Owner<P, R, K> {
 
     fn deref(&self) -> &Self::Target {
         &self.base
+    }
+}
+
+impl<P, R, K> Owner<P, R, K> {
+    /// The relation underneath, to set its statement options.
+    pub(crate) fn base_mut(&mut self) -> &mut Relation<P, R, K> {
+        &mut self.base
     }
 }
 
@@ -55,7 +63,13 @@ where
     /// Sets `row`'s foreign key to the parent's key and inserts it.
     pub async fn save(&self, db: &Db, row: &mut R) -> Result<()> {
         self.attach_key(row);
-        row.insert(db).await
+        let options = self.base.statement_options();
+        if options.is_default() {
+            return row.insert(db).await;
+        }
+        let mut insert = row.insert_query();
+        *insert.options_mut() = options.clone();
+        insert.execute(db).await
     }
 
     fn attach_key(&self, row: &mut R) {
