@@ -151,6 +151,10 @@ pub trait Model:
 
     /// An update of the static columns of the partition with this partition key (the
     /// server refuses a clustering key for an update of statics alone); see [`Update`].
+    ///
+    /// A partition that then holds statics but no clustering row reads back as one row
+    /// whose clustering columns are null, which the model cannot hold: read it through a
+    /// projection of the partition key and the static columns.
     fn update_partition(key: &Self::PartitionKey) -> Update<Self> {
         Update::partition(Self::__partition_key_conditions(key))
     }
