@@ -2,14 +2,14 @@
 
 use std::marker::PhantomData;
 
-use futures::{Stream, TryStreamExt};
+use futures::Stream;
 use scylla::response::PagingState;
 use scylla::serialize::value::SerializeValue;
 
 use crate::condition::{Condition, Ordering};
 use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
-use crate::error::{Error, Result, RowsReadError};
+use crate::error::{Error, Result};
 use crate::ident::quoted;
 use crate::meta::ClusteringOrder;
 use crate::model::Model;
@@ -500,18 +500,7 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
         let pager = db
             .execute_iter(Cql::Built(&cql), &values, &self.options)
             .await?;
-        let model = M::TABLE.model;
-        let rows = pager.rows_stream::<R>().map_err(|e| Error::Rows {
-            model,
-            cql: cql.clone().into(),
-            source: RowsReadError::Type(e),
-        })?;
-        // Not boxed: every row goes through this adapter.
-        Ok(rows.map_err(move |e| Error::Rows {
-            model,
-            cql: cql.clone().into(),
-            source: RowsReadError::NextRow(Box::new(e)),
-        }))
+        rows::typed_stream(pager, M::TABLE.model, cql)
     }
 }
 

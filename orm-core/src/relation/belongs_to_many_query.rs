@@ -13,7 +13,7 @@ use crate::condition::Condition;
 use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
 use crate::eager::{DEFAULT_CONCURRENCY as EAGER_CONCURRENCY, IntoWith, Loaded, With};
-use crate::error::{Error, Result, RowsReadError};
+use crate::error::Result;
 use crate::ident::quoted;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
@@ -308,17 +308,7 @@ where
         let pager = db
             .execute_iter(Cql::Built(&cql), (&self.key,), &self.options)
             .await?;
-        let model = D::TABLE.model;
-        let pivots = pager.rows_stream::<Pv>().map_err(|e| Error::Rows {
-            model,
-            cql: cql.clone().into(),
-            source: RowsReadError::Type(e),
-        })?;
-        let pivots = pivots.map_err(move |e| Error::Rows {
-            model,
-            cql: cql.clone().into(),
-            source: RowsReadError::NextRow(Box::new(e)),
-        });
+        let pivots = rows::typed_stream::<Pv>(pager, D::TABLE.model, cql)?;
         let (db, concurrency, limit) = (db.clone(), self.concurrency, self.limit);
         let query = Arc::new(self);
         let rows = pivots
