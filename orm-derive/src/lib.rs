@@ -66,7 +66,11 @@ pub fn derive_udt(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match udt::derive(&input) {
         Ok(tokens) => tokens.into(),
-        Err(errors) => errors.write_errors().into(),
+        Err(errors) => {
+            let errors = errors.write_errors();
+            let fallback = udt::fallback::udt(&input);
+            quote::quote!(#errors #fallback).into()
+        }
     }
 }
 

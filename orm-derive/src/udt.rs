@@ -7,6 +7,7 @@
 mod attr;
 mod check;
 mod expand;
+pub mod fallback;
 
 use proc_macro2::TokenStream;
 use syn::DeriveInput;
