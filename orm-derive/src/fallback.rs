@@ -243,3 +243,45 @@ fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) {
         let _ = value.parse::<syn::Expr>();
     }
 }
+
+/// What `#[derive(Pivot)]` still generates when the pivot has errors: the pivot derived
+/// again with each misspelled `#[pivot(...)]` option read as darling's suggestion (and
+/// options it suggests nothing for dropped), so that the models joined through it report
+/// nothing more. Nothing when that still fails: its errors are already reported.
+pub fn pivot(input: &syn::DeriveInput) -> TokenStream {
+    const STRUCT_OPTIONS: &[&str] = &["left", "right", "table", "inverse_table"];
+    const FIELD_OPTIONS: &[&str] = &["left", "right", "rename"];
+    let mut corrected = input.clone();
+    correct_attrs(&mut corrected.attrs, "pivot", STRUCT_OPTIONS);
+    if let syn::Data::Struct(data) = &mut corrected.data {
+        for field in data.fields.iter_mut() {
+            correct_attrs(&mut field.attrs, "pivot", FIELD_OPTIONS);
+        }
+    }
+    crate::pivot::derive(&corrected).unwrap_or_default()
+}
+
+/// `attrs` with the options of each `#[name(...)]` renamed to the known option they
+/// misspell, and unknown ones dropped.
+fn correct_attrs(attrs: &mut [syn::Attribute], name: &str, known: &[&'static str]) {
+    for attr in attrs.iter_mut().filter(|a| a.path().is_ident(name)) {
+        let Ok(items) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let items = items.into_iter().filter_map(|mut item| {
+            let written = item.path().get_ident()?.clone();
+            let option = meant(&written, known)?;
+            let path = match &mut item {
+                syn::Meta::Path(path) => path,
+                syn::Meta::List(list) => &mut list.path,
+                syn::Meta::NameValue(pair) => &mut pair.path,
+            };
+            *path = syn::Ident::new(option, written.span()).into();
+            Some(item)
+        });
+        let path = attr.path().clone();
+        *attr = syn::parse_quote!(#[#path(#(#items),*)]);
+    }
+}

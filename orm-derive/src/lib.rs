@@ -94,6 +94,10 @@ pub fn derive_pivot(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     match pivot::derive(&input) {
         Ok(tokens) => tokens.into(),
-        Err(errors) => errors.write_errors().into(),
+        Err(errors) => {
+            let errors = errors.write_errors();
+            let fallback = fallback::pivot(&input);
+            quote::quote!(#errors #fallback).into()
+        }
     }
 }
