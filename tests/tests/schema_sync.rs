@@ -2,7 +2,9 @@
 //! field, a new index, a new model, a new UDT field), refusals that run nothing, and a
 //! keyspace in sync diffing empty. Each test owns a fresh keyspace.
 
-use orm_core::schema::{LiveKeyspace, Replication, Schema, StepKind};
+use std::time::Duration;
+
+use orm_core::schema::{LiveKeyspace, Replication, Schema, StepKind, SyncOptions};
 use orm_core::{Db, Error, Model, Udt};
 use orm_tests::{error_chain, scylla_uri, unique_id};
 use uuid::Uuid;
@@ -304,10 +306,7 @@ async fn safe_only_runs_the_safe_part_of_a_refused_plan() {
         .model::<type_changed::Post>()
         .model::<v2::Comment>();
     let applied = schema
-        .sync_with(
-            &db,
-            orm_core::schema::SyncOptions::default().safe_only(true),
-        )
+        .sync_with(&db, SyncOptions::default().safe_only(true))
         .await
         .expect("the safe part runs");
     assert_eq!(applied.steps.len(), 1, "{applied}");
@@ -357,4 +356,30 @@ async fn the_live_schema_describes_keys_types_udts_and_indexes() {
             .unwrap()
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn no_agreement_within_the_timeout_is_a_clear_error_and_stops_the_run() {
+    let (db, keyspace) = fresh_keyspace("agreement").await;
+    // A zero timeout runs out before any node answers the agreement check.
+    let options = SyncOptions::default().agreement_timeout(Duration::ZERO);
+    let error = v1::schema(&keyspace)
+        .sync_with(&db, options)
+        .await
+        .expect_err("no agreement in no time");
+    let message = error_chain(&error);
+    assert!(
+        matches!(&error, Error::SchemaAgreement { cql, .. } if cql.starts_with("CREATE KEYSPACE")),
+        "{message}"
+    );
+    assert!(
+        message.contains("did not agree on the schema within 0ns"),
+        "{message}"
+    );
+    // The statement before the wait ran; none after it did.
+    let live = LiveKeyspace::read(&db, &keyspace)
+        .await
+        .unwrap()
+        .expect("the keyspace");
+    assert!(live.tables.is_empty() && live.udts.is_empty(), "{live:?}");
 }
