@@ -1,8 +1,6 @@
 //! Comparing a [`Schema`] with a [`LiveKeyspace`]: the plan of changes that brings the
 //! server to the models, each change safe to run or refused with the way to do it by hand.
 
-use std::fmt;
-
 use crate::ident::quoted;
 use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 use crate::render;
@@ -10,131 +8,7 @@ use crate::udt::UdtMeta;
 
 use super::app::Schema;
 use super::live::{LiveKeyspace, LiveTable, LiveUdt};
-
-/// What a [`Plan`] step creates or changes. Steps run in the order of this enum's
-/// variants: keyspace, types, tables and their columns and options, then indexes.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum StepKind {
-    /// `CREATE KEYSPACE`.
-    CreateKeyspace,
-    /// `CREATE TYPE` of this type.
-    CreateType(String),
-    /// `ALTER TYPE ... ADD` of this field to this type.
-    AddTypeField {
-        /// The type.
-        udt: String,
-        /// The new field.
-        field: String,
-    },
-    /// `CREATE TABLE` of this table.
-    CreateTable(String),
-    /// `ALTER TABLE ... ADD` of this column.
-    AddColumn {
-        /// The table.
-        table: String,
-        /// The new column.
-        column: String,
-    },
-    /// `ALTER TABLE ... WITH` of an option the model sets.
-    SetOption {
-        /// The table.
-        table: String,
-        /// The option, as `name = value`.
-        option: String,
-    },
-    /// `CREATE INDEX` on this column.
-    CreateIndex {
-        /// The table.
-        table: String,
-        /// The indexed column.
-        column: String,
-    },
-}
-
-/// One statement of a plan that is safe to run: it loses no data and the server accepts it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    /// What it does.
-    pub kind: StepKind,
-    /// The CQL that does it.
-    pub cql: String,
-}
-
-/// A difference the ORM will not change by itself, with the reason and the manual way out.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
-    /// What it concerns: `table.column`, `type.field`, a table or a type.
-    pub subject: String,
-    /// Why the change is refused (what differs and why CQL or safety forbids it).
-    pub reason: String,
-    /// How to make the change by hand.
-    pub way_out: String,
-}
-
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}: {}; by hand: {}",
-            self.subject, self.reason, self.way_out
-        )
-    }
-}
-
-/// The changes that bring a keyspace to a [`Schema`]: safe steps in the order they run,
-/// and refused changes. Built by [`Schema::diff`] or [`Schema::plan`].
-///
-/// It prints as a dry run: the CQL of each safe step, then each refusal as a comment.
-///
-/// # Example
-/// ```
-/// use orm_core::Model;
-/// use orm_core::schema::{Replication, Schema, StepKind};
-///
-/// #[derive(Model)]
-/// struct User {
-///     #[orm(partition_key)]
-///     id: i64,
-/// }
-///
-/// let schema = Schema::new("app", Replication::Simple(1)).model::<User>();
-/// let plan = schema.plan(None); // the keyspace does not exist yet
-/// assert_eq!(plan.steps[0].kind, StepKind::CreateKeyspace);
-/// assert_eq!(plan.steps[1].kind, StepKind::CreateTable("user".into()));
-/// assert!(plan.refused.is_empty());
-/// assert!(plan.to_string().contains("CREATE TABLE IF NOT EXISTS \"app\".\"user\""));
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Plan {
-    /// The keyspace the plan is for.
-    pub keyspace: String,
-    /// Safe steps, in the order [`Schema::sync`] runs them.
-    pub steps: Vec<Step>,
-    /// Changes the ORM will not make.
-    pub refused: Vec<Refusal>,
-}
-
-impl Plan {
-    /// Whether the keyspace already matches the schema.
-    pub fn is_empty(&self) -> bool {
-        self.steps.is_empty() && self.refused.is_empty()
-    }
-}
-
-impl fmt::Display for Plan {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_empty() {
-            return writeln!(f, "-- keyspace {} is in sync: nothing to do", self.keyspace);
-        }
-        for step in &self.steps {
-            writeln!(f, "{};", step.cql)?;
-        }
-        for refusal in &self.refused {
-            writeln!(f, "-- refused: {refusal}")?;
-        }
-        Ok(())
-    }
-}
+use super::plan::{Plan, Refusal, Step, StepKind};
 
 impl Schema {
     /// The plan that brings `live` (the keyspace as [`LiveKeyspace::read`] found it, `None`
@@ -490,6 +364,13 @@ mod tests {
         count: Counter,
     }
 
+    #[derive(Model)]
+    #[orm(table = "audit", keyspace = "elsewhere")]
+    struct Audit {
+        #[orm(partition_key)]
+        id: i64,
+    }
+
     fn schema() -> Schema {
         Schema::new("app", Replication::Simple(1)).model::<Trip>()
     }
@@ -673,5 +554,26 @@ mod tests {
                 .any(|r| r.subject == "hits.count" && r.reason.contains("does not mix")),
             "{plan}"
         );
+    }
+
+    #[test]
+    fn a_model_pinned_to_another_keyspace_is_refused() {
+        let plan = schema().model::<Audit>().plan(Some(&in_sync()));
+        assert!(plan.steps.is_empty(), "{plan}");
+        assert_eq!(plan.refused.len(), 1, "{plan}");
+        assert_eq!(plan.refused[0].subject, "audit");
+        assert!(
+            plan.refused[0].reason.contains("pins keyspace elsewhere"),
+            "{plan}"
+        );
+    }
+
+    #[test]
+    fn a_listed_udt_comes_after_the_types_it_uses_and_once() {
+        let schema = Schema::new("app", Replication::Simple(1))
+            .udt::<Place>()
+            .model::<Trip>();
+        let names: Vec<&str> = schema.udts().iter().map(|u| u.name).collect();
+        assert_eq!(names, ["point", "place"]);
     }
 }

@@ -41,11 +41,12 @@
 mod app;
 mod diff;
 mod live;
+mod plan;
 mod sync;
 
 pub use app::Schema;
-pub use diff::{Plan, Refusal, Step, StepKind};
 pub use live::{LiveColumn, LiveKeyspace, LiveTable, LiveUdt};
+pub use plan::{Plan, Refusal, Step, StepKind};
 pub use sync::SyncOptions;
 
 use crate::db::Db;

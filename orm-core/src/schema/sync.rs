@@ -6,8 +6,8 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 
 use super::app::Schema;
-use super::diff::Plan;
 use super::live::LiveKeyspace;
+use super::plan::Plan;
 
 /// How [`Schema::sync_with`] runs.
 ///
