@@ -89,9 +89,11 @@ impl Schema {
         self
     }
 
-    /// Adds a table by its metadata; a table already listed (by name) is not added twice.
+    /// Adds a table by its metadata. A table listed again with the same columns and
+    /// options (two models of one table) is kept once; listed with others, the diff
+    /// refuses it, naming both models.
     pub fn table(mut self, table: &'static TableMeta) -> Schema {
-        if self.tables.iter().any(|known| known.name == table.name) {
+        if self.tables.iter().any(|known| same_table(known, table)) {
             return self;
         }
         for column in table.columns {
@@ -120,4 +122,13 @@ impl Schema {
     pub fn udts(&self) -> &[&'static UdtMeta] {
         &self.udts
     }
+}
+
+/// Whether two models describe the same table: same name, columns and options.
+fn same_table(a: &TableMeta, b: &TableMeta) -> bool {
+    a.name == b.name
+        && a.keyspace == b.keyspace
+        && a.columns == b.columns
+        && a.default_ttl == b.default_ttl
+        && a.options == b.options
 }

@@ -42,7 +42,18 @@ impl Schema {
                 Some(found) => planner.udt(udt, found),
             }
         }
-        for table in self.tables() {
+        for (i, table) in self.tables().iter().enumerate() {
+            if let Some(first) = self.tables()[..i].iter().find(|t| t.name == table.name) {
+                planner.refuse(
+                    table.name,
+                    format!(
+                        "models {} and {} both map this table, with different columns or options",
+                        first.model, table.model
+                    ),
+                    "give both models the same fields and options, or list one of them in the schema",
+                );
+                continue;
+            }
             if let Some(pinned) = table.keyspace.filter(|k| *k != self.keyspace()) {
                 planner.refuse(
                     table.name,
@@ -575,5 +586,32 @@ mod tests {
             .model::<Trip>();
         let names: Vec<&str> = schema.udts().iter().map(|u| u.name).collect();
         assert_eq!(names, ["point", "place"]);
+    }
+
+    /// `Trip` under another struct name and with one column less.
+    #[derive(Model)]
+    #[orm(table = "trips", default_ttl = 60)]
+    struct TripSummary {
+        #[orm(partition_key)]
+        id: i64,
+        #[orm(clustering_key)]
+        seq: i32,
+        #[orm(index)]
+        stop: Place,
+    }
+
+    #[test]
+    fn two_models_of_one_table_with_different_columns_are_refused() {
+        let plan = schema().model::<TripSummary>().plan(Some(&in_sync()));
+        assert!(plan.steps.is_empty(), "{plan}");
+        assert_eq!(plan.refused.len(), 1, "{plan}");
+        assert!(
+            plan.refused[0]
+                .reason
+                .contains("models Trip and TripSummary"),
+            "{plan}"
+        );
+        // The same model listed twice is one table.
+        assert!(schema().model::<Trip>().plan(Some(&in_sync())).is_empty());
     }
 }
