@@ -151,6 +151,29 @@ pub enum Error {
         #[source]
         source: RowsReadError,
     },
+    /// [`Schema::sync`](crate::schema::Schema::sync) found changes it will not make; it ran
+    /// nothing.
+    #[error(
+        "schema sync of keyspace {keyspace} ran nothing: {} change(s) refused: {}",
+        refused.len(),
+        refused.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    )]
+    SchemaRefused {
+        /// The keyspace.
+        keyspace: String,
+        /// Each refused change, with its reason and the way to make it by hand.
+        refused: Vec<crate::schema::Refusal>,
+    },
+    /// The nodes did not agree on the schema within the timeout after a DDL statement.
+    #[error("the nodes did not agree on the schema within {after:?} after `{cql}`: {reason}")]
+    SchemaAgreement {
+        /// The statement that ran last.
+        cql: String,
+        /// The timeout.
+        after: std::time::Duration,
+        /// What the driver reported.
+        reason: String,
+    },
 }
 
 /// Why rows could not be read into a model.

@@ -61,7 +61,8 @@
 //! - reads: [`Model::query`] and [`Select`]; projections: [`Projection`];
 //! - writes: [`Model::insert`], [`Model::update`], [`Model::delete_query`] and the
 //!   [`write`](mod@write) module (inserts with options, updates, deletes, batches);
-//! - statement settings: [`Configure`]; errors: [`Error`].
+//! - statement settings: [`Configure`]; errors: [`Error`];
+//! - schema changes (diff a keyspace against the models, sync it): [`schema`].
 
 // Lets the derive's `::orm_core::...` paths resolve inside this crate's own tests.
 extern crate self as orm_core;

@@ -113,7 +113,19 @@ pub fn delete_by_primary_key(table: &TableMeta) -> String {
 /// );
 /// ```
 pub fn create_table(table: &TableMeta) -> String {
-    let mut out = format!("CREATE TABLE IF NOT EXISTS {} (", table_ref(table));
+    create_table_at(&table_ref(table), table)
+}
+
+/// [`create_table`] for the table in `keyspace`, whatever keyspace the model pins.
+pub(crate) fn create_table_in(keyspace: &str, table: &TableMeta) -> String {
+    create_table_at(
+        &format!("{}.{}", quoted(keyspace), quoted(table.name)),
+        table,
+    )
+}
+
+fn create_table_at(target: &str, table: &TableMeta) -> String {
+    let mut out = format!("CREATE TABLE IF NOT EXISTS {target} (");
     for column in table.columns {
         write!(out, "{} {}", quoted(column.name), column.cql_type)
             .expect("writing to a String cannot fail");
@@ -166,15 +178,25 @@ pub fn create_indexes(table: &TableMeta) -> Vec<String> {
         .columns
         .iter()
         .filter(|c| c.indexed)
-        .map(|column| {
-            format!(
-                "CREATE INDEX IF NOT EXISTS {} ON {} ({})",
-                quoted(&index_name(table, column)),
-                table_ref(table),
-                quoted(column.name)
-            )
-        })
+        .map(|column| create_index_at(&table_ref(table), table, column))
         .collect()
+}
+
+/// `CREATE INDEX IF NOT EXISTS` on `column` of the table in `keyspace`.
+pub(crate) fn create_index_in(keyspace: &str, table: &TableMeta, column: &ColumnMeta) -> String {
+    create_index_at(
+        &format!("{}.{}", quoted(keyspace), quoted(table.name)),
+        table,
+        column,
+    )
+}
+
+fn create_index_at(target: &str, table: &TableMeta, column: &ColumnMeta) -> String {
+    format!(
+        "CREATE INDEX IF NOT EXISTS {} ON {target} ({})",
+        quoted(&index_name(table, column)),
+        quoted(column.name)
+    )
 }
 
 /// The name `create_indexes` gives the index on `column`.
@@ -261,7 +283,7 @@ pub fn create_type(udt: &UdtMeta) -> String {
     create_type_in(None, udt)
 }
 
-fn create_type_in(keyspace: Option<&str>, udt: &UdtMeta) -> String {
+pub(crate) fn create_type_in(keyspace: Option<&str>, udt: &UdtMeta) -> String {
     let mut out = String::from("CREATE TYPE IF NOT EXISTS ");
     if let Some(keyspace) = keyspace {
         write!(out, "{}.", quoted(keyspace)).expect("writing to a String cannot fail");
@@ -279,7 +301,7 @@ fn create_type_in(keyspace: Option<&str>, udt: &UdtMeta) -> String {
 }
 
 /// Appends the UDTs `typ` uses that `out` lacks, each after the UDTs its fields use.
-fn collect_udts(typ: &'static CqlType, out: &mut Vec<&'static UdtMeta>) {
+pub(crate) fn collect_udts(typ: &'static CqlType, out: &mut Vec<&'static UdtMeta>) {
     match typ {
         CqlType::Native(_) => {}
         CqlType::List(item) | CqlType::Set(item) | CqlType::Frozen(item) => collect_udts(item, out),

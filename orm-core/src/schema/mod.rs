@@ -1,4 +1,53 @@
-//! Creating keyspaces and tables from models.
+//! The schema of an application and how the server's schema is brought to it.
+//!
+//! - [`Schema`]: one keyspace and the models (with their UDTs and indexes) that live in it;
+//! - [`LiveKeyspace`]: what the server has, read from `system_schema`;
+//! - [`Schema::diff`] / [`Schema::plan`]: the [`Plan`] of changes, each [`Step`] safe to run
+//!   or each [`Refusal`] saying why not and what to do by hand;
+//! - [`Schema::sync`]: runs the safe steps, waiting for schema agreement after each.
+//!
+//! Safe means the statement loses no data and CQL can do it: create a keyspace, type,
+//! table or index, add a column or a UDT field, set `default_time_to_live`. Refused: any
+//! change to a primary key, a clustering order or a type, a counter column in a table of
+//! other columns (or the reverse), a column, field or table on the server that the models
+//! lack (nothing is ever dropped), a model pinned to another keyspace. Options given as
+//! free CQL (`#[orm(table_options = "...")]`) are applied when a table is created and not
+//! compared after; neither is an existing keyspace's replication, nor an index on the
+//! server that no model declares (left in place).
+//!
+//! # Example
+//! ```no_run
+//! # async fn run() -> orm_core::Result<()> {
+//! use orm_core::{Db, Model};
+//! use orm_core::schema::{Replication, Schema};
+//!
+//! #[derive(Model)]
+//! struct User {
+//!     #[orm(partition_key)]
+//!     id: i64,
+//!     #[orm(index)]
+//!     email: String,
+//! }
+//!
+//! let db = Db::connect("127.0.0.1:9042").await?;
+//! let schema = Schema::new("app", Replication::Simple(1)).model::<User>();
+//! print!("{}", schema.diff(&db).await?); // dry run: the CQL sync would run
+//! schema.sync(&db).await?;
+//! assert!(schema.diff(&db).await?.is_empty());
+//! # Ok(())
+//! # }
+//! ```
+
+mod app;
+mod diff;
+mod live;
+mod plan;
+mod sync;
+
+pub use app::Schema;
+pub use live::{LiveColumn, LiveKeyspace, LiveTable, LiveUdt};
+pub use plan::{Plan, Refusal, Step, StepKind};
+pub use sync::SyncOptions;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -14,6 +63,11 @@ pub enum Replication {
 }
 
 impl Replication {
+    /// Checks the data-center names (they are string literals in CQL).
+    pub(crate) fn check(&self) -> Result<()> {
+        self.to_cql().map(drop)
+    }
+
     fn to_cql(&self) -> Result<String> {
         Ok(match self {
             Replication::Simple(factor) => {
@@ -57,12 +111,10 @@ impl Db {
     /// # }
     /// ```
     pub async fn create_keyspace(&self, keyspace: &str, replication: &Replication) -> Result<()> {
-        let name = checked_keyspace(keyspace)?;
-        let cql = format!(
-            "CREATE KEYSPACE IF NOT EXISTS {name} WITH replication = {}",
-            replication.to_cql()?
-        );
-        self.query_unpaged(cql, ()).await?;
+        checked_keyspace(keyspace)?;
+        replication.to_cql()?;
+        self.query_unpaged(create_keyspace_cql(keyspace, replication), ())
+            .await?;
         Ok(())
     }
 
@@ -73,6 +125,16 @@ impl Db {
             .await?;
         Ok(())
     }
+}
+
+/// `CREATE KEYSPACE IF NOT EXISTS`, for a keyspace name and replication already checked
+/// (a data-center name the check refuses is left out).
+fn create_keyspace_cql(keyspace: &str, replication: &Replication) -> String {
+    format!(
+        "CREATE KEYSPACE IF NOT EXISTS {} WITH replication = {}",
+        quoted(keyspace),
+        replication.to_cql().unwrap_or_default()
+    )
 }
 
 fn checked_keyspace(keyspace: &str) -> Result<String> {
