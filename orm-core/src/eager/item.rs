@@ -10,6 +10,7 @@ use std::task::{Context, Poll};
 
 use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt, stream};
+use tracing::Instrument;
 
 use crate::db::Db;
 use crate::eager::impls::ShapeCache;
@@ -27,6 +28,17 @@ pub(crate) enum Mode {
     Count,
     /// Keep only parents that have some (`has`, `where_has`).
     Has,
+}
+
+impl Mode {
+    /// The mode's name in spans.
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Load => "load",
+            Mode::Count => "count",
+            Mode::Has => "has",
+        }
+    }
 }
 
 /// Stores fetched rows (or counts) into the parents they belong to.
@@ -255,60 +267,75 @@ where
             .collect();
         let constraint = self.constraint.as_deref();
         let concurrency = concurrency.max(1);
+        // A child of the load's span (or of the level above) per relation level.
+        let level = tracing::info_span!(
+            target: "orm_core",
+            "orm.level",
+            relation = name,
+            related = first.definition().related,
+            mode = mode.as_str(),
+            parents = parents.len(),
+            distinct_keys = distinct.len(),
+            concurrency,
+        );
 
-        match mode {
-            Mode::Load => {
-                // The futures are built before the stream so that it holds no closure over
-                // borrowed relations (which would keep the whole future from being `Send`).
-                let shape = ShapeCache::default();
-                let fetches: Vec<_> = distinct
-                    .iter()
-                    .map(|relation| relation.fetch(db, constraint, &shape))
-                    .collect();
-                let fetched = in_order(fetches, concurrency).await?;
-                let fetched = first
-                    .finish(db, constraint, fetched, &self.nested, concurrency)
-                    .await?;
-                let stored: Vec<Arc<dyn Any + Send + Sync>> = fetched
-                    .into_iter()
-                    .map(|rows| Arc::new(Rel::store(rows)) as Arc<dyn Any + Send + Sync>)
-                    .collect();
-                let empty: Arc<dyn Any + Send + Sync> = Arc::new(Rel::store(Vec::new()));
-                Ok(Outcome::Assign(Box::new(
-                    move |parents: &mut [Loaded<P>]| {
-                        for (parent, slot) in parents.iter_mut().zip(slots) {
-                            let value =
-                                slot.map_or_else(|| Arc::clone(&empty), |i| Arc::clone(&stored[i]));
-                            parent.store(name, value);
-                        }
-                    },
-                )))
-            }
-            Mode::Count | Mode::Has => {
-                let shape = ShapeCache::default();
-                let fetches: Vec<_> = distinct
-                    .iter()
-                    .map(|relation| relation.count(db, constraint, &shape))
-                    .collect();
-                let counts: Vec<i64> = in_order(fetches, concurrency).await?;
-                let per_parent: Vec<i64> = slots
-                    .iter()
-                    .map(|slot| slot.map_or(0, |i| counts[i]))
-                    .collect();
-                if mode == Mode::Has {
-                    return Ok(Outcome::Keep(
-                        per_parent.iter().map(|count| *count > 0).collect(),
-                    ));
+        async move {
+            match mode {
+                Mode::Load => {
+                    // The futures are built before the stream so that it holds no closure over
+                    // borrowed relations (which would keep the whole future from being `Send`).
+                    let shape = ShapeCache::default();
+                    let fetches: Vec<_> = distinct
+                        .iter()
+                        .map(|relation| relation.fetch(db, constraint, &shape))
+                        .collect();
+                    let fetched = in_order(fetches, concurrency).await?;
+                    let fetched = first
+                        .finish(db, constraint, fetched, &self.nested, concurrency)
+                        .await?;
+                    let stored: Vec<Arc<dyn Any + Send + Sync>> = fetched
+                        .into_iter()
+                        .map(|rows| Arc::new(Rel::store(rows)) as Arc<dyn Any + Send + Sync>)
+                        .collect();
+                    let empty: Arc<dyn Any + Send + Sync> = Arc::new(Rel::store(Vec::new()));
+                    Ok(Outcome::Assign(Box::new(
+                        move |parents: &mut [Loaded<P>]| {
+                            for (parent, slot) in parents.iter_mut().zip(slots) {
+                                let value = slot
+                                    .map_or_else(|| Arc::clone(&empty), |i| Arc::clone(&stored[i]));
+                                parent.store(name, value);
+                            }
+                        },
+                    )))
                 }
-                Ok(Outcome::Assign(Box::new(
-                    move |parents: &mut [Loaded<P>]| {
-                        for (parent, count) in parents.iter_mut().zip(per_parent) {
-                            parent.store_count(name, count);
-                        }
-                    },
-                )))
+                Mode::Count | Mode::Has => {
+                    let shape = ShapeCache::default();
+                    let fetches: Vec<_> = distinct
+                        .iter()
+                        .map(|relation| relation.count(db, constraint, &shape))
+                        .collect();
+                    let counts: Vec<i64> = in_order(fetches, concurrency).await?;
+                    let per_parent: Vec<i64> = slots
+                        .iter()
+                        .map(|slot| slot.map_or(0, |i| counts[i]))
+                        .collect();
+                    if mode == Mode::Has {
+                        return Ok(Outcome::Keep(
+                            per_parent.iter().map(|count| *count > 0).collect(),
+                        ));
+                    }
+                    Ok(Outcome::Assign(Box::new(
+                        move |parents: &mut [Loaded<P>]| {
+                            for (parent, count) in parents.iter_mut().zip(per_parent) {
+                                parent.store_count(name, count);
+                            }
+                        },
+                    )))
+                }
             }
         }
+        .instrument(level)
+        .await
     }
 }
 

@@ -1,13 +1,16 @@
 //! A model query that also loads relations: `Model::query().with(...)`.
 
 use futures::future::try_join_all;
+use tracing::Instrument;
 
 use crate::db::Db;
 use crate::eager::item::{Mode, Outcome};
 use crate::eager::{DEFAULT_CONCURRENCY, Eager, EagerSpec, IntoWith, Loaded, With, eager};
 use crate::error::Result;
 use crate::model::Model;
+use crate::options::Configure;
 use crate::query::{QueryError, Select};
+use crate::trace::Operation;
 
 /// A [`Select`] on `M` plus relations to load for its rows; built by [`Select::with`],
 /// [`Select::with_count`], [`Select::has`] or [`Select::where_has`], and by `with` on a
@@ -115,6 +118,16 @@ impl<M: Model> EagerQuery<M> {
 
     /// The rows, with their relations loaded.
     pub async fn get(self, db: &Db) -> Result<Vec<Loaded<M>>> {
+        let traced = Operation::start(M::TABLE, "eager get", "SELECT", self.select.options());
+        let result = self
+            .get_untraced(db)
+            .instrument(traced.span().clone())
+            .await;
+        traced.finish(&result, |rows| Some(rows.len()), |_| None);
+        result
+    }
+
+    async fn get_untraced(self, db: &Db) -> Result<Vec<Loaded<M>>> {
         let (select, plan) = self.split()?;
         let rows = select.get(db).await?;
         let mut loaded: Vec<Loaded<M>> = rows.into_iter().map(Loaded::new).collect();
@@ -124,6 +137,16 @@ impl<M: Model> EagerQuery<M> {
 
     /// The first row, with its relations loaded.
     pub async fn first(self, db: &Db) -> Result<Option<Loaded<M>>> {
+        let traced = Operation::start(M::TABLE, "eager first", "SELECT", self.select.options());
+        let result = self
+            .first_untraced(db)
+            .instrument(traced.span().clone())
+            .await;
+        traced.finish(&result, |row| Some(usize::from(row.is_some())), |_| None);
+        result
+    }
+
+    async fn first_untraced(self, db: &Db) -> Result<Option<Loaded<M>>> {
         let (select, plan) = self.split()?;
         let row = select.first(db).await?;
         let mut loaded: Vec<Loaded<M>> = row.into_iter().map(Loaded::new).collect();
