@@ -17,6 +17,7 @@ use tracing_subscriber::registry::LookupSpan;
 /// A span as recorded: its name, fields (as text) and parent's index.
 #[derive(Debug, Clone)]
 pub struct CapturedSpan {
+    pub target: String,
     pub name: String,
     pub fields: BTreeMap<String, String>,
     pub parent: Option<usize>,
@@ -31,6 +32,7 @@ impl CapturedSpan {
 /// An event: its fields and the index of the span it happened in.
 #[derive(Debug, Clone)]
 pub struct CapturedEvent {
+    pub target: String,
     pub fields: BTreeMap<String, String>,
     pub span: Option<usize>,
 }
@@ -44,19 +46,27 @@ pub struct Captured {
 impl Captured {
     /// The CQL of every statement sent, in order.
     pub fn sent(&self) -> Vec<String> {
-        self.events
-            .iter()
+        self.orm_events()
+            .into_iter()
             .filter(|e| e.fields.get("message").map(String::as_str) == Some("sending"))
             .filter_map(|e| e.fields.get("cql").cloned())
             .collect()
     }
 
-    /// The spans named `orm` or `orm.level`.
+    /// The ORM's spans (`orm` and `orm.level`), with their indexes.
     pub fn orm_spans(&self) -> Vec<(usize, &CapturedSpan)> {
         self.spans
             .iter()
             .enumerate()
-            .filter(|(_, s)| s.name.starts_with("orm"))
+            .filter(|(_, s)| s.target.starts_with("orm_core"))
+            .collect()
+    }
+
+    /// The ORM's events.
+    pub fn orm_events(&self) -> Vec<&CapturedEvent> {
+        self.events
+            .iter()
+            .filter(|e| e.target.starts_with("orm_core"))
             .collect()
     }
 }
@@ -87,6 +97,7 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
             .and_then(|p| p.extensions().get::<Index>().map(|i| i.0));
         let mut captured = self.0.lock().unwrap();
         captured.spans.push(CapturedSpan {
+            target: attrs.metadata().target().to_owned(),
             name: attrs.metadata().name().to_owned(),
             fields,
             parent,
@@ -110,11 +121,11 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
         let span = ctx
             .event_span(event)
             .and_then(|s| s.extensions().get::<Index>().map(|i| i.0));
-        self.0
-            .lock()
-            .unwrap()
-            .events
-            .push(CapturedEvent { fields, span });
+        self.0.lock().unwrap().events.push(CapturedEvent {
+            target: event.metadata().target().to_owned(),
+            fields,
+            span,
+        });
     }
 }
 
