@@ -6,6 +6,7 @@ mod capture;
 
 use std::sync::{Arc, Mutex};
 
+use orm_core::eager;
 use orm_core::explain::StatementCount;
 use orm_core::prelude::*;
 use orm_core::query::AccessPath;
@@ -268,4 +269,86 @@ async fn writes_send_the_planned_statement() {
     assert_eq!(plan.statements[0].access_path, Some(AccessPath::Partitions));
     sends_as_planned(&db, &captured, &plan, |_| 0, delete.execute(&db)).await;
     assert!(Post::find(&db, &key).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn eager_loads_send_one_planned_statement_per_distinct_key() {
+    let (captured, _guard) = capture();
+    let db = setup().await;
+    let (a, b) = (user_with_posts(&db, 2).await, user_with_posts(&db, 2).await);
+
+    // 4 posts (N parents) of 2 users (D distinct keys): 1 + 2 requests.
+    let load = Post::query()
+        .filter(Post::USER_ID.in_([a.id, b.id]))
+        .with(Post::user_relation);
+    let plan = load.explain().unwrap();
+    assert_eq!(plan.statements.len(), 2);
+    assert_eq!(
+        plan.statements[1].count,
+        StatementCount::PerDistinctKey {
+            relation: "user".into(),
+            concurrency: 32
+        }
+    );
+    assert!(
+        plan.statements[1].cql.ends_with("LIMIT ?"),
+        "a belongs_to reads one row"
+    );
+    let keys = |path: &str| if path == "user" { 2 } else { 0 };
+    let posts = sends_as_planned(&db, &captured, &plan, keys, load.get(&db)).await;
+    assert_eq!(posts.len(), 4);
+
+    // Nested, by accessor and by name: users, their posts, and the posts' authors.
+    let nested = User::query()
+        .filter(User::ID.in_([a.id, b.id]))
+        .with(eager(User::posts_relation).with(Post::user_relation));
+    let plan = nested.explain().unwrap();
+    let paths: Vec<_> = plan
+        .statements
+        .iter()
+        .map(|s| match &s.count {
+            StatementCount::PerDistinctKey { relation, .. } => relation.as_str(),
+            _ => "",
+        })
+        .collect();
+    assert_eq!(paths, ["", "posts", "posts.user"]);
+    let by_name = User::query()
+        .filter(User::ID.in_([a.id, b.id]))
+        .with("posts.user")
+        .explain()
+        .unwrap();
+    assert_eq!(by_name, plan);
+    let keys = |path: &str| match path {
+        "posts" => 2,      // two users
+        "posts.user" => 2, // four posts of two users
+        _ => 0,
+    };
+    sends_as_planned(&db, &captured, &plan, keys, nested.get(&db)).await;
+
+    // A constraint changes each parent's statement; counts read `COUNT(*)`.
+    let constrained = User::query()
+        .filter(User::ID.in_([a.id, b.id]))
+        .with(eager(User::posts_relation).constrain(|posts| posts.limit(1)))
+        .with_count(User::posts_relation)
+        .concurrency(4);
+    let plan = constrained.explain().unwrap();
+    assert_eq!(plan.statements.len(), 3);
+    assert!(plan.statements[1].cql.ends_with("LIMIT ?"));
+    assert!(plan.statements[2].cql.starts_with("SELECT COUNT(*)"));
+    assert!(matches!(
+        plan.statements[2].count,
+        StatementCount::PerDistinctKey { concurrency: 4, .. }
+    ));
+    clear(&captured);
+    let before = db.statements_executed();
+    let users = constrained.get(&db).await.unwrap();
+    assert_eq!(users.len(), 2);
+    assert_eq!(db.statements_executed() - before, plan.requests(|_| 2));
+    // The two levels run concurrently: compare the statements sent as sets.
+    let mut sent = captured.lock().unwrap().sent();
+    sent.sort();
+    sent.dedup();
+    let mut planned: Vec<String> = plan.statements.iter().map(|s| s.cql.clone()).collect();
+    planned.sort();
+    assert_eq!(sent, planned);
 }

@@ -1,6 +1,6 @@
 //! What to eager-load: a relation (typed or by name), its constraint and nested relations.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::marker::PhantomData;
@@ -16,8 +16,11 @@ use crate::db::Db;
 use crate::eager::impls::ShapeCache;
 use crate::eager::{Eager, Loaded, NotNestable};
 use crate::error::Result;
+use crate::explain::{PlannedStatement, StatementCount};
 use crate::model::Model;
+use crate::options::StatementOptions;
 use crate::query::QueryError;
+use crate::relation::RelationDef;
 
 /// What loading one relation for many parents does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +84,21 @@ impl<P: Model> With<P> {
         }
     }
 
+    /// [`from_accessor`](Self::from_accessor), with the relation's definition (for
+    /// `explain()`, which has no row to call the accessor on).
+    #[doc(hidden)]
+    pub fn from_accessor_def<F, Rel>(accessor: F, def: fn() -> &'static RelationDef) -> Self
+    where
+        F: Fn(&P) -> Rel + Send + Sync + 'static,
+        Rel: Eager<P>,
+    {
+        let mut spec = eager(accessor);
+        spec.def = Some(def);
+        With {
+            inner: Box::new(spec),
+        }
+    }
+
     pub(crate) fn fetch<'a>(
         &'a self,
         mode: Mode,
@@ -106,6 +124,18 @@ impl<P: Model> With<P> {
 
     fn add_path(&mut self, path: &str) -> Result<(), QueryError> {
         self.inner.add_path(path)
+    }
+
+    /// Appends the statements this relation (and what is nested in it) sends for each
+    /// distinct key, below the relation path `parent_path` (empty at the top).
+    pub(crate) fn explain(
+        &self,
+        mode: Mode,
+        parent_path: &str,
+        concurrency: usize,
+        out: &mut Vec<PlannedStatement>,
+    ) -> Result<(), QueryError> {
+        self.inner.explain(mode, parent_path, concurrency, out)
     }
 }
 
@@ -141,6 +171,8 @@ pub struct EagerSpec<P, F, Rel: Eager<P>> {
     constraint: Option<Constraint<Rel::Query>>,
     nested: Vec<With<Rel::Child>>,
     error: Option<QueryError>,
+    /// The relation's definition when known without a row (a by-name path's).
+    def: Option<fn() -> &'static RelationDef>,
     _parent: PhantomData<fn(&P)>,
 }
 
@@ -155,6 +187,7 @@ where
         constraint: None,
         nested: Vec::new(),
         error: None,
+        def: None,
         _parent: PhantomData,
     }
 }
@@ -197,6 +230,14 @@ trait Erased<P>: Send + Sync {
     ) -> BoxFuture<'a, Result<Outcome<P>>>;
 
     fn add_path(&mut self, path: &str) -> Result<(), QueryError>;
+
+    fn explain(
+        &self,
+        mode: Mode,
+        parent_path: &str,
+        concurrency: usize,
+        out: &mut Vec<PlannedStatement>,
+    ) -> Result<(), QueryError>;
 }
 
 impl<P, F, Rel> Erased<P> for EagerSpec<P, F, Rel>
@@ -220,6 +261,58 @@ where
             return Err(error.clone());
         }
         self.nested.push(Rel::Child::by_path(path)?);
+        Ok(())
+    }
+
+    fn explain(
+        &self,
+        mode: Mode,
+        parent_path: &str,
+        concurrency: usize,
+        out: &mut Vec<PlannedStatement>,
+    ) -> Result<(), QueryError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        // No parent row to call the accessor on: the derive maps accessors to their
+        // definitions by type.
+        let def = self.def.map(|def| def());
+        let def = def.or_else(|| P::__relation_def(TypeId::of::<F>()));
+        let def = def.ok_or_else(|| QueryError::NotExplained {
+            relation: format!("a relation of {}", P::TABLE.model),
+            reason: "only the accessors the derive generates can be explained",
+        })?;
+        let path = if parent_path.is_empty() {
+            def.name.to_owned()
+        } else {
+            format!("{parent_path}.{}", def.name)
+        };
+        let (cql, access_path) =
+            Rel::explain_level(def, self.constraint.as_deref(), mode != Mode::Load).map_err(
+                |error| match error {
+                    QueryError::NotExplained { reason, .. } => QueryError::NotExplained {
+                        relation: path.clone(),
+                        reason,
+                    },
+                    other => other,
+                },
+            )?;
+        out.push(PlannedStatement::new(
+            cql,
+            Some(access_path),
+            StatementCount::PerDistinctKey {
+                relation: path.clone(),
+                concurrency: concurrency.max(1),
+            },
+            // Each parent's query runs with the settings the constraint gives it; the
+            // relation's own statement with the session's.
+            &StatementOptions::default(),
+        ));
+        if mode == Mode::Load {
+            for nested in &self.nested {
+                nested.inner.explain(Mode::Load, &path, concurrency, out)?;
+            }
+        }
         Ok(())
     }
 }
