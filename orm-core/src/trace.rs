@@ -6,7 +6,8 @@
 //! set), and records at its end `rows` (reads), `statements` (requests sent), `pages` (of a paged
 //! read), `duration_us`
 //! and, on failure, `error` (the kind of error, never a value). An eager load's span has a
-//! child `orm.level` span per relation level (`relation`, `distinct_keys`, `statements`).
+//! child `orm.level` span per relation level (`relation`, `related`, `mode`, `parents`,
+//! `distinct_keys`, `concurrency`); a nested level is a child of the level above.
 //! The CQL of each statement is a `debug` event inside the span; bound values are never
 //! logged.
 //!
