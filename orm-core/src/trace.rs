@@ -1,7 +1,7 @@
 //! One `tracing` span per ORM operation, with what it cost recorded when it ends.
 //!
 //! A span is named `orm` (target `orm_core`) with the fields `model`, `operation` (`get`,
-//! `first`, `count`, `insert`, `update`, `delete`, `batch`, `eager load`, ...), `table`,
+//! `first`, `count`, `exists`, `insert`, `update`, `delete`, `batch`, `eager get`, ...), `table`,
 //! `statement` (`SELECT`, `INSERT`, `UPDATE`, `DELETE`, `BATCH`) and `consistency` (when
 //! set), and records at its end `rows` (reads), `statements` (requests sent), `pages` (of a paged
 //! read), `duration_us`
