@@ -370,6 +370,7 @@ impl Db {
             // would otherwise make every execution's future larger.
             None => Box::pin(self.prepared_for(cql, options)).await?,
         };
+        crate::trace::sending(cql.text());
         let _in_flight = self.start_statement();
         let result = self
             .inner
@@ -395,6 +396,7 @@ impl Db {
             // would otherwise make every execution's future larger.
             None => Box::pin(self.prepared_for(cql, options)).await?,
         };
+        crate::trace::sending(cql.text());
         let _in_flight = self.start_statement();
         let (result, next) = self
             .inner
@@ -419,6 +421,7 @@ impl Db {
             // would otherwise make every execution's future larger.
             None => Box::pin(self.prepared_for(cql, options)).await?,
         };
+        crate::trace::sending(cql.text());
         let _in_flight = self.start_statement();
         self.inner
             .session
@@ -448,6 +451,9 @@ impl Db {
         }
         batch.set_is_idempotent(idempotent);
         options.apply_to_batch(&mut batch);
+        for item in items {
+            crate::trace::sending(&item.cql);
+        }
         let values: Vec<&(dyn SerializeRow + Send + Sync)> =
             items.iter().map(|item| item.values.as_ref()).collect();
         let _in_flight = self.start_statement();

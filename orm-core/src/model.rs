@@ -90,6 +90,14 @@ pub trait Model:
         None
     }
 
+    /// The definition of the relation whose accessor has the type `accessor`, for
+    /// `explain()` of eager loads (which have no parent row to call the accessor on).
+    #[doc(hidden)]
+    fn __relation_def(accessor: std::any::TypeId) -> Option<&'static crate::RelationDef> {
+        let _ = accessor;
+        None
+    }
+
     /// Calls `visit` with every column's value; `now` (on writes through the ORM) fills
     /// the automatic timestamps.
     #[doc(hidden)]

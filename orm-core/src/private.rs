@@ -54,3 +54,8 @@ pub use scylla::serialize::writers::RowWriter;
 pub use core::clone::Clone;
 pub use core::default::Default;
 pub use core::result::Result;
+
+/// The type id of a value's type (for relation accessors, which are fn items).
+pub fn type_id_of<T: 'static>(_: &T) -> std::any::TypeId {
+    std::any::TypeId::of::<T>()
+}

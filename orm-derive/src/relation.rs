@@ -490,14 +490,16 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
                 |row, key| ::orm_core::__private::set_key::<_, _, #local_ty>(#foreign, row, key)
             };
             let def = def_of(kind, quote!(#foreign_key), Some(related_tokens.clone()));
+            let (def_fn, def_ref) = def_fn(&accessor, &def);
             quote! {
+                #def_fn
+
                 #[doc = #doc]
                 pub fn #accessor(&self) -> ::orm_core::__private::#wrapper<#this, #related, #local_ty> {
                     #lookup
                     #check
-                    #def
                     ::orm_core::__private::#wrapper::new(
-                        &DEF,
+                        #def_ref,
                         ::core::clone::Clone::clone(Self::#local_handle.get(self)),
                         #set_foreign_key,
                     )
@@ -520,12 +522,14 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
             );
             let own_column = quote!(<#direction as ::orm_core::__private::Side<#pivot, #this, #related>>::OWN_COLUMN);
             let def = def_of(quote!(BelongsToMany), own_column, None);
+            let (def_fn, def_ref) = def_fn(&accessor, &def);
             quote! {
+                #def_fn
+
                 #[doc = #doc]
                 pub fn #accessor(&self) -> ::orm_core::__private::BelongsToMany<#this, #related, #pivot, #direction> {
-                    #def
                     ::orm_core::__private::BelongsToMany::new(
-                        &DEF,
+                        #def_ref,
                         ::orm_core::__private::Model::primary_key(self),
                     )
                 }
@@ -600,9 +604,15 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
             let key_of = quote_spanned! {relation.foreign_key.span=>
                 <#foreign::Type as ::orm_core::__private::KeyOf<#key_ty>>
             };
+            let def = def_of(
+                quote!(BelongsTo),
+                local_key_name.clone(),
+                Some(related_tokens.clone()),
+            );
+            let (def_fn, def_ref) = def_fn(&accessor, &def);
             let new_relation = quote_spanned! {related.span()=>
                 ::orm_core::__private::BelongsTo::new(
-                    &DEF,
+                    #def_ref,
                     ::core::option::Option::map(
                         #key_of::key(Self::#fk_handle.get(self)),
                         ::core::clone::Clone::clone,
@@ -618,15 +628,11 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
             let store_key = quote_spanned! {relation.foreign_key.span=>
                 Self::#fk_handle.set(self, #key_of::from_key(key))
             };
-            let def = def_of(
-                quote!(BelongsTo),
-                local_key_name.clone(),
-                Some(related_tokens.clone()),
-            );
             quote! {
+                #def_fn
+
                 #[doc = #doc]
                 pub fn #accessor(&self) -> #relation_type {
-                    #def
                     #new_relation
                 }
 
@@ -768,17 +774,49 @@ pub fn eager_table(model: &Model) -> TokenStream {
     if names.is_empty() {
         return TokenStream::new();
     }
-    let arms = names.iter().map(|(name, span)| {
+    let arms = names.iter().enumerate().map(|(i, (name, span))| {
         let accessor = format_ident!("{}_relation", name, span = *span);
-        quote_spanned! {*span=>
-            #name => ::orm_core::__private::Some(
-                ::orm_core::__private::With::from_accessor(|row: &Self| Self::#accessor(row)),
-            ),
+        // Relations (listed first) come with their definition, for `explain()`;
+        // polymorphic ones are not explained yet.
+        if i < model.relations.len() {
+            let def_fn = format_ident!("__{}_def", accessor);
+            quote_spanned! {*span=>
+                #name => ::orm_core::__private::Some(
+                    ::orm_core::__private::With::from_accessor_def(
+                        |row: &Self| Self::#accessor(row),
+                        Self::#def_fn,
+                    ),
+                ),
+            }
+        } else {
+            quote_spanned! {*span=>
+                #name => ::orm_core::__private::Some(
+                    ::orm_core::__private::With::from_accessor(|row: &Self| Self::#accessor(row)),
+                ),
+            }
+        }
+    });
+    // Polymorphic relations are not explained yet: they have no `__..._def`.
+    let defs = model.relations.iter().map(|relation| {
+        let span = relation.related.span();
+        let accessor = format_ident!("{}_relation", relation.name, span = span);
+        let def_fn = format_ident!("__{}_def", accessor);
+        quote_spanned! {span=>
+            if accessor == ::orm_core::__private::type_id_of(&Self::#accessor) {
+                return ::orm_core::__private::Some(Self::#def_fn());
+            }
         }
     });
     let names = names.iter().map(|(name, _)| name);
     quote! {
         const __RELATIONS: &'static [&'static str] = &[#(#names),*];
+
+        fn __relation_def(
+            accessor: ::core::any::TypeId,
+        ) -> ::core::option::Option<&'static ::orm_core::__private::RelationDef> {
+            #(#defs)*
+            ::orm_core::__private::None
+        }
 
         fn __eager(name: &str) -> ::core::option::Option<::orm_core::__private::With<Self>> {
             match name {
@@ -787,6 +825,21 @@ pub fn eager_table(model: &Model) -> TokenStream {
             }
         }
     }
+}
+
+/// `__<accessor>_def()`: the relation's definition (and its statements), which the
+/// accessor uses and `explain()` of an eager load reaches without a row; with the
+/// expression calling it.
+fn def_fn(accessor: &syn::Ident, def: &TokenStream) -> (TokenStream, TokenStream) {
+    let name = format_ident!("__{}_def", accessor);
+    let item = quote! {
+        #[doc(hidden)]
+        pub fn #name() -> &'static ::orm_core::__private::RelationDef {
+            #def
+            &DEF
+        }
+    };
+    (item, quote!(Self::#name()))
 }
 
 /// The pieces of a relation accessor's `static DEF: RelationDef`.

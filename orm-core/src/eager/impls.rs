@@ -13,7 +13,7 @@ use crate::db::{Cql, Db};
 use crate::eager::{GroupKey, Loaded, With};
 use crate::error::{Error, Result};
 use crate::model::Model;
-use crate::query::{QueryError, Select};
+use crate::query::{AccessPath, QueryError, Select};
 use crate::relation::{
     BelongsTo, BelongsToMany, BelongsToManyQuery, HasMany, HasOne, MorphTargets, MorphTo, Pivot,
     PivotKey, RelationDef, Side, WithPivot,
@@ -81,6 +81,22 @@ pub trait Eager<P>: Send + Sync + Sized + 'static {
     ) -> BoxFuture<'a, Result<i64>>;
     /// A parent's rows in the form it keeps them.
     fn store(rows: Vec<Self::Row>) -> Self::Stored;
+
+    /// The statement [`fetch`](Eager::fetch) sends for each distinct key of the relation
+    /// `def` (mode `count`: [`count`](Eager::count)'s), with `constraint` applied, for
+    /// `explain()`.
+    #[doc(hidden)]
+    fn explain_level(
+        def: &'static RelationDef,
+        constraint: Constraint<'_, Self::Query>,
+        count: bool,
+    ) -> Result<(String, AccessPath), QueryError> {
+        let _ = (constraint, count);
+        Err(QueryError::NotExplained {
+            relation: def.name.to_owned(),
+            reason: "its reads depend on the rows read first (many-to-many and morph_to loads)",
+        })
+    }
 }
 
 type Constraint<'a, Q> = Option<&'a (dyn Fn(Q) -> Q + Send + Sync)>;
@@ -251,6 +267,24 @@ macro_rules! select_relation {
 
             fn store($rows: Vec<Loaded<R>>) -> $stored {
                 $store
+            }
+
+            fn explain_level(
+                def: &'static RelationDef,
+                constraint: Constraint<'_, Select<R>>,
+                count: bool,
+            ) -> Result<(String, AccessPath), QueryError> {
+                // The shape every parent's query has; only the bound key differs.
+                let query = constrained(
+                    crate::relation::constrained_query::<R>(def, Arc::new(crate::row::Null)),
+                    constraint,
+                );
+                let cql = if count {
+                    query.count_shape()?
+                } else {
+                    query.shape(!$many)?
+                };
+                Ok((cql, query.access_path()?))
             }
         }
     };

@@ -1,6 +1,6 @@
 //! What to eager-load: a relation (typed or by name), its constraint and nested relations.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::marker::PhantomData;
@@ -10,13 +10,17 @@ use std::task::{Context, Poll};
 
 use futures::future::BoxFuture;
 use futures::{StreamExt, TryStreamExt, stream};
+use tracing::Instrument;
 
 use crate::db::Db;
 use crate::eager::impls::ShapeCache;
 use crate::eager::{Eager, Loaded, NotNestable};
 use crate::error::Result;
+use crate::explain::{PlannedStatement, StatementCount};
 use crate::model::Model;
+use crate::options::StatementOptions;
 use crate::query::QueryError;
+use crate::relation::RelationDef;
 
 /// What loading one relation for many parents does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +31,17 @@ pub(crate) enum Mode {
     Count,
     /// Keep only parents that have some (`has`, `where_has`).
     Has,
+}
+
+impl Mode {
+    /// The mode's name in spans.
+    fn as_str(self) -> &'static str {
+        match self {
+            Mode::Load => "load",
+            Mode::Count => "count",
+            Mode::Has => "has",
+        }
+    }
 }
 
 /// Stores fetched rows (or counts) into the parents they belong to.
@@ -69,6 +84,21 @@ impl<P: Model> With<P> {
         }
     }
 
+    /// [`from_accessor`](Self::from_accessor), with the relation's definition (for
+    /// `explain()`, which has no row to call the accessor on).
+    #[doc(hidden)]
+    pub fn from_accessor_def<F, Rel>(accessor: F, def: fn() -> &'static RelationDef) -> Self
+    where
+        F: Fn(&P) -> Rel + Send + Sync + 'static,
+        Rel: Eager<P>,
+    {
+        let mut spec = eager(accessor);
+        spec.def = Some(def);
+        With {
+            inner: Box::new(spec),
+        }
+    }
+
     pub(crate) fn fetch<'a>(
         &'a self,
         mode: Mode,
@@ -94,6 +124,18 @@ impl<P: Model> With<P> {
 
     fn add_path(&mut self, path: &str) -> Result<(), QueryError> {
         self.inner.add_path(path)
+    }
+
+    /// Appends the statements this relation (and what is nested in it) sends for each
+    /// distinct key, below the relation path `parent_path` (empty at the top).
+    pub(crate) fn explain(
+        &self,
+        mode: Mode,
+        parent_path: &str,
+        concurrency: usize,
+        out: &mut Vec<PlannedStatement>,
+    ) -> Result<(), QueryError> {
+        self.inner.explain(mode, parent_path, concurrency, out)
     }
 }
 
@@ -129,6 +171,8 @@ pub struct EagerSpec<P, F, Rel: Eager<P>> {
     constraint: Option<Constraint<Rel::Query>>,
     nested: Vec<With<Rel::Child>>,
     error: Option<QueryError>,
+    /// The relation's definition when known without a row (a by-name path's).
+    def: Option<fn() -> &'static RelationDef>,
     _parent: PhantomData<fn(&P)>,
 }
 
@@ -143,6 +187,7 @@ where
         constraint: None,
         nested: Vec::new(),
         error: None,
+        def: None,
         _parent: PhantomData,
     }
 }
@@ -185,6 +230,14 @@ trait Erased<P>: Send + Sync {
     ) -> BoxFuture<'a, Result<Outcome<P>>>;
 
     fn add_path(&mut self, path: &str) -> Result<(), QueryError>;
+
+    fn explain(
+        &self,
+        mode: Mode,
+        parent_path: &str,
+        concurrency: usize,
+        out: &mut Vec<PlannedStatement>,
+    ) -> Result<(), QueryError>;
 }
 
 impl<P, F, Rel> Erased<P> for EagerSpec<P, F, Rel>
@@ -208,6 +261,58 @@ where
             return Err(error.clone());
         }
         self.nested.push(Rel::Child::by_path(path)?);
+        Ok(())
+    }
+
+    fn explain(
+        &self,
+        mode: Mode,
+        parent_path: &str,
+        concurrency: usize,
+        out: &mut Vec<PlannedStatement>,
+    ) -> Result<(), QueryError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        // No parent row to call the accessor on: the derive maps accessors to their
+        // definitions by type.
+        let def = self.def.map(|def| def());
+        let def = def.or_else(|| P::__relation_def(TypeId::of::<F>()));
+        let def = def.ok_or_else(|| QueryError::NotExplained {
+            relation: format!("a relation of {}", P::TABLE.model),
+            reason: "only the accessors the derive generates can be explained",
+        })?;
+        let path = if parent_path.is_empty() {
+            def.name.to_owned()
+        } else {
+            format!("{parent_path}.{}", def.name)
+        };
+        let (cql, access_path) =
+            Rel::explain_level(def, self.constraint.as_deref(), mode != Mode::Load).map_err(
+                |error| match error {
+                    QueryError::NotExplained { reason, .. } => QueryError::NotExplained {
+                        relation: path.clone(),
+                        reason,
+                    },
+                    other => other,
+                },
+            )?;
+        out.push(PlannedStatement::new(
+            cql,
+            Some(access_path),
+            StatementCount::PerDistinctKey {
+                relation: path.clone(),
+                concurrency: concurrency.max(1),
+            },
+            // Each parent's query runs with the settings the constraint gives it; the
+            // relation's own statement with the session's.
+            &StatementOptions::default(),
+        ));
+        if mode == Mode::Load {
+            for nested in &self.nested {
+                nested.inner.explain(Mode::Load, &path, concurrency, out)?;
+            }
+        }
         Ok(())
     }
 }
@@ -255,60 +360,75 @@ where
             .collect();
         let constraint = self.constraint.as_deref();
         let concurrency = concurrency.max(1);
+        // A child of the load's span (or of the level above) per relation level.
+        let level = tracing::info_span!(
+            target: "orm_core",
+            "orm.level",
+            relation = name,
+            related = first.definition().related,
+            mode = mode.as_str(),
+            parents = parents.len(),
+            distinct_keys = distinct.len(),
+            concurrency,
+        );
 
-        match mode {
-            Mode::Load => {
-                // The futures are built before the stream so that it holds no closure over
-                // borrowed relations (which would keep the whole future from being `Send`).
-                let shape = ShapeCache::default();
-                let fetches: Vec<_> = distinct
-                    .iter()
-                    .map(|relation| relation.fetch(db, constraint, &shape))
-                    .collect();
-                let fetched = in_order(fetches, concurrency).await?;
-                let fetched = first
-                    .finish(db, constraint, fetched, &self.nested, concurrency)
-                    .await?;
-                let stored: Vec<Arc<dyn Any + Send + Sync>> = fetched
-                    .into_iter()
-                    .map(|rows| Arc::new(Rel::store(rows)) as Arc<dyn Any + Send + Sync>)
-                    .collect();
-                let empty: Arc<dyn Any + Send + Sync> = Arc::new(Rel::store(Vec::new()));
-                Ok(Outcome::Assign(Box::new(
-                    move |parents: &mut [Loaded<P>]| {
-                        for (parent, slot) in parents.iter_mut().zip(slots) {
-                            let value =
-                                slot.map_or_else(|| Arc::clone(&empty), |i| Arc::clone(&stored[i]));
-                            parent.store(name, value);
-                        }
-                    },
-                )))
-            }
-            Mode::Count | Mode::Has => {
-                let shape = ShapeCache::default();
-                let fetches: Vec<_> = distinct
-                    .iter()
-                    .map(|relation| relation.count(db, constraint, &shape))
-                    .collect();
-                let counts: Vec<i64> = in_order(fetches, concurrency).await?;
-                let per_parent: Vec<i64> = slots
-                    .iter()
-                    .map(|slot| slot.map_or(0, |i| counts[i]))
-                    .collect();
-                if mode == Mode::Has {
-                    return Ok(Outcome::Keep(
-                        per_parent.iter().map(|count| *count > 0).collect(),
-                    ));
+        async move {
+            match mode {
+                Mode::Load => {
+                    // The futures are built before the stream so that it holds no closure over
+                    // borrowed relations (which would keep the whole future from being `Send`).
+                    let shape = ShapeCache::default();
+                    let fetches: Vec<_> = distinct
+                        .iter()
+                        .map(|relation| relation.fetch(db, constraint, &shape))
+                        .collect();
+                    let fetched = in_order(fetches, concurrency).await?;
+                    let fetched = first
+                        .finish(db, constraint, fetched, &self.nested, concurrency)
+                        .await?;
+                    let stored: Vec<Arc<dyn Any + Send + Sync>> = fetched
+                        .into_iter()
+                        .map(|rows| Arc::new(Rel::store(rows)) as Arc<dyn Any + Send + Sync>)
+                        .collect();
+                    let empty: Arc<dyn Any + Send + Sync> = Arc::new(Rel::store(Vec::new()));
+                    Ok(Outcome::Assign(Box::new(
+                        move |parents: &mut [Loaded<P>]| {
+                            for (parent, slot) in parents.iter_mut().zip(slots) {
+                                let value = slot
+                                    .map_or_else(|| Arc::clone(&empty), |i| Arc::clone(&stored[i]));
+                                parent.store(name, value);
+                            }
+                        },
+                    )))
                 }
-                Ok(Outcome::Assign(Box::new(
-                    move |parents: &mut [Loaded<P>]| {
-                        for (parent, count) in parents.iter_mut().zip(per_parent) {
-                            parent.store_count(name, count);
-                        }
-                    },
-                )))
+                Mode::Count | Mode::Has => {
+                    let shape = ShapeCache::default();
+                    let fetches: Vec<_> = distinct
+                        .iter()
+                        .map(|relation| relation.count(db, constraint, &shape))
+                        .collect();
+                    let counts: Vec<i64> = in_order(fetches, concurrency).await?;
+                    let per_parent: Vec<i64> = slots
+                        .iter()
+                        .map(|slot| slot.map_or(0, |i| counts[i]))
+                        .collect();
+                    if mode == Mode::Has {
+                        return Ok(Outcome::Keep(
+                            per_parent.iter().map(|count| *count > 0).collect(),
+                        ));
+                    }
+                    Ok(Outcome::Assign(Box::new(
+                        move |parents: &mut [Loaded<P>]| {
+                            for (parent, count) in parents.iter_mut().zip(per_parent) {
+                                parent.store_count(name, count);
+                            }
+                        },
+                    )))
+                }
             }
         }
+        .instrument(level)
+        .await
     }
 }
 

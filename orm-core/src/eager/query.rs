@@ -1,13 +1,17 @@
 //! A model query that also loads relations: `Model::query().with(...)`.
 
 use futures::future::try_join_all;
+use tracing::Instrument;
 
 use crate::db::Db;
 use crate::eager::item::{Mode, Outcome};
 use crate::eager::{DEFAULT_CONCURRENCY, Eager, EagerSpec, IntoWith, Loaded, With, eager};
 use crate::error::Result;
+use crate::explain::Explain;
 use crate::model::Model;
+use crate::options::Configure;
 use crate::query::{QueryError, Select};
+use crate::trace::Operation;
 
 /// A [`Select`] on `M` plus relations to load for its rows; built by [`Select::with`],
 /// [`Select::with_count`], [`Select::has`] or [`Select::where_has`], and by `with` on a
@@ -113,8 +117,81 @@ impl<M: Model> EagerQuery<M> {
         self
     }
 
+    /// What [`get`](Self::get) will send, without contacting the server: the query's
+    /// statement, then for each relation level one statement per distinct parent key,
+    /// [`concurrency`](Self::concurrency) at a time; see [`crate::explain`].
+    ///
+    /// # Example
+    /// ```
+    /// use orm_core::prelude::*;
+    ///
+    /// #[derive(Model)]
+    /// #[has_many(Post, foreign_key = "user_id")]
+    /// struct User {
+    ///     #[orm(partition_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// #[derive(Model)]
+    /// struct Post {
+    ///     #[orm(partition_key)]
+    ///     user_id: i64,
+    ///     #[orm(clustering_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// let plan = User::query()
+    ///     .filter(User::ID.in_([1, 2, 3]))
+    ///     .with(User::posts_relation)
+    ///     .explain()
+    ///     .unwrap();
+    /// assert_eq!(plan.statements.len(), 2);
+    /// assert_eq!(
+    ///     plan.statements[1].to_string(),
+    ///     r#"[1 per distinct parent key of `posts`, 32 at a time] single partition: SELECT "user_id", "id" FROM "post" WHERE "user_id" = ?"#
+    /// );
+    /// // 3 users: 1 + 3 requests.
+    /// assert_eq!(plan.requests(|_| 3), 4);
+    /// ```
+    pub fn explain(&self) -> Result<Explain, QueryError> {
+        self.plan(self.select.explain()?)
+    }
+
+    /// What [`first`](Self::first) will send.
+    pub fn explain_first(&self) -> Result<Explain, QueryError> {
+        self.plan(self.select.explain_first()?)
+    }
+
+    /// `top` (the query's own plan) followed by the relation levels.
+    fn plan(&self, top: Explain) -> Result<Explain, QueryError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        let mut statements = top.statements;
+        let levels = self
+            .filters
+            .iter()
+            .map(|item| (Mode::Has, item))
+            .chain(self.loads.iter().map(|item| (Mode::Load, item)))
+            .chain(self.counts.iter().map(|item| (Mode::Count, item)));
+        for (mode, item) in levels {
+            item.explain(mode, "", self.concurrency, &mut statements)?;
+        }
+        Ok(Explain::of(statements, self.select.options()))
+    }
+
     /// The rows, with their relations loaded.
     pub async fn get(self, db: &Db) -> Result<Vec<Loaded<M>>> {
+        let traced = Operation::start(M::TABLE, "eager get", "SELECT", self.select.options());
+        let result = self
+            .get_untraced(db)
+            .instrument(traced.span().clone())
+            .await;
+        traced.finish(&result, |rows| Some(rows.len()), |_| None);
+        result
+    }
+
+    async fn get_untraced(self, db: &Db) -> Result<Vec<Loaded<M>>> {
         let (select, plan) = self.split()?;
         let rows = select.get(db).await?;
         let mut loaded: Vec<Loaded<M>> = rows.into_iter().map(Loaded::new).collect();
@@ -124,6 +201,16 @@ impl<M: Model> EagerQuery<M> {
 
     /// The first row, with its relations loaded.
     pub async fn first(self, db: &Db) -> Result<Option<Loaded<M>>> {
+        let traced = Operation::start(M::TABLE, "eager first", "SELECT", self.select.options());
+        let result = self
+            .first_untraced(db)
+            .instrument(traced.span().clone())
+            .await;
+        traced.finish(&result, |row| Some(usize::from(row.is_some())), |_| None);
+        result
+    }
+
+    async fn first_untraced(self, db: &Db) -> Result<Option<Loaded<M>>> {
         let (select, plan) = self.split()?;
         let row = select.first(db).await?;
         let mut loaded: Vec<Loaded<M>> = row.into_iter().map(Loaded::new).collect();

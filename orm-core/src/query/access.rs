@@ -50,6 +50,12 @@ pub(crate) fn check<M>(
     }
 }
 
+/// The access path of `conditions` as written (no opt-ins), for plans of statements
+/// whose conditions are already checked.
+pub(crate) fn access_path<M>(table: &TableMeta, conditions: &[Condition<M>]) -> Option<AccessPath> {
+    check(table, conditions, false, false).ok()
+}
+
 /// The refusals a `DELETE`'s conditions share with queries: each column restricted in a
 /// way the server can merge, tuple conditions of a valid shape, and (a delete never
 /// filters) clustering restrictions that form a prefix of the clustering key. The caller

@@ -312,4 +312,14 @@ pub enum QueryError {
         /// The partition-key columns.
         partition_key: String,
     },
+    /// `explain()` of an eager load through a relation it cannot plan yet.
+    #[error(
+        "cannot explain the eager load of `{relation}`: {reason}; run it and count with `Db::statements_executed()`"
+    )]
+    NotExplained {
+        /// The relation path (or, when unknown, the model whose relation it is).
+        relation: String,
+        /// Why.
+        reason: &'static str,
+    },
 }

@@ -18,5 +18,5 @@ pub use page::Page;
 pub use projection::{Computed, Function, Projection};
 pub use select::Select;
 
-pub(crate) use access::check_delete;
+pub(crate) use access::{access_path, check_delete};
 pub(crate) use by_name::{condition_by_name, tuple_condition_by_name, widen};

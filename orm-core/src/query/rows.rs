@@ -49,12 +49,17 @@ where
 {
     let mut rows = Vec::new();
     let mut state = PagingState::start();
+    let mut pages = 0;
     loop {
         let (result, next) = db.execute_page(cql, values, options, state).await?;
+        pages += 1;
         read_into(model, cql, result, wrap, &mut rows)?;
         match next.into_paging_control_flow() {
             ControlFlow::Continue(next) => state = next,
-            ControlFlow::Break(()) => return Ok(rows),
+            ControlFlow::Break(()) => {
+                crate::trace::record_pages(pages);
+                return Ok(rows);
+            }
         }
     }
 }

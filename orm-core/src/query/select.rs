@@ -5,11 +5,13 @@ use std::marker::PhantomData;
 use futures::Stream;
 use scylla::response::PagingState;
 use scylla::serialize::value::SerializeValue;
+use tracing::Instrument;
 
 use crate::condition::{Condition, Ordering};
 use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
 use crate::error::{Error, Result};
+use crate::explain::{Explain, StatementCount};
 use crate::ident::quoted;
 use crate::meta::ClusteringOrder;
 use crate::model::Model;
@@ -17,6 +19,7 @@ use crate::options::{Configure, StatementOptions};
 use crate::query::access::{self, AccessPath};
 use crate::query::render::{self, Clause};
 use crate::query::{Page, Projection, QueryError, condition_by_name, rows};
+use crate::trace::Operation;
 
 /// A `SELECT` on model `M`, reading rows as `R` (the model, or a [`Projection`] of it).
 ///
@@ -318,6 +321,29 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
         self.render(Selection::Columns(R::COLUMNS), self.limit)
     }
 
+    /// What [`get`](Self::get) will send, without contacting the server: its CQL, access
+    /// path (one statement per page) and settings; see [`crate::explain`].
+    pub fn explain(&self) -> Result<Explain, QueryError> {
+        let cql = self.cql()?;
+        Ok(Explain::single(
+            cql,
+            Some(self.access_path()?),
+            StatementCount::PerPage,
+            &self.options,
+        ))
+    }
+
+    /// What [`first`](Self::first) will send (one statement, `LIMIT ?` bound to 1).
+    pub fn explain_first(&self) -> Result<Explain, QueryError> {
+        let cql = self.shape(true)?;
+        Ok(Explain::single(
+            cql,
+            Some(self.access_path()?),
+            StatementCount::One,
+            &self.options,
+        ))
+    }
+
     fn render(&self, selection: Selection<'_>, limit: Option<i32>) -> Result<String, QueryError> {
         let path = self.access_path()?;
         if path == AccessPath::Partitions
@@ -386,6 +412,17 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
 
     /// Every matching row, fetched page by page (each page is one request).
     pub async fn get(self, db: &Db) -> Result<Vec<R>> {
+        let operation = Operation::start(M::TABLE, "get", "SELECT", &self.options);
+        let result = self
+            .get_untraced(db)
+            .instrument(operation.span().clone())
+            .await;
+        // `statements` (one per page) is recorded by the paging loop.
+        operation.finish(&result, |rows| Some(rows.len()), |_| None);
+        result
+    }
+
+    async fn get_untraced(self, db: &Db) -> Result<Vec<R>> {
         let cql = self.cql()?;
         let values = self.values(&self.limit);
         rows::fetch_all(db, M::TABLE.model, Cql::Built(&cql), &values, &self.options).await
@@ -430,6 +467,16 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
 
     /// The first matching row (`LIMIT 1`), if any.
     pub async fn first(self, db: &Db) -> Result<Option<R>> {
+        let operation = Operation::start(M::TABLE, "first", "SELECT", &self.options);
+        let result = self
+            .first_untraced(db)
+            .instrument(operation.span().clone())
+            .await;
+        operation.finish(&result, |row| Some(usize::from(row.is_some())), |_| Some(1));
+        result
+    }
+
+    async fn first_untraced(self, db: &Db) -> Result<Option<R>> {
         let limit = Some(1);
         let cql = self.render(Selection::Columns(R::COLUMNS), limit)?;
         let values = self.values(&limit);
@@ -439,8 +486,15 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
 
     /// How many rows match (`SELECT COUNT(*)`).
     pub async fn count(self, db: &Db) -> Result<i64> {
-        let cql = self.count_shape()?;
-        self.count_shaped(db, Cql::Built(&cql)).await
+        let operation = Operation::start(M::TABLE, "count", "SELECT", &self.options);
+        let result = async {
+            let cql = self.count_shape()?;
+            self.count_shaped(db, Cql::Built(&cql)).await
+        }
+        .instrument(operation.span().clone())
+        .await;
+        operation.finish(&result, |_| Some(1), |_| Some(1));
+        result
     }
 
     /// The CQL of `count`, for running many counts of one shape without rendering each.
@@ -462,6 +516,16 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
 
     /// Whether any row matches (reads at most one row's primary key).
     pub async fn exists(self, db: &Db) -> Result<bool> {
+        let operation = Operation::start(M::TABLE, "exists", "SELECT", &self.options);
+        let result = self
+            .exists_untraced(db)
+            .instrument(operation.span().clone())
+            .await;
+        operation.finish(&result, |found| Some(usize::from(*found)), |_| Some(1));
+        result
+    }
+
+    async fn exists_untraced(self, db: &Db) -> Result<bool> {
         let limit = Some(1);
         let key: Vec<&str> = M::TABLE.primary_key().map(|c| c.name).collect();
         let cql = self.render(Selection::Columns(&key), limit)?;

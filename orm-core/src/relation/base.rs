@@ -9,6 +9,7 @@ use crate::condition::{BoundValue, Condition, Operator};
 use crate::cql_type::{CqlTyped, FieldType};
 use crate::db::{Cql, Db};
 use crate::error::Result;
+use crate::explain::Explain;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::{QueryError, Select, rows};
@@ -114,6 +115,18 @@ where
                 },
             }),
         }
+    }
+
+    /// What [`get`](crate::HasMany::get) (every related row) will send, without
+    /// contacting the server: the relation's own statement, the same CQL as
+    /// [`get_query`](Self::get_query)'s; see [`crate::explain`].
+    pub fn explain(&self) -> Result<Explain, QueryError> {
+        self.get_query().explain()
+    }
+
+    /// What [`first`](Self::first) will send: one statement, `LIMIT ?` bound to 1.
+    pub fn explain_first(&self) -> Result<Explain, QueryError> {
+        self.get_query().explain_first()
     }
 
     /// Every related row, each through `wrap`: the relation's fixed statement when it

@@ -118,6 +118,7 @@ mod pivot;
 mod statements;
 
 pub use base::Relation;
+pub(crate) use base::constrained_query;
 pub use belongs_to::BelongsTo;
 pub use belongs_to_many::{BelongsToMany, DEFAULT_CONCURRENCY, PivotChanges, PivotKey, WithPivot};
 pub use belongs_to_many_query::{BelongsToManyQuery, EagerBelongsToMany};

@@ -2,20 +2,36 @@
 
 use scylla::serialize::row::SerializeRow;
 use scylla::statement::batch::BatchType;
+use tracing::Instrument;
 
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::explain::{Explain, PlannedStatement, StatementCount};
 use crate::options::{Configure, StatementOptions};
+use crate::query::AccessPath;
+use crate::trace::Operation;
 
 /// One statement of a batch: its CQL and bound values.
 pub struct BatchItem<'a> {
     pub(crate) cql: String,
     pub(crate) values: Box<dyn SerializeRow + Send + Sync + 'a>,
+    /// How the server finds the rows it writes, for [`Batch::explain`] (`None`: an insert).
+    pub(crate) access_path: Option<AccessPath>,
 }
 
 impl<'a> BatchItem<'a> {
     pub(crate) fn new(cql: String, values: Box<dyn SerializeRow + Send + Sync + 'a>) -> Self {
-        BatchItem { cql, values }
+        BatchItem {
+            cql,
+            values,
+            access_path: None,
+        }
+    }
+
+    /// This item, reaching its rows by `path`.
+    pub(crate) fn at(mut self, path: AccessPath) -> Self {
+        self.access_path = Some(path);
+        self
     }
 
     /// The statement's CQL.
@@ -105,6 +121,30 @@ impl<'a> Batch<'a> {
         &self.items
     }
 
+    /// What [`execute`](Self::execute) will send, without contacting the server: every
+    /// statement in one request (nothing for an empty batch); see [`crate::explain`].
+    ///
+    /// # Errors
+    /// The first write that could not be built, as [`execute`](Self::execute) returns it.
+    pub fn explain(&self) -> std::result::Result<Explain, &Error> {
+        if let Some(error) = &self.error {
+            return Err(error);
+        }
+        let statements = self
+            .items
+            .iter()
+            .map(|item| {
+                PlannedStatement::new(
+                    item.cql.clone(),
+                    item.access_path,
+                    StatementCount::InBatch,
+                    &self.options,
+                )
+            })
+            .collect();
+        Ok(Explain::of(statements, &self.options))
+    }
+
     /// Sends the batch in one request; an empty batch sends nothing.
     pub async fn execute(self, db: &Db) -> Result<()> {
         if let Some(error) = self.error {
@@ -113,8 +153,13 @@ impl<'a> Batch<'a> {
         if self.items.is_empty() {
             return Ok(());
         }
-        db.execute_batch(self.kind, &self.items, &self.options)
-            .await
+        let traced = Operation::on("", "", "batch", "BATCH", &self.options);
+        let result = db
+            .execute_batch(self.kind, &self.items, &self.options)
+            .instrument(traced.span().clone())
+            .await;
+        traced.finish(&result, |_| None, |_| Some(1));
+        result
     }
 }
 

@@ -8,11 +8,12 @@ use crate::condition::{Condition, Operator, Target};
 use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
 use crate::error::Result;
+use crate::explain::{Explain, StatementCount};
 use crate::meta::KeyRole;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
-use crate::query::QueryError;
 use crate::query::render::{self, Clause};
+use crate::query::{AccessPath, QueryError};
 use crate::write::update::{OwnedValues, render_if};
 use crate::write::using::Using;
 use crate::write::{
@@ -166,6 +167,22 @@ impl<M: Model, K> Delete<M, K> {
         Ok(cql)
     }
 
+    /// What [`execute`](Delete::execute) will send, without contacting the server; see
+    /// [`crate::explain`].
+    pub fn explain(&self) -> Result<Explain, QueryError> {
+        let cql = self.cql()?;
+        // The whole partition key is restricted (checked by `cql`): one partition or, with
+        // `IN`, a few.
+        let path = crate::query::access_path(M::TABLE, &self.conditions)
+            .unwrap_or(AccessPath::SinglePartition);
+        Ok(Explain::single(
+            cql,
+            Some(path),
+            StatementCount::One,
+            &self.options,
+        ))
+    }
+
     /// Only primary-key columns, and the whole partition key by `=` or `IN`.
     fn check_key(&self) -> Result<(), QueryError> {
         let table = M::TABLE;
@@ -217,6 +234,11 @@ impl<M: Model, K> Delete<M, K> {
 impl<M: Model> Delete<M, Unconditional> {
     /// Runs the delete.
     pub async fn execute(self, db: &Db) -> Result<()> {
+        let options = self.options.clone();
+        crate::trace::write(M::TABLE, "delete", "DELETE", &options, self.run(db)).await
+    }
+
+    async fn run(self, db: &Db) -> Result<()> {
         let cql = self.cql()?;
         hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
         db.execute(Cql::Built(&cql), self.values(), &self.options)
@@ -234,6 +256,18 @@ impl<M: Model> Delete<M, Conditional> {
 
     /// Runs the delete; tells whether it applied.
     pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
+        let options = self.options.clone();
+        crate::trace::write(
+            M::TABLE,
+            "conditional delete",
+            "DELETE",
+            &options,
+            self.run(db),
+        )
+        .await
+    }
+
+    async fn run(self, db: &Db) -> Result<LwtOutcome> {
         let cql = self.cql()?;
         hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
         let result = db
@@ -261,9 +295,8 @@ impl<'a, M: Model> IntoBatchItem<'a> for Delete<M, Unconditional> {
     fn into_batch_item(self) -> Result<BatchItem<'a>> {
         let cql = self.cql()?;
         hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
-        Ok(BatchItem::new(
-            cql,
-            Box::new(OwnedValues(self, |d| d.values())),
-        ))
+        let path = crate::query::access_path(M::TABLE, &self.conditions)
+            .unwrap_or(AccessPath::SinglePartition);
+        Ok(BatchItem::new(cql, Box::new(OwnedValues(self, |d| d.values()))).at(path))
     }
 }

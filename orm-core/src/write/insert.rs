@@ -8,6 +8,7 @@ use scylla::value::CqlTimestamp;
 
 use crate::db::{Cql, Db};
 use crate::error::{Error, Result};
+use crate::explain::{Explain, StatementCount};
 use crate::meta::{ColumnMeta, KeyRole, TableMeta};
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
@@ -153,6 +154,17 @@ impl<'a, M: Model> Insert<'a, M> {
         Ok(cql)
     }
 
+    /// What [`execute`](Self::execute) will send, without contacting the server; see
+    /// [`crate::explain`].
+    pub fn explain(&self) -> Result<Explain, QueryError> {
+        Ok(Explain::single(
+            self.cql()?,
+            None,
+            StatementCount::One,
+            &self.options,
+        ))
+    }
+
     fn values(&self) -> InsertValues<'a, M> {
         InsertValues {
             model: self.model,
@@ -163,12 +175,16 @@ impl<'a, M: Model> Insert<'a, M> {
 
     /// Runs the insert.
     pub async fn execute(self, db: &Db) -> Result<()> {
-        let cql = self.cql()?;
-        hook_verdict(M::TABLE, "insert", self.model.before_insert())?;
-        db.execute(Cql::Built(&cql), self.values(), &self.options)
-            .await?;
-        self.model.after_insert();
-        Ok(())
+        let options = self.options.clone();
+        crate::trace::write(M::TABLE, "insert", "INSERT", &options, async move {
+            let cql = self.cql()?;
+            hook_verdict(M::TABLE, "insert", self.model.before_insert())?;
+            db.execute(Cql::Built(&cql), self.values(), &self.options)
+                .await?;
+            self.model.after_insert();
+            Ok(())
+        })
+        .await
     }
 }
 
@@ -183,8 +199,26 @@ impl<M: Model> InsertIfNotExists<'_, M> {
         self.0.cql()
     }
 
+    /// What [`execute`](Self::execute) will send: one conditional, not idempotent
+    /// statement.
+    pub fn explain(&self) -> Result<Explain, QueryError> {
+        self.0.explain()
+    }
+
     /// Runs the insert; tells whether it applied and, if not, the existing row.
     pub async fn execute(self, db: &Db) -> Result<Inserted<M>> {
+        let options = self.0.options.clone();
+        crate::trace::write(
+            M::TABLE,
+            "insert if not exists",
+            "INSERT",
+            &options,
+            self.run(db),
+        )
+        .await
+    }
+
+    async fn run(self, db: &Db) -> Result<Inserted<M>> {
         let insert = self.0;
         let cql = insert.cql()?;
         hook_verdict(M::TABLE, "insert", insert.model.before_insert())?;

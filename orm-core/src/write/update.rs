@@ -11,11 +11,12 @@ use crate::condition::Condition;
 use crate::cql_type::{Element, FieldType, MapKey};
 use crate::db::{Cql, Db};
 use crate::error::Result;
+use crate::explain::{Explain, StatementCount};
 use crate::meta::KeyRole;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
-use crate::query::QueryError;
 use crate::query::render::{self, Clause};
+use crate::query::{AccessPath, QueryError};
 use crate::row::{Null, UnsetIfNull, now};
 use crate::write::assignment::{Assignment, CounterValue, Removable};
 use crate::write::using::Using;
@@ -302,6 +303,22 @@ impl<M: Model, K> Update<M, K> {
 
     /// The CQL this update runs.
     pub fn cql(&self) -> Result<String, QueryError> {
+        self.render(None)
+    }
+
+    /// What [`execute`](Update::execute) will send, without contacting the server (with
+    /// the `updated_at` assignment `execute` adds); see [`crate::explain`].
+    pub fn explain(&self) -> Result<Explain, QueryError> {
+        Ok(Explain::single(
+            self.render(self.updated_at_column())?,
+            Some(AccessPath::SinglePartition),
+            StatementCount::One,
+            &self.options,
+        ))
+    }
+
+    /// The CQL, with `updated_at` (a column `execute` assigns) set last when given.
+    fn render(&self, updated_at: Option<&'static str>) -> Result<String, QueryError> {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
@@ -327,6 +344,15 @@ impl<M: Model, K> Update<M, K> {
         for (i, assignment) in self.assignments.iter().enumerate() {
             cql.push_str(if i == 0 { " SET " } else { ", " });
             assignment.render(&mut cql);
+        }
+        if let Some(column) = updated_at {
+            cql.push_str(if self.assignments.is_empty() {
+                " SET "
+            } else {
+                ", "
+            });
+            cql.push_str(&crate::ident::quoted(column).to_string());
+            cql.push_str(" = ?");
         }
         render::render_where(M::TABLE, &self.key, &mut cql);
         render_if(M::TABLE, self.if_exists, &self.conditions, &mut cql);
@@ -437,6 +463,11 @@ pub(crate) fn render_if<M>(
 impl<M: Model> Update<M, Unconditional> {
     /// Runs the update.
     pub async fn execute(self, db: &Db) -> Result<()> {
+        let options = self.options.clone();
+        crate::trace::write(M::TABLE, "update", "UPDATE", &options, self.run(db)).await
+    }
+
+    async fn run(self, db: &Db) -> Result<()> {
         let update = self.with_updated_at();
         let cql = update.cql()?;
         hook_verdict(M::TABLE, "update", M::before_update(&update))?;
@@ -455,6 +486,18 @@ impl<M: Model> Update<M, Conditional> {
 
     /// Runs the update; tells whether it applied.
     pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
+        let options = self.options.clone();
+        crate::trace::write(
+            M::TABLE,
+            "conditional update",
+            "UPDATE",
+            &options,
+            self.run(db),
+        )
+        .await
+    }
+
+    async fn run(self, db: &Db) -> Result<LwtOutcome> {
         let update = self.with_updated_at();
         let cql = update.cql()?;
         hook_verdict(M::TABLE, "update", M::before_update(&update))?;
@@ -484,10 +527,10 @@ impl<'a, M: Model> IntoBatchItem<'a> for Update<M, Unconditional> {
         let update = self.with_updated_at();
         let cql = update.cql()?;
         hook_verdict(M::TABLE, "update", M::before_update(&update))?;
-        Ok(BatchItem::new(
-            cql,
-            Box::new(OwnedValues::from_update(update)),
-        ))
+        Ok(
+            BatchItem::new(cql, Box::new(OwnedValues::from_update(update)))
+                .at(AccessPath::SinglePartition),
+        )
     }
 }
 

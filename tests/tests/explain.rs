@@ -1,0 +1,354 @@
+//! `explain()` against the real server: for queries, relation reads, eager loads and
+//! writes, what runs sends the statements the plan predicted (their CQL, seen through the
+//! ORM's `debug` events, and their number, seen through `Db::statements_executed`).
+
+mod capture;
+
+use std::sync::{Arc, Mutex};
+
+use orm_core::eager;
+use orm_core::explain::StatementCount;
+use orm_core::prelude::*;
+use orm_core::query::AccessPath;
+use orm_core::{Explain, Projection};
+use orm_tests::{db, unique_id};
+use uuid::Uuid;
+
+use capture::{Captured, capture, clear};
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "explain_users")]
+#[has_many(Post, foreign_key = "user_id")]
+struct User {
+    #[orm(partition_key)]
+    id: Uuid,
+    name: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "explain_posts")]
+#[belongs_to(User, foreign_key = "user_id")]
+struct Post {
+    #[orm(partition_key)]
+    user_id: Uuid,
+    #[orm(clustering_key)]
+    id: i64,
+    title: String,
+    #[orm(index)]
+    status: String,
+}
+
+#[derive(Projection, Debug)]
+#[orm(model = Post)]
+struct Title {
+    title: String,
+}
+
+async fn setup() -> Db {
+    db(&[User::TABLE, Post::TABLE]).await
+}
+
+/// Runs `run` and checks it sent exactly what `plan` predicted: the CQL of each statement
+/// in order, and `plan.requests(distinct_keys)` requests.
+async fn sends_as_planned<T>(
+    db: &Db,
+    captured: &Arc<Mutex<Captured>>,
+    plan: &Explain,
+    distinct_keys: impl Fn(&str) -> u64,
+    run: impl Future<Output = orm_core::Result<T>>,
+) -> T {
+    clear(captured);
+    let before = db.statements_executed();
+    let value = run.await.expect("the planned operation runs");
+    let sent = db.statements_executed() - before;
+    assert_eq!(
+        sent,
+        plan.requests(distinct_keys),
+        "requests sent for\n{plan}"
+    );
+    let planned: Vec<String> = plan.statements.iter().map(|s| s.cql.clone()).collect();
+    let seen = captured.lock().unwrap().sent();
+    let mut seen_distinct = seen.clone();
+    seen_distinct.dedup();
+    assert_eq!(seen_distinct, planned, "CQL sent for\n{plan}");
+    value
+}
+
+async fn user_with_posts(db: &Db, posts: i64) -> User {
+    let user = User {
+        id: unique_id(),
+        name: "Ada".into(),
+    };
+    user.insert(db).await.unwrap();
+    for id in 0..posts {
+        Post {
+            user_id: user.id,
+            id,
+            title: format!("post {id}"),
+            status: if id % 2 == 0 { "draft" } else { "live" }.into(),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    user
+}
+
+#[tokio::test]
+async fn queries_send_the_planned_statement() {
+    let (captured, _guard) = capture();
+    let db = setup().await;
+    let user = user_with_posts(&db, 3).await;
+
+    let query = Post::query().filter(Post::USER_ID.eq(user.id));
+    let plan = query.explain().unwrap();
+    assert_eq!(plan.statements.len(), 1);
+    assert_eq!(
+        plan.statements[0].access_path,
+        Some(AccessPath::SinglePartition)
+    );
+    assert_eq!(plan.statements[0].count, StatementCount::PerPage);
+    assert!(plan.idempotent);
+    let rows = sends_as_planned(&db, &captured, &plan, |_| 0, query.get(&db)).await;
+    assert_eq!(rows.len(), 3);
+
+    let first = Post::query().filter(Post::USER_ID.eq(user.id));
+    let plan = first.explain_first().unwrap();
+    assert_eq!(plan.statements[0].count, StatementCount::One);
+    assert!(plan.statements[0].cql.ends_with("LIMIT ?"));
+    sends_as_planned(&db, &captured, &plan, |_| 0, first.first(&db)).await;
+
+    // A secondary index alone, and a projection.
+    let status = format!("live {}", user.id);
+    Post::update(&(user.id, 1))
+        .set(Post::STATUS, status.clone())
+        .execute(&db)
+        .await
+        .unwrap();
+    let by_index = Post::query()
+        .filter(Post::STATUS.eq(status))
+        .select::<Title>();
+    let plan = by_index.explain().unwrap();
+    assert_eq!(
+        plan.statements[0].access_path,
+        Some(AccessPath::Index("status"))
+    );
+    assert!(plan.statements[0].cql.starts_with(r#"SELECT "title" FROM"#));
+    let titles = sends_as_planned(&db, &captured, &plan, |_| 0, by_index.get(&db)).await;
+    assert_eq!(titles.len(), 1);
+    assert_eq!(titles[0].title, "post 1");
+
+    // Several partitions with `IN`, and a page size.
+    let other = user_with_posts(&db, 1).await;
+    let several = Post::query()
+        .filter(Post::USER_ID.in_([user.id, other.id]))
+        .page_size(2);
+    let plan = several.explain().unwrap();
+    assert_eq!(plan.statements[0].access_path, Some(AccessPath::Partitions));
+    assert_eq!(plan.page_size, Some(2));
+    // Four rows in pages of two: the plan says one request per page, so two pages (and
+    // a third the server may need to say the read is over) are what `get` sends.
+    clear(&captured);
+    let before = db.statements_executed();
+    let rows = several.get(&db).await.unwrap();
+    assert_eq!(rows.len(), 4);
+    let pages = db.statements_executed() - before;
+    assert!((2..=3).contains(&pages), "{pages} pages");
+    assert!(
+        captured
+            .lock()
+            .unwrap()
+            .sent()
+            .iter()
+            .all(|cql| *cql == plan.statements[0].cql)
+    );
+}
+
+#[tokio::test]
+async fn relation_reads_send_the_planned_statement() {
+    let (captured, _guard) = capture();
+    let db = setup().await;
+    let user = user_with_posts(&db, 2).await;
+
+    let posts = user.posts_relation();
+    let plan = posts.explain().unwrap();
+    assert_eq!(plan.statements[0].cql, posts.get_query().cql().unwrap());
+    let rows = sends_as_planned(&db, &captured, &plan, |_| 0, posts.get(&db)).await;
+    assert_eq!(rows.len(), 2);
+
+    let plan = posts.explain_first().unwrap();
+    sends_as_planned(&db, &captured, &plan, |_| 0, posts.first(&db)).await;
+
+    let post = rows[0].clone();
+    let author = post.user_relation();
+    let plan = author.explain_first().unwrap();
+    assert_eq!(
+        plan.statements[0].access_path,
+        Some(AccessPath::SinglePartition)
+    );
+    let found = sends_as_planned(&db, &captured, &plan, |_| 0, author.first(&db)).await;
+    assert_eq!(found, Some(user.clone()));
+
+    // The relation's query, refined: still one partition.
+    let live = user.posts_relation().where_("status", "=", "live");
+    let plan = live.explain().unwrap();
+    assert_eq!(
+        plan.statements[0].access_path,
+        Some(AccessPath::SinglePartition)
+    );
+    sends_as_planned(&db, &captured, &plan, |_| 0, live.get(&db)).await;
+}
+
+#[tokio::test]
+async fn writes_send_the_planned_statement() {
+    let (captured, _guard) = capture();
+    let db = setup().await;
+    let post = Post {
+        user_id: unique_id(),
+        id: 1,
+        title: "Hello".into(),
+        status: "draft".into(),
+    };
+
+    let insert = post.insert_query().ttl(3600);
+    let plan = insert.explain().unwrap();
+    assert_eq!(plan.statements[0].access_path, None);
+    assert!(plan.idempotent);
+    sends_as_planned(&db, &captured, &plan, |_| 0, insert.execute(&db)).await;
+
+    let insert = post.insert_query().if_not_exists();
+    let plan = insert.explain().unwrap();
+    assert!(
+        !plan.idempotent,
+        "a lightweight transaction is not idempotent"
+    );
+    sends_as_planned(&db, &captured, &plan, |_| 0, insert.execute(&db)).await;
+
+    let key = (post.user_id, post.id);
+    let update = Post::update(&key).set(Post::TITLE, "Hi");
+    let plan = update.explain().unwrap();
+    assert_eq!(
+        plan.statements[0].access_path,
+        Some(AccessPath::SinglePartition)
+    );
+    sends_as_planned(&db, &captured, &plan, |_| 0, update.execute(&db)).await;
+
+    let conditional = Post::update(&key).set(Post::STATUS, "live").if_exists();
+    let plan = conditional.explain().unwrap();
+    assert!(!plan.idempotent);
+    let outcome = sends_as_planned(&db, &captured, &plan, |_| 0, conditional.execute(&db)).await;
+    assert!(outcome.applied);
+
+    let second = Post {
+        id: 2,
+        ..post.clone()
+    };
+    let batch = Batch::logged()
+        .push(Post::update(&key).set(Post::TITLE, "Batched"))
+        .push(second.insert_query());
+    let plan = batch.explain().unwrap();
+    assert_eq!(plan.statements.len(), 2);
+    assert!(
+        plan.statements
+            .iter()
+            .all(|s| s.count == StatementCount::InBatch)
+    );
+    assert_eq!(plan.requests(|_| 0), 1, "a batch is one request");
+    sends_as_planned(&db, &captured, &plan, |_| 0, batch.execute(&db)).await;
+
+    let delete = Post::delete_query()
+        .filter(Post::USER_ID.eq(post.user_id))
+        .filter(Post::ID.eq(2_i64))
+        .if_exists();
+    let plan = delete.explain().unwrap();
+    assert!(!plan.idempotent);
+    sends_as_planned(&db, &captured, &plan, |_| 0, delete.execute(&db)).await;
+
+    let delete = Post::delete_query().filter(Post::USER_ID.in_([post.user_id, unique_id()]));
+    let plan = delete.explain().unwrap();
+    assert_eq!(plan.statements[0].access_path, Some(AccessPath::Partitions));
+    sends_as_planned(&db, &captured, &plan, |_| 0, delete.execute(&db)).await;
+    assert!(Post::find(&db, &key).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn eager_loads_send_one_planned_statement_per_distinct_key() {
+    let (captured, _guard) = capture();
+    let db = setup().await;
+    let (a, b) = (user_with_posts(&db, 2).await, user_with_posts(&db, 2).await);
+
+    // 4 posts (N parents) of 2 users (D distinct keys): 1 + 2 requests.
+    let load = Post::query()
+        .filter(Post::USER_ID.in_([a.id, b.id]))
+        .with(Post::user_relation);
+    let plan = load.explain().unwrap();
+    assert_eq!(plan.statements.len(), 2);
+    assert_eq!(
+        plan.statements[1].count,
+        StatementCount::PerDistinctKey {
+            relation: "user".into(),
+            concurrency: 32
+        }
+    );
+    assert!(
+        plan.statements[1].cql.ends_with("LIMIT ?"),
+        "a belongs_to reads one row"
+    );
+    let keys = |path: &str| if path == "user" { 2 } else { 0 };
+    let posts = sends_as_planned(&db, &captured, &plan, keys, load.get(&db)).await;
+    assert_eq!(posts.len(), 4);
+
+    // Nested, by accessor and by name: users, their posts, and the posts' authors.
+    let nested = User::query()
+        .filter(User::ID.in_([a.id, b.id]))
+        .with(eager(User::posts_relation).with(Post::user_relation));
+    let plan = nested.explain().unwrap();
+    let paths: Vec<_> = plan
+        .statements
+        .iter()
+        .map(|s| match &s.count {
+            StatementCount::PerDistinctKey { relation, .. } => relation.as_str(),
+            _ => "",
+        })
+        .collect();
+    assert_eq!(paths, ["", "posts", "posts.user"]);
+    let by_name = User::query()
+        .filter(User::ID.in_([a.id, b.id]))
+        .with("posts.user")
+        .explain()
+        .unwrap();
+    assert_eq!(by_name, plan);
+    let keys = |path: &str| match path {
+        "posts" => 2,      // two users
+        "posts.user" => 2, // four posts of two users
+        _ => 0,
+    };
+    sends_as_planned(&db, &captured, &plan, keys, nested.get(&db)).await;
+
+    // A constraint changes each parent's statement; counts read `COUNT(*)`.
+    let constrained = User::query()
+        .filter(User::ID.in_([a.id, b.id]))
+        .with(eager(User::posts_relation).constrain(|posts| posts.limit(1)))
+        .with_count(User::posts_relation)
+        .concurrency(4);
+    let plan = constrained.explain().unwrap();
+    assert_eq!(plan.statements.len(), 3);
+    assert!(plan.statements[1].cql.ends_with("LIMIT ?"));
+    assert!(plan.statements[2].cql.starts_with("SELECT COUNT(*)"));
+    assert!(matches!(
+        plan.statements[2].count,
+        StatementCount::PerDistinctKey { concurrency: 4, .. }
+    ));
+    clear(&captured);
+    let before = db.statements_executed();
+    let users = constrained.get(&db).await.unwrap();
+    assert_eq!(users.len(), 2);
+    assert_eq!(db.statements_executed() - before, plan.requests(|_| 2));
+    // The two levels run concurrently: compare the statements sent as sets.
+    let mut sent = captured.lock().unwrap().sent();
+    sent.sort();
+    sent.dedup();
+    let mut planned: Vec<String> = plan.statements.iter().map(|s| s.cql.clone()).collect();
+    planned.sort();
+    assert_eq!(sent, planned);
+}
