@@ -18,6 +18,9 @@ use crate::error::{Error, Result};
 /// accepts TCP but never answers fails after this, not after the driver's own minute.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The driver's default bound on setting up one connection.
+const DRIVER_CONNECTION_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How long one statement may take by default (the driver's default request timeout).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -217,9 +220,12 @@ impl DbBuilder {
         if let Some(policy) = &self.speculative {
             profile = profile.speculative_execution_policy(Some(Arc::clone(policy)));
         }
+        // Each connection's set-up keeps the driver's own bound (5 s) unless the whole
+        // connect must be quicker: it also bounds reconnections later on.
+        let per_connection = self.connect_timeout.min(DRIVER_CONNECTION_TIMEOUT);
         let mut builder = SessionBuilder::new()
             .known_nodes(&self.nodes)
-            .connection_timeout(self.connect_timeout)
+            .connection_timeout(per_connection)
             .default_execution_profile_handle(profile.build().into_handle());
         if let Some((name, password)) = &self.user {
             builder = builder.user(name, password);
