@@ -336,7 +336,8 @@ async fn quorum_keeps_working_while_a_node_is_killed_and_comes_back() {
     }
     // Until the coordinators' failure detectors mark node 3 down, a read at ALL waits for
     // it (a timeout) or finds its connection gone; each attempt must end within its bound
-    // with a typed error, and the unavailable error must come.
+    // with a typed error, and the unavailable error must come. (A stall test that ran just
+    // before stretches the detectors' arrival intervals, and conviction takes longer.)
     let started = Instant::now();
     let mut before_unavailable: BTreeMap<String, usize> = BTreeMap::new();
     let unavailable = loop {
@@ -354,8 +355,8 @@ async fn quorum_keeps_working_while_a_node_is_killed_and_comes_back() {
         }
         *before_unavailable.entry(kind(&err)).or_default() += 1;
         assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "no unavailable error within 60 s; last: {}",
+            started.elapsed() < Duration::from_secs(120),
+            "no unavailable error within 120 s; last: {}",
             chain(&err)
         );
         tokio::time::sleep(Duration::from_millis(500)).await;
