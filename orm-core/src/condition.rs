@@ -108,7 +108,7 @@ impl FromStr for Operator {
 
 /// What a condition compares: a column, the partition key's token, or several clustering
 /// columns as one tuple.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
     /// A column, by CQL name (always a name from the model's metadata).
     Column(&'static str),
@@ -120,7 +120,7 @@ pub enum Target {
 
 /// The columns of a tuple condition, such as `("added_date", "videoid")`, in the order
 /// written (at most [`TupleColumns::MAX`]).
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TupleColumns {
     names: [&'static str; TupleColumns::MAX],
     len: usize,

@@ -104,6 +104,22 @@ impl Cql<'_> {
     }
 }
 
+/// The prepared statement for `cql` with `options`, preparing it on first use, and the
+/// statement counted as sent: `(prepared, in-flight guard)`. A macro rather than an
+/// `async fn`, so the usual path (prepared already) builds and polls no nested future;
+/// preparing, once per statement and session, is boxed so that it does not make every
+/// execution's future larger.
+macro_rules! prepared {
+    ($db:expr, $cql:expr, $options:expr) => {{
+        let prepared = match $db.ready($cql, $options)? {
+            Some(prepared) => prepared,
+            None => Box::pin($db.prepared_for($cql, $options)).await?,
+        };
+        crate::trace::sending($cql.text());
+        (prepared, $db.start_statement())
+    }};
+}
+
 impl std::fmt::Debug for Db {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Db")
@@ -364,14 +380,7 @@ impl Db {
         values: impl SerializeRow,
         options: &StatementOptions,
     ) -> Result<QueryResult> {
-        let prepared = match self.ready(cql, options)? {
-            Some(prepared) => prepared,
-            // Boxed: preparing happens once per statement and session, and its future
-            // would otherwise make every execution's future larger.
-            None => Box::pin(self.prepared_for(cql, options)).await?,
-        };
-        crate::trace::sending(cql.text());
-        let _in_flight = self.start_statement();
+        let (prepared, _in_flight) = prepared!(self, cql, options);
         let result = self
             .inner
             .session
@@ -390,14 +399,7 @@ impl Db {
         options: &StatementOptions,
         paging_state: PagingState,
     ) -> Result<(QueryResult, PagingStateResponse)> {
-        let prepared = match self.ready(cql, options)? {
-            Some(prepared) => prepared,
-            // Boxed: preparing happens once per statement and session, and its future
-            // would otherwise make every execution's future larger.
-            None => Box::pin(self.prepared_for(cql, options)).await?,
-        };
-        crate::trace::sending(cql.text());
-        let _in_flight = self.start_statement();
+        let (prepared, _in_flight) = prepared!(self, cql, options);
         let (result, next) = self
             .inner
             .session
@@ -415,14 +417,7 @@ impl Db {
         values: impl SerializeRow,
         options: &StatementOptions,
     ) -> Result<QueryPager> {
-        let prepared = match self.ready(cql, options)? {
-            Some(prepared) => prepared,
-            // Boxed: preparing happens once per statement and session, and its future
-            // would otherwise make every execution's future larger.
-            None => Box::pin(self.prepared_for(cql, options)).await?,
-        };
-        crate::trace::sending(cql.text());
-        let _in_flight = self.start_statement();
+        let (prepared, _in_flight) = prepared!(self, cql, options);
         self.inner
             .session
             .execute_iter(Arc::unwrap_or_clone(prepared), values)
@@ -445,14 +440,14 @@ impl Db {
         let timeout = self.timeout_of(options);
         let mut idempotent = true;
         for item in items {
-            let prepared = self.prepared_text(&item.cql, timeout).await?;
+            let prepared = self.prepared_static(item.statement, timeout).await?;
             idempotent &= prepared.get_is_idempotent();
             batch.append_statement((*prepared).clone());
         }
         batch.set_is_idempotent(idempotent);
         options.apply_to_batch(&mut batch);
         for item in items {
-            crate::trace::sending(&item.cql);
+            crate::trace::sending(item.cql());
         }
         let values: Vec<&(dyn SerializeRow + Send + Sync)> =
             items.iter().map(|item| item.values.as_ref()).collect();
@@ -465,7 +460,7 @@ impl Db {
                 cql: Cow::Owned(
                     items
                         .iter()
-                        .map(|item| item.cql.as_str())
+                        .map(|item| item.cql())
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),

@@ -70,6 +70,7 @@ extern crate self as orm_core;
 mod column;
 mod condition;
 mod connect;
+mod cql;
 mod cql_type;
 mod db;
 pub mod eager;

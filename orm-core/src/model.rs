@@ -8,12 +8,12 @@ use scylla::serialize::row::SerializeRow;
 use scylla::value::CqlTimestamp;
 
 use crate::condition::Condition;
+use crate::cql::Statement;
 use crate::db::{Cql, Db};
 use crate::error::Result;
 use crate::hooks::Hooks;
 use crate::meta::TableMeta;
 use crate::query::{Select, rows};
-use crate::render;
 use crate::row::ColumnValues;
 use crate::statement::StaticStatement;
 use crate::write::{self, Delete, Insert, Inserted, Update};
@@ -200,10 +200,10 @@ pub trait Model:
 
     /// Creates the user-defined types its columns use, the model's table and its secondary
     /// indexes, where they do not exist yet (`CREATE TYPE IF NOT EXISTS`, `CREATE TABLE IF
-    /// NOT EXISTS`, `CREATE INDEX IF NOT EXISTS`; see [`render::create_schema`]).
+    /// NOT EXISTS`, `CREATE INDEX IF NOT EXISTS`; see [`render::create_schema`](crate::render::create_schema)).
     fn create_table(db: &Db) -> impl Future<Output = Result<()>> + Send {
         async move {
-            for statement in render::create_schema(Self::TABLE) {
+            for statement in crate::cql::ddl::create_schema(Self::TABLE) {
                 db.query_unpaged(statement, ()).await?;
             }
             Ok(())
@@ -222,8 +222,8 @@ pub struct ModelStatements {
 impl ModelStatements {
     pub const fn new<M: Model>() -> Self {
         Self {
-            insert: StaticStatement::new(|| render::insert(M::TABLE)),
-            find: StaticStatement::new(|| render::select_by_primary_key(M::TABLE)),
+            insert: StaticStatement::new(|| Statement::insert(M::TABLE).render()),
+            find: StaticStatement::new(|| Statement::select_by_primary_key(M::TABLE).render()),
         }
     }
 }

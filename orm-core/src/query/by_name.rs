@@ -10,7 +10,7 @@ use crate::condition::{BoundValue, Condition, Operator, TupleColumns};
 use crate::cql_type::{CqlType, CqlTyped};
 use crate::meta::TableMeta;
 use crate::query::QueryError;
-use crate::query::render;
+use crate::query::validate as render;
 use crate::tuple::TupleArg;
 
 /// A condition from run-time names, checked against the model's metadata.

@@ -5,10 +5,10 @@ mod by_name;
 mod error;
 mod page;
 pub(crate) mod projection;
-pub(crate) mod render;
 pub mod rule;
+pub(crate) mod validate;
 
-pub use render::MAX_IN_VALUES;
+pub use validate::MAX_IN_VALUES;
 pub(crate) mod rows;
 mod select;
 

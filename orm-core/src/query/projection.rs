@@ -1,12 +1,10 @@
 //! Types a query's rows can be read into: the model itself, or a subset of its columns
 //! and their write times and TTLs.
 
-use std::fmt;
-
 use scylla::deserialize::row::DeserializeRow;
 
+use crate::cql::Selector;
 use crate::cql_type::CqlType;
-use crate::ident::quoted;
 use crate::meta::{ColumnMeta, KeyRole};
 use crate::model::Model;
 
@@ -122,23 +120,11 @@ pub struct Computed {
 
 /// How the result column `name` of projection `R` is selected: `"name"`, or
 /// `TTL("column") AS "name"` for a computed one.
-pub(crate) fn selector<M: Model, R: Projection<M>>(name: &str) -> impl fmt::Display + '_ {
-    struct Selector<'a>(&'a str, Option<&'static Computed>);
-    impl fmt::Display for Selector<'_> {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            match self.1 {
-                Some(c) => write!(
-                    f,
-                    "{}({}) AS {}",
-                    c.function.as_cql(),
-                    quoted(c.column),
-                    quoted(c.name)
-                ),
-                None => write!(f, "{}", quoted(self.0)),
-            }
-        }
+pub(crate) fn selector<M: Model, R: Projection<M>>(name: &'static str) -> Selector {
+    match R::COMPUTED.iter().find(|c| c.name == name) {
+        Some(computed) => Selector::Computed(computed),
+        None => Selector::Column(name),
     }
-    Selector(name, R::COMPUTED.iter().find(|c| c.name == name))
 }
 
 /// Whether a column's TTL and write time can be read, as the derive checks it at compile

@@ -8,16 +8,16 @@ use scylla::serialize::value::SerializeValue;
 use tracing::Instrument;
 
 use crate::condition::{Condition, Ordering};
+use crate::cql::{Action, Cond, Statement};
 use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
 use crate::error::{Error, Result};
 use crate::explain::{Explain, StatementCount};
-use crate::ident::quoted;
 use crate::meta::ClusteringOrder;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::access::{self, AccessPath};
-use crate::query::render::{self, Clause};
+use crate::query::validate::{self, Clause};
 use crate::query::{Page, Projection, QueryError, condition_by_name, rows};
 use crate::trace::Operation;
 
@@ -89,7 +89,7 @@ impl<M, R> std::fmt::Debug for Select<M, R> {
 /// What a rendered statement selects.
 #[derive(Clone, Copy)]
 enum Selection<'a> {
-    Columns(&'a [&'a str]),
+    Columns(&'a [&'static str]),
     Count,
 }
 
@@ -138,11 +138,13 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     }
 
     /// Adds a typed condition, such as `Post::STATUS.eq("published")`.
-    pub fn filter(mut self, condition: Condition<M>) -> Self {
-        if let Err(error) = render::validate_condition(M::TABLE, &condition, Clause::Where) {
-            return self.fail(error);
-        }
-        self.conditions.push(condition);
+    pub fn filter(self, condition: Condition<M>) -> Self {
+        self.push_where(Ok(condition))
+    }
+
+    fn push_where(mut self, condition: Result<Condition<M>, QueryError>) -> Self {
+        let (conditions, error) = (&mut self.conditions, &mut self.error);
+        validate::push_condition(M::TABLE, Clause::Where, conditions, error, condition);
         self
     }
 
@@ -156,10 +158,7 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     where
         V: CqlTyped + SerializeValue + Send + Sync + 'static,
     {
-        match condition_by_name(M::TABLE, column, operator, value) {
-            Ok(condition) => self.filter(condition),
-            Err(error) => self.fail(error),
-        }
+        self.push_where(condition_by_name(M::TABLE, column, operator, value))
     }
 
     /// Adds a tuple condition by column names: clustering columns compared together, in
@@ -202,10 +201,12 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
         operator: &str,
         value: V,
     ) -> Self {
-        match crate::query::tuple_condition_by_name(M::TABLE, columns, operator, value) {
-            Ok(condition) => self.filter(condition),
-            Err(error) => self.fail(error),
-        }
+        self.push_where(crate::query::tuple_condition_by_name(
+            M::TABLE,
+            columns,
+            operator,
+            value,
+        ))
     }
 
     /// The seed's two-argument `where(column, value)`: `where_(column, "=", value)`.
@@ -354,44 +355,29 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
                 model: M::TABLE.model,
             });
         }
-        let table = M::TABLE;
-        let mut cql = String::from("SELECT ");
-        match selection {
-            Selection::Columns(columns) => {
-                for (i, column) in columns.iter().enumerate() {
-                    if i > 0 {
-                        cql.push_str(", ");
-                    }
-                    // A column, or a projection's `TTL(...)` / `WRITETIME(...)`.
-                    let selector = crate::query::projection::selector::<M, R>(column);
-                    cql.push_str(&selector.to_string());
-                }
-            }
-            Selection::Count => cql.push_str("COUNT(*)"),
-        }
-        cql.push_str(" FROM ");
-        cql.push_str(&crate::render::table_ref(table));
-        render::render_where(table, &self.conditions, &mut cql);
-        if matches!(selection, Selection::Columns(_)) {
-            for (i, ordering) in self.orderings.iter().enumerate() {
-                cql.push_str(if i == 0 { " ORDER BY " } else { ", " });
-                cql.push_str(&format!(
-                    "{} {}",
-                    quoted(ordering.column),
-                    ordering.order.as_cql()
-                ));
-            }
-        }
-        if self.per_partition_limit.is_some() {
-            cql.push_str(" PER PARTITION LIMIT ?");
-        }
-        if limit.is_some() {
-            cql.push_str(" LIMIT ?");
-        }
-        if self.allow_filtering {
-            cql.push_str(" ALLOW FILTERING");
-        }
-        Ok(cql)
+        let action = match selection {
+            // A column, or a projection's `TTL(...)` / `WRITETIME(...)`.
+            Selection::Columns(columns) => Action::Select(
+                columns
+                    .iter()
+                    .map(|column| crate::query::projection::selector::<M, R>(column))
+                    .collect(),
+            ),
+            Selection::Count => Action::Count,
+        };
+        let orderings = match selection {
+            Selection::Columns(_) => self.orderings.iter().map(|o| (o.column, o.order)).collect(),
+            Selection::Count => Vec::new(),
+        };
+        let statement = Statement {
+            conditions: Cond::all(&self.conditions),
+            orderings,
+            per_partition_limit: self.per_partition_limit.is_some(),
+            limit: limit.is_some(),
+            allow_filtering: self.allow_filtering,
+            ..Statement::new(M::TABLE, action)
+        };
+        Ok(statement.render())
     }
 
     /// The bound values, in marker order: conditions, then the limits.

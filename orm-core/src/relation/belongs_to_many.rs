@@ -11,18 +11,18 @@ use scylla::serialize::value::SerializeValue;
 use scylla::statement::batch::BatchType;
 
 use crate::condition::Condition;
+use crate::condition::{Operator, Target};
+use crate::cql::{Cond, Statement, fixed};
 use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
 use crate::eager::IntoWith;
 use crate::error::Result;
-use crate::ident::quoted;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::{MAX_IN_VALUES, Page, rows};
 use crate::relation::RelationDef;
 use crate::relation::belongs_to_many_query::{BelongsToManyQuery, EagerBelongsToMany};
 use crate::relation::pivot::{Pivot, Side};
-use crate::render;
 use crate::write::BatchItem;
 
 /// How many related rows a many-to-many read fetches at once, by default.
@@ -354,13 +354,12 @@ where
         db: &Db,
         keys: &[R::PrimaryKey],
     ) -> Result<HashSet<R::PrimaryKey>> {
-        let cql = format!(
-            "SELECT {} FROM {} WHERE {} = ? AND {} IN ?",
-            render::column_list(D::TABLE.columns),
-            render::table_ref(D::TABLE),
-            quoted(D::OWN_COLUMN),
-            quoted(D::OTHER_COLUMN)
-        );
+        let joined_in = Cond {
+            target: Target::Column(D::OTHER_COLUMN),
+            operator: Operator::In,
+        };
+        let read = Statement::select_all(D::TABLE, vec![Cond::eq(D::OWN_COLUMN), joined_in]);
+        let cql = read.render();
         let mut joined = HashSet::new();
         for chunk in keys.chunks(MAX_IN_VALUES) {
             let pivots: Vec<Pv> = rows::fetch_all(
@@ -416,16 +415,19 @@ where
         let mut items = Vec::with_capacity(2 * (attach.len() + detach.len()));
         for pivot in attach {
             for table in [D::TABLE, D::OPPOSITE] {
-                items.push(BatchItem::new(render::insert(table), Box::new(pivot)));
+                items.push(BatchItem::new(
+                    fixed(Statement::insert(table)),
+                    Box::new(pivot),
+                ));
             }
         }
         for other in detach {
             items.push(BatchItem::new(
-                render::delete_by_primary_key(D::TABLE),
+                fixed(Statement::delete_by_primary_key(D::TABLE)),
                 Box::new((&self.key, other)),
             ));
             items.push(BatchItem::new(
-                render::delete_by_primary_key(D::OPPOSITE),
+                fixed(Statement::delete_by_primary_key(D::OPPOSITE)),
                 Box::new((other, &self.key)),
             ));
         }

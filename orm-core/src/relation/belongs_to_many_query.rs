@@ -10,18 +10,17 @@ use scylla::response::PagingState;
 use scylla::serialize::value::SerializeValue;
 
 use crate::condition::Condition;
+use crate::cql::{Cond, Statement};
 use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
 use crate::eager::{DEFAULT_CONCURRENCY as EAGER_CONCURRENCY, IntoWith, Loaded, With};
 use crate::error::Result;
-use crate::ident::quoted;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::{Page, QueryError, rows};
 use crate::relation::RelationDef;
 use crate::relation::belongs_to_many::{DEFAULT_CONCURRENCY, PivotKey, WithPivot};
 use crate::relation::pivot::{Pivot, Side};
-use crate::render;
 
 /// The related rows of one parent of a `belongs_to_many`, as a query: built by the
 /// relation's [`get_query`](crate::BelongsToMany::get_query),
@@ -214,12 +213,7 @@ where
 
     /// The pivot read: one partition of the pivot table for this direction.
     pub fn pivot_cql(&self) -> String {
-        format!(
-            "SELECT {} FROM {} WHERE {} = ?",
-            render::column_list(D::TABLE.columns),
-            render::table_ref(D::TABLE),
-            quoted(D::OWN_COLUMN)
-        )
+        Statement::select_all(D::TABLE, vec![Cond::eq(D::OWN_COLUMN)]).render()
     }
 
     /// The pivot rows, in the pivot's clustering order.
@@ -274,11 +268,7 @@ where
             let rows = self.get(db).await?.len();
             return Ok(i64::try_from(rows).unwrap_or(i64::MAX));
         }
-        let cql = format!(
-            "SELECT COUNT(*) FROM {} WHERE {} = ?",
-            render::table_ref(D::TABLE),
-            quoted(D::OWN_COLUMN)
-        );
+        let cql = Statement::count(D::TABLE, vec![Cond::eq(D::OWN_COLUMN)]).render();
         let result = db
             .execute(Cql::Built(&cql), (&self.key,), &self.options)
             .await?;

@@ -1,9 +1,9 @@
 //! Comparing a [`Schema`] with a [`LiveKeyspace`]: the plan of changes that brings the
 //! server to the models, each change safe to run or refused with the way to do it by hand.
 
+use crate::cql;
 use crate::ident::quoted;
 use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
-use crate::render;
 use crate::udt::UdtMeta;
 
 use super::app::Schema;
@@ -37,7 +37,7 @@ impl Schema {
             match live.udts.get(udt.name) {
                 None => planner.step(
                     StepKind::CreateType(udt.name.into()),
-                    render::create_type_in(Some(self.keyspace()), udt),
+                    cql::ddl::create_type(Some(self.keyspace()), udt),
                 ),
                 Some(found) => planner.udt(udt, found),
             }
@@ -70,7 +70,7 @@ impl Schema {
                 None => {
                     planner.step(
                         StepKind::CreateTable(table.name.into()),
-                        render::create_table_in(self.keyspace(), table),
+                        cql::ddl::create_table(Some(self.keyspace()), table),
                     );
                     planner.indexes(table, &LiveTable::default());
                 }
@@ -282,9 +282,9 @@ impl Planner<'_> {
             self.step(
                 StepKind::SetOption {
                     table: table.name.into(),
-                    option: format!("default_time_to_live = {ttl}"),
+                    option: cql::ddl::default_ttl_option(ttl),
                 },
-                format!("ALTER TABLE {target} WITH default_time_to_live = {ttl}"),
+                cql::ddl::alter_table_with(&target, &cql::ddl::default_ttl_option(ttl)),
             );
         }
     }
@@ -297,7 +297,7 @@ impl Planner<'_> {
                         table: table.name.into(),
                         column: column.name.into(),
                     },
-                    render::create_index_in(self.keyspace, table, column),
+                    cql::ddl::create_index(Some(self.keyspace), table, column),
                 );
             }
         }

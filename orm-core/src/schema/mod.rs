@@ -120,8 +120,8 @@ impl Db {
 
     /// Drops `keyspace` and all its data, if it exists.
     pub async fn drop_keyspace(&self, keyspace: &str) -> Result<()> {
-        let name = checked_keyspace(keyspace)?;
-        self.query_unpaged(format!("DROP KEYSPACE IF EXISTS {name}"), ())
+        checked_keyspace(keyspace)?;
+        self.query_unpaged(crate::cql::ddl::drop_keyspace(keyspace), ())
             .await?;
         Ok(())
     }
@@ -130,11 +130,7 @@ impl Db {
 /// `CREATE KEYSPACE IF NOT EXISTS`, for a keyspace name and replication already checked
 /// (a data-center name the check refuses is left out).
 fn create_keyspace_cql(keyspace: &str, replication: &Replication) -> String {
-    format!(
-        "CREATE KEYSPACE IF NOT EXISTS {} WITH replication = {}",
-        quoted(keyspace),
-        replication.to_cql().unwrap_or_default()
-    )
+    crate::cql::ddl::create_keyspace(keyspace, &replication.to_cql().unwrap_or_default())
 }
 
 fn checked_keyspace(keyspace: &str) -> Result<String> {

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 use scylla::value::Counter;
 
 use crate::condition::BoundValue;
-use crate::ident::quoted;
+use crate::cql::Set;
 
 /// One `SET` item.
 pub(crate) enum Assignment {
@@ -32,16 +32,15 @@ impl Assignment {
         }
     }
 
-    pub fn render(&self, out: &mut String) {
-        let c = quoted(self.column());
-        let text = match self {
-            Assignment::Set(..) => format!("{c} = ?"),
-            Assignment::Add(..) => format!("{c} = {c} + ?"),
-            Assignment::Subtract(..) => format!("{c} = {c} - ?"),
-            Assignment::Prepend(..) => format!("{c} = ? + {c}"),
-            Assignment::Put(..) => format!("{c}[?] = ?"),
-        };
-        out.push_str(&text);
+    /// The `SET` item's shape (its values left out).
+    pub fn shape(&self) -> Set {
+        match *self {
+            Assignment::Set(c, _) => Set::Value(c),
+            Assignment::Add(c, _) => Set::Add(c),
+            Assignment::Subtract(c, _) => Set::Subtract(c),
+            Assignment::Prepend(c, _) => Set::Prepend(c),
+            Assignment::Put(c, _, _) => Set::Put(c),
+        }
     }
 
     pub fn values(

@@ -9,20 +9,25 @@ use crate::error::{Error, Result};
 use crate::explain::{Explain, PlannedStatement, StatementCount};
 use crate::options::{Configure, StatementOptions};
 use crate::query::AccessPath;
+use crate::statement::StaticStatement;
 use crate::trace::Operation;
 
 /// One statement of a batch: its CQL and bound values.
 pub struct BatchItem<'a> {
-    pub(crate) cql: String,
+    /// A fixed shape, prepared once per session and found by slot.
+    pub(crate) statement: &'static StaticStatement,
     pub(crate) values: Box<dyn SerializeRow + Send + Sync + 'a>,
     /// How the server finds the rows it writes, for [`Batch::explain`] (`None`: an insert).
     pub(crate) access_path: Option<AccessPath>,
 }
 
 impl<'a> BatchItem<'a> {
-    pub(crate) fn new(cql: String, values: Box<dyn SerializeRow + Send + Sync + 'a>) -> Self {
+    pub(crate) fn new(
+        statement: &'static StaticStatement,
+        values: Box<dyn SerializeRow + Send + Sync + 'a>,
+    ) -> Self {
         BatchItem {
-            cql,
+            statement,
             values,
             access_path: None,
         }
@@ -36,7 +41,7 @@ impl<'a> BatchItem<'a> {
 
     /// The statement's CQL.
     pub fn cql(&self) -> &str {
-        &self.cql
+        self.statement.cql()
     }
 }
 
@@ -135,7 +140,7 @@ impl<'a> Batch<'a> {
             .iter()
             .map(|item| {
                 PlannedStatement::new(
-                    item.cql.clone(),
+                    item.cql().to_owned(),
                     item.access_path,
                     StatementCount::InBatch,
                     &self.options,

@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 use scylla::serialize::value::SerializeValue;
 
 use crate::condition::{Condition, Operator, Target};
+use crate::cql::{Action, Cond, Guard, Statement};
 use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
 use crate::error::Result;
@@ -12,9 +13,10 @@ use crate::explain::{Explain, StatementCount};
 use crate::meta::KeyRole;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
-use crate::query::render::{self, Clause};
+use crate::query::validate::{self, Clause};
 use crate::query::{AccessPath, QueryError};
-use crate::write::update::{OwnedValues, render_if};
+use crate::statement::StaticStatement;
+use crate::write::update::{OwnedValues, check_guard};
 use crate::write::using::Using;
 use crate::write::{
     BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
@@ -75,18 +77,9 @@ impl<M: Model> Delete<M> {
 }
 
 impl<M: Model, K> Delete<M, K> {
-    fn fail(mut self, error: QueryError) -> Self {
-        self.error.get_or_insert(error);
-        self
-    }
-
     /// Adds a condition on a primary-key column.
-    pub fn filter(mut self, condition: Condition<M>) -> Self {
-        if let Err(error) = render::validate_condition(M::TABLE, &condition, Clause::Where) {
-            return self.fail(error);
-        }
-        self.conditions.push(condition);
-        self
+    pub fn filter(self, condition: Condition<M>) -> Self {
+        self.push_where(Ok(condition))
     }
 
     /// Adds a condition by column name and operator text; see [`Select::where_`](crate::Select::where_).
@@ -94,10 +87,18 @@ impl<M: Model, K> Delete<M, K> {
     where
         V: CqlTyped + SerializeValue + Send + Sync + 'static,
     {
-        match crate::query::condition_by_name(M::TABLE, column, operator, value) {
-            Ok(condition) => self.filter(condition),
-            Err(error) => self.fail(error),
-        }
+        self.push_where(crate::query::condition_by_name(
+            M::TABLE,
+            column,
+            operator,
+            value,
+        ))
+    }
+
+    fn push_where(mut self, condition: Result<Condition<M>, QueryError>) -> Self {
+        let (conditions, error) = (&mut self.conditions, &mut self.error);
+        validate::push_condition(M::TABLE, Clause::Where, conditions, error, condition);
+        self
     }
 
     /// The delete's timestamp in microseconds since the epoch (`USING TIMESTAMP`): it only
@@ -122,12 +123,8 @@ impl<M: Model, K> Delete<M, K> {
     /// Deletes only if `condition` holds on the current row (`IF ...`).
     pub fn if_(self, condition: Condition<M>) -> Delete<M, Conditional> {
         let mut delete = self.conditional();
-        match render::validate_condition(M::TABLE, &condition, Clause::If) {
-            Ok(()) => delete.checks.push(condition),
-            Err(error) => {
-                delete.error.get_or_insert(error);
-            }
-        }
+        let (checks, error) = (&mut delete.checks, &mut delete.error);
+        validate::push_condition(M::TABLE, Clause::If, checks, error, Ok(condition));
         delete
     }
 
@@ -145,32 +142,33 @@ impl<M: Model, K> Delete<M, K> {
 
     /// The CQL this delete runs.
     pub fn cql(&self) -> Result<String, QueryError> {
+        Ok(self.statement()?.render())
+    }
+
+    /// The statement's shape, or why the server would refuse it.
+    fn statement(&self) -> Result<Statement, QueryError> {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
         self.check_key()?;
-        if self.if_exists && !self.checks.is_empty() {
-            return Err(QueryError::ConditionsWithIfExists {
-                model: M::TABLE.model,
-            });
-        }
-        let conditional = self.if_exists || !self.checks.is_empty();
-        if conditional && self.using.timestamp.is_some() {
-            return Err(QueryError::TimestampOnConditionalWrite {
-                model: M::TABLE.model,
-            });
-        }
-        let mut cql = format!("DELETE FROM {}", crate::render::table_ref(M::TABLE));
-        self.using.render(&mut cql);
-        render::render_where(M::TABLE, &self.conditions, &mut cql);
-        render_if(M::TABLE, self.if_exists, &self.checks, &mut cql);
-        Ok(cql)
+        check_guard::<M>(self.if_exists, &self.checks, self.using)?;
+        Ok(Statement {
+            using: self.using.shape(),
+            conditions: Cond::all(&self.conditions),
+            guard: Guard::of(self.if_exists, &self.checks),
+            ..Statement::new(M::TABLE, Action::Delete)
+        })
+    }
+
+    /// The statement [`execute`](Delete::execute) sends: rendered once per shape.
+    fn fixed(&self) -> Result<&'static StaticStatement, QueryError> {
+        self.statement().map(crate::cql::fixed)
     }
 
     /// What [`execute`](Delete::execute) will send, without contacting the server; see
     /// [`crate::explain`].
     pub fn explain(&self) -> Result<Explain, QueryError> {
-        let cql = self.cql()?;
+        let cql = self.fixed()?.cql().to_owned();
         // The whole partition key is restricted (checked by `cql`): one partition or, with
         // `IN`, a few.
         let path = crate::query::access_path(M::TABLE, &self.conditions)
@@ -239,9 +237,9 @@ impl<M: Model> Delete<M, Unconditional> {
     }
 
     async fn run(self, db: &Db) -> Result<()> {
-        let cql = self.cql()?;
+        let statement = self.fixed()?;
         hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
-        db.execute(Cql::Built(&cql), self.values(), &self.options)
+        db.execute(Cql::Static(statement), self.values(), &self.options)
             .await?;
         M::after_delete(&self);
         Ok(())
@@ -268,12 +266,10 @@ impl<M: Model> Delete<M, Conditional> {
     }
 
     async fn run(self, db: &Db) -> Result<LwtOutcome> {
-        let cql = self.cql()?;
+        let statement = Cql::Static(self.fixed()?);
         hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
-        let result = db
-            .execute(Cql::Built(&cql), self.values(), &self.options)
-            .await?;
-        let outcome = LwtOutcome::from_result(M::TABLE.model, Cql::Built(&cql), result)?;
+        let result = db.execute(statement, self.values(), &self.options).await?;
+        let outcome = LwtOutcome::from_result(M::TABLE.model, statement, result)?;
         if outcome.applied {
             M::after_delete(&self);
         }
@@ -293,10 +289,10 @@ impl<M, K> Configure for Delete<M, K> {
 
 impl<'a, M: Model> IntoBatchItem<'a> for Delete<M, Unconditional> {
     fn into_batch_item(self) -> Result<BatchItem<'a>> {
-        let cql = self.cql()?;
+        let statement = self.fixed()?;
         hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
         let path = crate::query::access_path(M::TABLE, &self.conditions)
             .unwrap_or(AccessPath::SinglePartition);
-        Ok(BatchItem::new(cql, Box::new(OwnedValues(self, |d| d.values()))).at(path))
+        Ok(BatchItem::new(statement, Box::new(OwnedValues(self, |d| d.values()))).at(path))
     }
 }

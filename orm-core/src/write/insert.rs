@@ -6,14 +6,16 @@ use scylla::serialize::value::SerializeValue;
 use scylla::serialize::writers::RowWriter;
 use scylla::value::CqlTimestamp;
 
+use crate::cql::{Action, Guard, Statement};
 use crate::db::{Cql, Db};
 use crate::error::{Error, Result};
 use crate::explain::{Explain, StatementCount};
-use crate::meta::{ColumnMeta, KeyRole, TableMeta};
+use crate::meta::{KeyRole, TableMeta};
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::QueryError;
 use crate::row::{now, serialize_by_name};
+use crate::statement::StaticStatement;
 use crate::write::lwt::LwtRow;
 use crate::write::using::Using;
 use crate::write::{BatchItem, IntoBatchItem, hook_verdict};
@@ -133,6 +135,11 @@ impl<'a, M: Model> Insert<'a, M> {
 
     /// The CQL this insert runs.
     pub fn cql(&self) -> Result<String, QueryError> {
+        Ok(self.statement()?.render())
+    }
+
+    /// The statement's shape, or why the server would refuse it.
+    fn statement(&self) -> Result<Statement, QueryError> {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
@@ -142,23 +149,28 @@ impl<'a, M: Model> Insert<'a, M> {
                 model: M::TABLE.model,
             });
         }
-        let mut cql = if self.statics_only {
+        let mut statement = if self.statics_only {
             insert_statics(M::TABLE)?
         } else {
-            crate::render::insert(M::TABLE)
+            Statement::insert(M::TABLE)
         };
+        statement.using = self.using.shape();
         if self.if_not_exists {
-            cql.push_str(" IF NOT EXISTS");
+            statement.guard = Guard::NotExists;
         }
-        self.using.render(&mut cql);
-        Ok(cql)
+        Ok(statement)
+    }
+
+    /// The statement [`execute`](Self::execute) sends: rendered once per shape.
+    fn fixed(&self) -> Result<&'static StaticStatement, QueryError> {
+        self.statement().map(crate::cql::fixed)
     }
 
     /// What [`execute`](Self::execute) will send, without contacting the server; see
     /// [`crate::explain`].
     pub fn explain(&self) -> Result<Explain, QueryError> {
         Ok(Explain::single(
-            self.cql()?,
+            self.fixed()?.cql().to_owned(),
             None,
             StatementCount::One,
             &self.options,
@@ -177,9 +189,9 @@ impl<'a, M: Model> Insert<'a, M> {
     pub async fn execute(self, db: &Db) -> Result<()> {
         let options = self.options.clone();
         crate::trace::write(M::TABLE, "insert", "INSERT", &options, async move {
-            let cql = self.cql()?;
+            let statement = self.fixed()?;
             hook_verdict(M::TABLE, "insert", self.model.before_insert())?;
-            db.execute(Cql::Built(&cql), self.values(), &self.options)
+            db.execute(Cql::Static(statement), self.values(), &self.options)
                 .await?;
             self.model.after_insert();
             Ok(())
@@ -220,17 +232,18 @@ impl<M: Model> InsertIfNotExists<'_, M> {
 
     async fn run(self, db: &Db) -> Result<Inserted<M>> {
         let insert = self.0;
-        let cql = insert.cql()?;
+        let statement = insert.fixed()?;
         hook_verdict(M::TABLE, "insert", insert.model.before_insert())?;
         let result = db
-            .execute(Cql::Built(&cql), insert.values(), &insert.options)
+            .execute(Cql::Static(statement), insert.values(), &insert.options)
             .await?;
-        let row = crate::query::rows::first::<LwtRow<M>>(M::TABLE.model, Cql::Built(&cql), result)?
-            .ok_or_else(|| Error::Rows {
-                model: M::TABLE.model,
-                cql: cql.clone().into(),
-                source: crate::error::RowsReadError::MissingLwtResult,
-            })?;
+        let row =
+            crate::query::rows::first::<LwtRow<M>>(M::TABLE.model, Cql::Static(statement), result)?
+                .ok_or_else(|| Error::Rows {
+                    model: M::TABLE.model,
+                    cql: statement.cql().into(),
+                    source: crate::error::RowsReadError::MissingLwtResult,
+                })?;
         if row.applied {
             insert.model.after_insert();
         }
@@ -263,9 +276,9 @@ impl<M> Configure for InsertIfNotExists<'_, M> {
 
 impl<'a, M: Model> IntoBatchItem<'a> for Insert<'a, M> {
     fn into_batch_item(self) -> Result<BatchItem<'a>> {
-        let cql = self.cql()?;
+        let statement = self.fixed()?;
         hook_verdict(M::TABLE, "insert", self.model.before_insert())?;
-        Ok(BatchItem::new(cql, Box::new(self.values())))
+        Ok(BatchItem::new(statement, Box::new(self.values())))
     }
 }
 
@@ -284,18 +297,13 @@ pub(crate) async fn insert_row<M: Model>(model: &M, db: &Db) -> Result<()> {
 }
 
 /// `INSERT INTO t (<partition key>, <static columns>) VALUES (...)`.
-fn insert_statics(table: &TableMeta) -> Result<String, QueryError> {
+fn insert_statics(table: &TableMeta) -> Result<Statement, QueryError> {
     let statics = table.columns.iter().filter(|c| c.role == KeyRole::Static);
     if statics.clone().next().is_none() {
         return Err(QueryError::NoStaticColumns { model: table.model });
     }
-    let columns: Vec<&ColumnMeta> = table.partition_key().chain(statics).collect();
-    let markers = vec!["?"; columns.len()].join(", ");
-    Ok(format!(
-        "INSERT INTO {} ({}) VALUES ({markers})",
-        crate::render::table_ref(table),
-        crate::render::column_list(columns),
-    ))
+    let columns = table.partition_key().chain(statics).map(|c| c.name);
+    Ok(Statement::new(table, Action::Insert(columns.collect())))
 }
 
 /// Counter columns cannot be inserted, only incremented.

@@ -8,6 +8,7 @@ use scylla::value::Counter;
 
 use crate::column::Column;
 use crate::condition::Condition;
+use crate::cql::{Action, Cond, Guard, Set, Statement};
 use crate::cql_type::{Element, FieldType, MapKey};
 use crate::db::{Cql, Db};
 use crate::error::Result;
@@ -15,9 +16,10 @@ use crate::explain::{Explain, StatementCount};
 use crate::meta::KeyRole;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
-use crate::query::render::{self, Clause};
+use crate::query::validate::{self, Clause};
 use crate::query::{AccessPath, QueryError};
 use crate::row::{Null, UnsetIfNull, now};
+use crate::statement::StaticStatement;
 use crate::write::assignment::{Assignment, CounterValue, Removable};
 use crate::write::using::Using;
 use crate::write::{
@@ -280,12 +282,8 @@ impl<M: Model, K> Update<M, K> {
     /// transaction). Conditions may use `=`, `!=`, `<`, `<=`, `>`, `>=` and `IN`.
     pub fn if_(self, condition: Condition<M>) -> Update<M, Conditional> {
         let mut update = self.conditional();
-        match render::validate_condition(M::TABLE, &condition, Clause::If) {
-            Ok(()) => update.conditions.push(condition),
-            Err(error) => {
-                update.error.get_or_insert(error);
-            }
-        }
+        let (conditions, error) = (&mut update.conditions, &mut update.error);
+        validate::push_condition(M::TABLE, Clause::If, conditions, error, Ok(condition));
         update
     }
 
@@ -303,22 +301,24 @@ impl<M: Model, K> Update<M, K> {
 
     /// The CQL this update runs.
     pub fn cql(&self) -> Result<String, QueryError> {
-        self.render(None)
+        Ok(self.statement(None)?.render())
     }
 
     /// What [`execute`](Update::execute) will send, without contacting the server (with
     /// the `updated_at` assignment `execute` adds); see [`crate::explain`].
     pub fn explain(&self) -> Result<Explain, QueryError> {
+        let statement = crate::cql::fixed(self.statement(self.updated_at_column())?);
         Ok(Explain::single(
-            self.render(self.updated_at_column())?,
+            statement.cql().to_owned(),
             Some(AccessPath::SinglePartition),
             StatementCount::One,
             &self.options,
         ))
     }
 
-    /// The CQL, with `updated_at` (a column `execute` assigns) set last when given.
-    fn render(&self, updated_at: Option<&'static str>) -> Result<String, QueryError> {
+    /// The statement's shape, with `updated_at` (a column `execute` assigns) set last
+    /// when given; or why the server would refuse it.
+    fn statement(&self, updated_at: Option<&'static str>) -> Result<Statement, QueryError> {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
@@ -327,36 +327,22 @@ impl<M: Model, K> Update<M, K> {
                 model: M::TABLE.model,
             });
         }
-        if self.if_exists && !self.conditions.is_empty() {
-            return Err(QueryError::ConditionsWithIfExists {
-                model: M::TABLE.model,
-            });
-        }
-        let conditional = self.if_exists || !self.conditions.is_empty();
-        if conditional && self.using.timestamp.is_some() {
-            return Err(QueryError::TimestampOnConditionalWrite {
-                model: M::TABLE.model,
-            });
-        }
+        check_guard::<M>(self.if_exists, &self.conditions, self.using)?;
         self.check_scope()?;
-        let mut cql = format!("UPDATE {}", crate::render::table_ref(M::TABLE));
-        self.using.render(&mut cql);
-        for (i, assignment) in self.assignments.iter().enumerate() {
-            cql.push_str(if i == 0 { " SET " } else { ", " });
-            assignment.render(&mut cql);
-        }
-        if let Some(column) = updated_at {
-            cql.push_str(if self.assignments.is_empty() {
-                " SET "
-            } else {
-                ", "
-            });
-            cql.push_str(&crate::ident::quoted(column).to_string());
-            cql.push_str(" = ?");
-        }
-        render::render_where(M::TABLE, &self.key, &mut cql);
-        render_if(M::TABLE, self.if_exists, &self.conditions, &mut cql);
-        Ok(cql)
+        let mut sets: Vec<Set> = Vec::with_capacity(self.assignments.len() + 1);
+        sets.extend(self.assignments.iter().map(Assignment::shape));
+        sets.extend(updated_at.map(Set::Value));
+        Ok(Statement {
+            using: self.using.shape(),
+            conditions: Cond::all(&self.key),
+            guard: Guard::of(self.if_exists, &self.conditions),
+            ..Statement::new(M::TABLE, Action::Update(sets))
+        })
+    }
+
+    /// The statement [`execute`](Update::execute) sends: rendered once per shape.
+    fn fixed(&self) -> Result<&'static StaticStatement, QueryError> {
+        self.statement(None).map(crate::cql::fixed)
     }
 
     /// Checks the key against what the update writes: a row's columns need the full
@@ -444,20 +430,25 @@ fn names(columns: impl Iterator<Item = &'static crate::meta::ColumnMeta>) -> Str
     columns.map(|c| c.name).collect::<Vec<_>>().join(", ")
 }
 
-/// ` IF EXISTS` or ` IF a = ? AND b > ?`.
-pub(crate) fn render_if<M>(
-    table: &crate::meta::TableMeta,
+/// `IF EXISTS` and `IF <conditions>` exclude each other, and a conditional write takes
+/// no `USING TIMESTAMP` (the server refuses both).
+pub(crate) fn check_guard<M: Model>(
     if_exists: bool,
     conditions: &[Condition<M>],
-    cql: &mut String,
-) {
-    if if_exists {
-        cql.push_str(" IF EXISTS");
+    using: Using,
+) -> Result<(), QueryError> {
+    if if_exists && !conditions.is_empty() {
+        return Err(QueryError::ConditionsWithIfExists {
+            model: M::TABLE.model,
+        });
     }
-    for (i, condition) in conditions.iter().enumerate() {
-        cql.push_str(if i == 0 { " IF " } else { " AND " });
-        render::render_condition(table, condition, cql);
+    let conditional = if_exists || !conditions.is_empty();
+    if conditional && using.timestamp.is_some() {
+        return Err(QueryError::TimestampOnConditionalWrite {
+            model: M::TABLE.model,
+        });
     }
+    Ok(())
 }
 
 impl<M: Model> Update<M, Unconditional> {
@@ -469,9 +460,9 @@ impl<M: Model> Update<M, Unconditional> {
 
     async fn run(self, db: &Db) -> Result<()> {
         let update = self.with_updated_at();
-        let cql = update.cql()?;
+        let statement = update.fixed()?;
         hook_verdict(M::TABLE, "update", M::before_update(&update))?;
-        db.execute(Cql::Built(&cql), update.values(), &update.options)
+        db.execute(Cql::Static(statement), update.values(), &update.options)
             .await?;
         M::after_update(&update);
         Ok(())
@@ -499,12 +490,12 @@ impl<M: Model> Update<M, Conditional> {
 
     async fn run(self, db: &Db) -> Result<LwtOutcome> {
         let update = self.with_updated_at();
-        let cql = update.cql()?;
+        let statement = Cql::Static(update.fixed()?);
         hook_verdict(M::TABLE, "update", M::before_update(&update))?;
         let result = db
-            .execute(Cql::Built(&cql), update.values(), &update.options)
+            .execute(statement, update.values(), &update.options)
             .await?;
-        let outcome = LwtOutcome::from_result(M::TABLE.model, Cql::Built(&cql), result)?;
+        let outcome = LwtOutcome::from_result(M::TABLE.model, statement, result)?;
         if outcome.applied {
             M::after_update(&update);
         }
@@ -525,10 +516,10 @@ impl<M, K> Configure for Update<M, K> {
 impl<'a, M: Model> IntoBatchItem<'a> for Update<M, Unconditional> {
     fn into_batch_item(self) -> Result<BatchItem<'a>> {
         let update = self.with_updated_at();
-        let cql = update.cql()?;
+        let statement = update.fixed()?;
         hook_verdict(M::TABLE, "update", M::before_update(&update))?;
         Ok(
-            BatchItem::new(cql, Box::new(OwnedValues::from_update(update)))
+            BatchItem::new(statement, Box::new(OwnedValues::from_update(update)))
                 .at(AccessPath::SinglePartition),
         )
     }

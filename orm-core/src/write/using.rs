@@ -23,22 +23,15 @@ impl Using {
         }
     }
 
-    /// ` USING TTL ? AND TIMESTAMP ?` (the parts that are set), or nothing.
-    pub fn render(&self, out: &mut String) {
-        let parts: Vec<&str> = [
-            self.ttl.map(|_| "TTL ?"),
-            self.timestamp.map(|_| "TIMESTAMP ?"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        if !parts.is_empty() {
-            out.push_str(" USING ");
-            out.push_str(&parts.join(" AND "));
+    /// Which of `USING TTL ?` and `TIMESTAMP ?` the statement binds.
+    pub fn shape(&self) -> crate::cql::Using {
+        crate::cql::Using {
+            ttl: self.ttl.is_some(),
+            timestamp: self.timestamp.is_some(),
         }
     }
 
-    /// The bound values, in the order `render` writes their markers.
+    /// The bound values, in the order the statement writes their markers.
     pub fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
         let ttl = self
             .ttl

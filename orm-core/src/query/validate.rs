@@ -1,10 +1,7 @@
-//! Checking conditions against the model, and writing them as CQL.
-
-use std::fmt::Write;
+//! Checking conditions against the model, before anything is rendered or sent.
 
 use crate::condition::{Condition, Operator, Target, TupleColumns};
 use crate::cql_type::CqlType;
-use crate::ident::quoted;
 use crate::meta::{ColumnMeta, TableMeta};
 use crate::query::QueryError;
 use crate::query::{access, rule};
@@ -154,34 +151,20 @@ fn validate_tuple(
     }
 }
 
-/// `"col" >= ?`, `token("k1", "k2") > ?` or `("c1", "c2") <= ?`.
-pub(crate) fn render_condition<M>(table: &TableMeta, condition: &Condition<M>, out: &mut String) {
-    match condition.target {
-        Target::Column(name) => {
-            write!(out, "{} {} ?", quoted(name), condition.operator)
+/// Adds `condition` to `conditions` when it was built and fits `clause`; otherwise keeps
+/// the first error in `error`, for the builder's terminal method to report.
+pub(crate) fn push_condition<M>(
+    table: &TableMeta,
+    clause: Clause,
+    conditions: &mut Vec<Condition<M>>,
+    error: &mut Option<QueryError>,
+    condition: Result<Condition<M>, QueryError>,
+) {
+    let checked = condition.and_then(|c| validate_condition(table, &c, clause).map(|()| c));
+    match checked {
+        Ok(condition) => conditions.push(condition),
+        Err(failure) => {
+            error.get_or_insert(failure);
         }
-        Target::Token => {
-            let key = crate::render::column_list(table.partition_key());
-            write!(out, "token({key}) {} ?", condition.operator)
-        }
-        Target::Tuple(columns) => {
-            out.push('(');
-            for (i, name) in columns.names().iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write!(out, "{}", quoted(name)).expect("writing to a String cannot fail");
-            }
-            write!(out, ") {} ?", condition.operator)
-        }
-    }
-    .expect("writing to a String cannot fail");
-}
-
-/// ` WHERE a = ? AND b > ?`, or nothing when there are no conditions.
-pub(crate) fn render_where<M>(table: &TableMeta, conditions: &[Condition<M>], out: &mut String) {
-    for (i, condition) in conditions.iter().enumerate() {
-        out.push_str(if i == 0 { " WHERE " } else { " AND " });
-        render_condition(table, condition, out);
     }
 }
