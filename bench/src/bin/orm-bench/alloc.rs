@@ -1,0 +1,115 @@
+//! A counting allocator: off (one relaxed load per allocation) except in the allocation
+//! pass, which counts heap allocations per operation for every side.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use crate::Result;
+use crate::args::{Args, Op, Side};
+use crate::ops::{Ctx, run_find, run_insert, run_stream};
+use crate::report::thousands;
+
+pub(crate) struct CountingAlloc;
+
+pub(crate) static COUNTING: AtomicBool = AtomicBool::new(false);
+pub(crate) static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+pub(crate) static ALLOCATED_BYTES: AtomicU64 = AtomicU64::new(0);
+
+impl CountingAlloc {
+    #[inline]
+    pub(crate) fn count(size: usize) {
+        if COUNTING.load(Ordering::Relaxed) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+            ALLOCATED_BYTES.fetch_add(size as u64, Ordering::Relaxed);
+        }
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator.
+unsafe impl GlobalAlloc for CountingAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        Self::count(layout.size());
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        Self::count(layout.size());
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        Self::count(new_size);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+pub(crate) static GLOBAL: CountingAlloc = CountingAlloc;
+
+/// Heap allocations per operation (per stream, and per row, for `stream`), every thread.
+pub(crate) async fn allocation_pass(ctx: &Ctx, args: &Args) -> Result<String> {
+    let mut out = String::new();
+    let w = &mut out;
+    let _ = writeln!(
+        w,
+        "\n## Heap allocations per operation (concurrency 1, {} operations, whole process)\n",
+        args.alloc_ops
+    );
+    let _ = writeln!(
+        w,
+        "| operation | side | allocations/op | bytes/op | allocations per row |"
+    );
+    let _ = writeln!(w, "|---|---|---:|---:|---:|");
+    for &op in &args.only {
+        for side in Side::ALL {
+            if !side.applies_to(op) {
+                continue;
+            }
+            let n = match op {
+                Op::Stream => (args.alloc_ops / 100).max(2),
+                _ => args.alloc_ops,
+            };
+            let rows = if op == Op::Insert {
+                ctx.rows_to_insert(n)
+            } else {
+                Vec::new()
+            };
+            ALLOCATIONS.store(0, Ordering::Relaxed);
+            ALLOCATED_BYTES.store(0, Ordering::Relaxed);
+            COUNTING.store(true, Ordering::Relaxed);
+            let result = match op {
+                Op::Insert => run_insert(ctx, side, 1, &rows).await,
+                Op::Find => run_find(ctx, side, 1, n, 0).await,
+                Op::Stream => run_stream(ctx, side, 1, n).await,
+            };
+            COUNTING.store(false, Ordering::Relaxed);
+            let units = result?;
+            let allocations = ALLOCATIONS.load(Ordering::Relaxed) as f64 / n as f64;
+            let bytes = ALLOCATED_BYTES.load(Ordering::Relaxed) as f64 / n as f64;
+            let per_row = if op == Op::Stream {
+                format!("{:.3}", allocations * n as f64 / units as f64)
+            } else {
+                "-".to_owned()
+            };
+            let _ = writeln!(
+                w,
+                "| {} | {} | {:.1} | {} | {} |",
+                op.name(),
+                side.name(),
+                allocations,
+                thousands(bytes),
+                per_row
+            );
+        }
+    }
+    Ok(out)
+}

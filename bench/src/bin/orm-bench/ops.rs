@@ -1,0 +1,246 @@
+//! The operations, each written once per side: what is measured.
+
+use std::future::Future;
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use futures::{StreamExt, stream};
+use orm_core::{Db, Model};
+use scylla::client::session::Session;
+use scylla::statement::prepared::PreparedStatement;
+use uuid::Uuid;
+
+use crate::args::Side;
+use crate::tables::{
+    RawRow, RawTuple, ReadRow, STREAM_ROWS, WriteRow, insert_partition, write_row,
+};
+use crate::{BoxError, Result};
+
+pub(crate) struct Ctx {
+    pub(crate) db: Db,
+    pub(crate) raw_insert: PreparedStatement,
+    pub(crate) raw_find: PreparedStatement,
+    pub(crate) raw_stream: PreparedStatement,
+    pub(crate) find_keys: Vec<(Uuid, i64)>,
+    pub(crate) stream_pk: Uuid,
+    /// The next fresh insert partition.
+    pub(crate) insert_serial: AtomicU64,
+}
+
+impl Ctx {
+    pub(crate) fn session(&self) -> &Session {
+        self.db.session()
+    }
+
+    /// `n` fresh rows to insert, made before the clock starts.
+    pub(crate) fn rows_to_insert(&self, n: usize) -> Vec<WriteRow> {
+        let first = self.insert_serial.fetch_add(n as u64, Ordering::Relaxed);
+        (0..n as u64)
+            .map(|i| write_row(insert_partition(first + i), i as i64))
+            .collect()
+    }
+
+    pub(crate) fn find_key(&self, offset: usize, i: usize) -> (Uuid, i64) {
+        self.find_keys[(offset + i) % self.find_keys.len()]
+    }
+}
+
+/// Runs `f(0..n)` with at most `concurrency` futures in flight; sums what they return.
+pub(crate) async fn drive<F, Fut>(n: usize, concurrency: usize, f: F) -> Result<u64>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: Future<Output = Result<u64>>,
+{
+    let mut results = stream::iter(0..n).map(f).buffer_unordered(concurrency);
+    let mut units = 0;
+    while let Some(result) = results.next().await {
+        units += result?;
+    }
+    Ok(units)
+}
+
+pub(crate) fn missing(what: &str) -> BoxError {
+    format!("benchmark data missing: {what}").into()
+}
+
+pub(crate) fn check_stream(rows: u64) -> Result<u64> {
+    if rows == STREAM_ROWS as u64 {
+        Ok(rows)
+    } else {
+        Err(format!("streamed {rows} rows, expected {STREAM_ROWS}").into())
+    }
+}
+
+/// Inserts `rows` on one side.
+pub(crate) async fn run_insert(
+    ctx: &Ctx,
+    side: Side,
+    concurrency: usize,
+    rows: &[WriteRow],
+) -> Result<u64> {
+    let db = &ctx.db;
+    let session = ctx.session();
+    let prepared = &ctx.raw_insert;
+    match side {
+        Side::Orm => {
+            drive(rows.len(), concurrency, |i| async move {
+                rows[i].insert(db).await?;
+                Ok(1)
+            })
+            .await
+        }
+        Side::Raw | Side::RawTuple => {
+            drive(rows.len(), concurrency, |i| async move {
+                let r = &rows[i];
+                session
+                    .execute_unpaged(
+                        prepared,
+                        (r.pk, r.ck, &r.name, &r.payload, r.score, r.views),
+                    )
+                    .await?;
+                Ok(1)
+            })
+            .await
+        }
+        Side::RawModel => {
+            drive(rows.len(), concurrency, |i| async move {
+                session.execute_unpaged(prepared, &rows[i]).await?;
+                Ok(1)
+            })
+            .await
+        }
+    }
+}
+
+/// `n` reads by full primary key on one side, starting at `offset` in the key list.
+pub(crate) async fn run_find(
+    ctx: &Ctx,
+    side: Side,
+    concurrency: usize,
+    n: usize,
+    offset: usize,
+) -> Result<u64> {
+    let db = &ctx.db;
+    let session = ctx.session();
+    let prepared = &ctx.raw_find;
+    match side {
+        Side::Orm => {
+            drive(n, concurrency, |i| async move {
+                let key = ctx.find_key(offset, i);
+                let row = ReadRow::find(db, &key).await?;
+                black_box(row.ok_or_else(|| missing("find"))?);
+                Ok(1)
+            })
+            .await
+        }
+        Side::Raw => {
+            drive(n, concurrency, |i| async move {
+                let key = ctx.find_key(offset, i);
+                let row = session
+                    .execute_unpaged(prepared, key)
+                    .await?
+                    .into_rows_result()?
+                    .maybe_first_row::<RawRow>()?;
+                black_box(row.ok_or_else(|| missing("find"))?);
+                Ok(1)
+            })
+            .await
+        }
+        Side::RawTuple => {
+            drive(n, concurrency, |i| async move {
+                let key = ctx.find_key(offset, i);
+                let row = session
+                    .execute_unpaged(prepared, key)
+                    .await?
+                    .into_rows_result()?
+                    .maybe_first_row::<RawTuple>()?;
+                black_box(row.ok_or_else(|| missing("find"))?);
+                Ok(1)
+            })
+            .await
+        }
+        Side::RawModel => {
+            drive(n, concurrency, |i| async move {
+                let key = ctx.find_key(offset, i);
+                let row = session
+                    .execute_unpaged(prepared, key)
+                    .await?
+                    .into_rows_result()?
+                    .maybe_first_row::<ReadRow>()?;
+                black_box(row.ok_or_else(|| missing("find"))?);
+                Ok(1)
+            })
+            .await
+        }
+    }
+}
+
+/// `n` reads of the whole stream partition on one side; returns the rows read.
+pub(crate) async fn run_stream(ctx: &Ctx, side: Side, concurrency: usize, n: usize) -> Result<u64> {
+    let db = &ctx.db;
+    let session = ctx.session();
+    let prepared = &ctx.raw_stream;
+    let pk = ctx.stream_pk;
+    match side {
+        Side::Orm => {
+            drive(n, concurrency, |_| async move {
+                let mut rows = ReadRow::query()
+                    .filter(ReadRow::PK.eq(pk))
+                    .stream(db)
+                    .await?;
+                let mut count = 0;
+                while let Some(row) = rows.next().await {
+                    black_box(row?);
+                    count += 1;
+                }
+                check_stream(count)
+            })
+            .await
+        }
+        Side::Raw => {
+            drive(n, concurrency, |_| async move {
+                let mut rows = session
+                    .execute_iter(prepared.clone(), (pk,))
+                    .await?
+                    .rows_stream::<RawRow>()?;
+                let mut count = 0;
+                while let Some(row) = rows.next().await {
+                    black_box(row?);
+                    count += 1;
+                }
+                check_stream(count)
+            })
+            .await
+        }
+        Side::RawTuple => {
+            drive(n, concurrency, |_| async move {
+                let mut rows = session
+                    .execute_iter(prepared.clone(), (pk,))
+                    .await?
+                    .rows_stream::<RawTuple>()?;
+                let mut count = 0;
+                while let Some(row) = rows.next().await {
+                    black_box(row?);
+                    count += 1;
+                }
+                check_stream(count)
+            })
+            .await
+        }
+        Side::RawModel => {
+            drive(n, concurrency, |_| async move {
+                let mut rows = session
+                    .execute_iter(prepared.clone(), (pk,))
+                    .await?
+                    .rows_stream::<ReadRow>()?;
+                let mut count = 0;
+                while let Some(row) = rows.next().await {
+                    black_box(row?);
+                    count += 1;
+                }
+                check_stream(count)
+            })
+            .await
+        }
+    }
+}
