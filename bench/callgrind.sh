@@ -7,15 +7,16 @@
 # (instructions(n2) - instructions(n1)) / (n2 - n1) is the client's cost of one operation,
 # driver included, setup cancelled out. Streams are reported per row.
 #
-#   scripts/db up && bench/callgrind.sh            # all operations, all four sides
+#   scripts/db up && bench/callgrind.sh            # all operations, all their sides
 #   bench/callgrind.sh find                         # one operation
+#   bench/callgrind.sh update,delete                # writes by key (ORM and raw sides)
 #
 # Needs valgrind. Writes the profiles to $OUT (default target/callgrind), for
 # `callgrind_annotate --inclusive=no FILE`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-ops=${1:-insert,find,stream}
+ops=${1:-insert,find,stream,update,delete}
 out=${OUT:-target/callgrind}
 bin=${CARGO_TARGET_DIR:-target}/release/orm-bench
 mkdir -p "$out"
@@ -40,6 +41,7 @@ for op in ${ops//,/ }; do
     case $op in
         stream) n1=5 n2=15 unit=$((10 * 10000)) sides="raw ORM raw+model raw-tuple" ;;
         insert) n1=1000 n2=9000 unit=8000 sides="raw ORM raw+model" ;;
+        update | delete) n1=1000 n2=9000 unit=8000 sides="raw ORM" ;;
         *) n1=1000 n2=9000 unit=8000 sides="raw ORM raw+model raw-tuple" ;;
     esac
     raw=

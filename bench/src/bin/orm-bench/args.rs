@@ -7,6 +7,8 @@ pub(crate) enum Op {
     Insert,
     Find,
     Stream,
+    Update,
+    Delete,
 }
 
 impl Op {
@@ -15,6 +17,8 @@ impl Op {
             Op::Insert => "insert",
             Op::Find => "find",
             Op::Stream => "stream",
+            Op::Update => "update",
+            Op::Delete => "delete",
         }
     }
 
@@ -51,8 +55,13 @@ impl Side {
     }
 
     pub(crate) fn applies_to(self, op: Op) -> bool {
-        // An insert binds a tuple on the raw side already.
-        !(op == Op::Insert && self == Side::RawTuple)
+        match op {
+            // An insert binds a tuple on the raw side already.
+            Op::Insert => self != Side::RawTuple,
+            // Writes by key read no rows and bind a tuple: only the ORM and raw sides.
+            Op::Update | Op::Delete => matches!(self, Side::Orm | Side::Raw),
+            Op::Find | Op::Stream => true,
+        }
     }
 }
 
@@ -89,7 +98,8 @@ usage: cargo run --release -p orm-bench -- [options]
   --slices K         single-row measurements alternate sides in K slices [8]
                      (streams alternate every 2 streams, or every C at concurrency C)
   --concurrency L    comma-separated in-flight request counts [1,64]
-  --only L           comma-separated subset of insert,find,stream [all]
+  --only L           comma-separated subset of insert,find,stream,update,delete
+                     [insert,find,stream]
   --warmup N         warm-up operations per side and operation [2000]
   --variants         also time the raw-tuple and raw+model hybrids
   --sides L          comma-separated subset of orm,raw,raw-tuple,raw+model [orm,raw]
@@ -146,6 +156,8 @@ pub(crate) fn parse_args() -> Result<Args> {
                         "insert" => Ok(Op::Insert),
                         "find" => Ok(Op::Find),
                         "stream" => Ok(Op::Stream),
+                        "update" => Ok(Op::Update),
+                        "delete" => Ok(Op::Delete),
                         other => Err(format!("unknown operation {other:?}")),
                     })
                     .collect::<Result<_, _>>()?;

@@ -29,6 +29,7 @@
 
 mod alloc;
 mod args;
+mod key_writes;
 mod machine;
 mod measure;
 mod ops;
@@ -49,7 +50,7 @@ use crate::machine::CpuShare;
 use crate::measure::measure_round;
 use crate::report::{Series, report, settings, sizes, thousands};
 use crate::setup::{setup, warm_up};
-use crate::tables::{RAW_FIND, RAW_INSERT, RAW_STREAM, ReadRow, WriteRow};
+use crate::tables::{RAW_DELETE, RAW_FIND, RAW_INSERT, RAW_STREAM, RAW_UPDATE, ReadRow, WriteRow};
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 type Result<T, E = BoxError> = std::result::Result<T, E>;
@@ -83,7 +84,18 @@ async fn run(args: Args) -> Result<()> {
         ReadRow::query().filter(ReadRow::PK.eq(Uuid::nil())).cql()?
     );
     eprintln!(
-        "raw statements:\n  insert: {RAW_INSERT}\n  find:   {RAW_FIND}\n  stream: {RAW_STREAM}"
+        "  update: {}",
+        WriteRow::update(&(Uuid::nil(), 0))
+            .set(WriteRow::NAME, key_writes::NEW_NAME)
+            .cql()?
+    );
+    eprintln!(
+        "  delete: {}",
+        render::delete_by_primary_key(WriteRow::TABLE)
+    );
+    eprintln!(
+        "raw statements:\n  insert: {RAW_INSERT}\n  find:   {RAW_FIND}\n  stream: {RAW_STREAM}\n  \
+         update: {RAW_UPDATE}\n  delete: {RAW_DELETE}"
     );
 
     warm_up(&ctx, &args).await?;

@@ -6,6 +6,7 @@ use orm_bench::process_cpu;
 
 use crate::Result;
 use crate::args::{Args, Op, Side};
+use crate::key_writes::{run_delete, run_update};
 use crate::machine::other_process_cpu;
 use crate::ops::{Ctx, run_find, run_insert, run_stream};
 use crate::tables::WriteRow;
@@ -23,8 +24,8 @@ pub(crate) struct Sample {
 /// How many units a measurement of `op` at `concurrency` performs.
 pub(crate) fn measurement_size(args: &Args, op: Op, concurrency: usize) -> usize {
     match op {
-        Op::Insert | Op::Find if concurrency > 1 => args.ops_concurrent,
-        Op::Insert | Op::Find => args.ops,
+        Op::Insert | Op::Find | Op::Update | Op::Delete if concurrency > 1 => args.ops_concurrent,
+        Op::Insert | Op::Find | Op::Update | Op::Delete => args.ops,
         Op::Stream if concurrency > 1 => args.streams_concurrent.max(concurrency),
         Op::Stream => args.streams,
     }
@@ -70,7 +71,7 @@ pub(crate) async fn measure_round(
     let slice = match op {
         Op::Stream if concurrency > 1 => concurrency,
         Op::Stream => 2,
-        Op::Insert | Op::Find => n.div_ceil(args.slices).max(concurrency),
+        Op::Insert | Op::Find | Op::Update | Op::Delete => n.div_ceil(args.slices).max(concurrency),
     };
     // Inputs are made before the clock starts; every side inserts fresh rows.
     let rows: Vec<Vec<WriteRow>> = sides
@@ -108,6 +109,12 @@ pub(crate) async fn measure_round(
                     run_find(ctx, side, concurrency, range.len(), offset + range.start).await?
                 }
                 Op::Stream => run_stream(ctx, side, concurrency, range.len()).await?,
+                Op::Update => {
+                    run_update(ctx, side, concurrency, range.len(), offset + range.start).await?
+                }
+                Op::Delete => {
+                    run_delete(ctx, side, concurrency, range.len(), offset + range.start).await?
+                }
             };
             let elapsed = clock.elapsed();
             let cpu = process_cpu() - cpu_before;

@@ -21,6 +21,8 @@ pub(crate) struct Ctx {
     pub(crate) raw_insert: PreparedStatement,
     pub(crate) raw_find: PreparedStatement,
     pub(crate) raw_stream: PreparedStatement,
+    pub(crate) raw_update: PreparedStatement,
+    pub(crate) raw_delete: PreparedStatement,
     pub(crate) find_keys: Vec<(Uuid, i64)>,
     pub(crate) stream_pk: Uuid,
     /// The next fresh insert partition.

@@ -9,10 +9,12 @@ use scylla::client::session::Session;
 use uuid::Uuid;
 
 use crate::args::{Args, Op};
+use crate::key_writes::{run_delete, run_update};
 use crate::ops::{Ctx, drive, run_find, run_insert, run_stream};
 use crate::tables::{
-    FIND_PARTITIONS, FIND_ROWS_PER_PARTITION, RAW_FIND, RAW_INSERT, RAW_INSERT_READ_TABLE,
-    RAW_STREAM, ReadRow, STREAM_ROWS, WriteRow, find_partition, row_values, stream_partition,
+    FIND_PARTITIONS, FIND_ROWS_PER_PARTITION, RAW_DELETE, RAW_FIND, RAW_INSERT,
+    RAW_INSERT_READ_TABLE, RAW_STREAM, RAW_UPDATE, ReadRow, STREAM_ROWS, WriteRow, find_partition,
+    row_values, stream_partition,
 };
 use crate::{BoxError, KEYSPACE, Result};
 
@@ -52,6 +54,8 @@ pub(crate) async fn setup(args: &Args) -> Result<Ctx> {
     let raw_insert = session.prepare(RAW_INSERT).await?;
     let raw_find = session.prepare(RAW_FIND).await?;
     let raw_stream = session.prepare(RAW_STREAM).await?;
+    let raw_update = session.prepare(RAW_UPDATE).await?;
+    let raw_delete = session.prepare(RAW_DELETE).await?;
     let load = session.prepare(RAW_INSERT_READ_TABLE).await?;
 
     // The data read: one 10,000-row partition, and FIND_PARTITIONS small partitions.
@@ -90,6 +94,8 @@ pub(crate) async fn setup(args: &Args) -> Result<Ctx> {
         raw_insert,
         raw_find,
         raw_stream,
+        raw_update,
+        raw_delete,
         find_keys,
         stream_pk,
         insert_serial: AtomicU64::new(0),
@@ -123,6 +129,14 @@ pub(crate) async fn warm_up(ctx: &Ctx, args: &Args) -> Result<()> {
                 Op::Stream => {
                     run_stream(ctx, side, 8, streams).await?;
                     run_stream(ctx, side, 1, 2).await?;
+                }
+                Op::Update => {
+                    run_update(ctx, side, 64, args.warmup, 0).await?;
+                    run_update(ctx, side, 1, args.warmup.min(100), 0).await?;
+                }
+                Op::Delete => {
+                    run_delete(ctx, side, 64, args.warmup, 0).await?;
+                    run_delete(ctx, side, 1, args.warmup.min(100), 0).await?;
                 }
             }
         }

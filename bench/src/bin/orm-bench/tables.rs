@@ -63,6 +63,8 @@ pub(crate) const RAW_FIND: &str =
     "SELECT pk, ck, name, payload, score, views FROM bench_read WHERE pk = ? AND ck = ?";
 pub(crate) const RAW_STREAM: &str =
     "SELECT pk, ck, name, payload, score, views FROM bench_read WHERE pk = ?";
+pub(crate) const RAW_UPDATE: &str = "UPDATE bench_write SET name = ? WHERE pk = ? AND ck = ?";
+pub(crate) const RAW_DELETE: &str = "DELETE FROM bench_write WHERE pk = ? AND ck = ?";
 
 /// A row's values, the same for both sides.
 pub(crate) fn row_values(pk: Uuid, ck: i64) -> (String, String, i32, i64) {
