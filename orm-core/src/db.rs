@@ -381,12 +381,11 @@ impl Db {
         options: &StatementOptions,
     ) -> Result<QueryResult> {
         let (prepared, _in_flight) = prepared!(self, cql, options);
-        let result = self
-            .inner
-            .session
-            .execute_unpaged(&prepared, values)
-            .await
-            .map_err(|source| cql.execute_error(source))?;
+        // Boxed: the driver's future is about 4 KB, and every layer around it (the
+        // operation's span, the write builder, the caller's task) would otherwise copy it
+        // whole each time it moves; one allocation costs less than those copies.
+        let sending = Box::pin(self.inner.session.execute_unpaged(&prepared, values));
+        let result = sending.await.map_err(|source| cql.execute_error(source))?;
         log_tracing(&result);
         Ok(result)
     }

@@ -179,11 +179,7 @@ pub trait Model:
 
     /// Deletes the row with this full primary key; deleting a missing row is not an error.
     fn delete_by_key(db: &Db, key: &Self::PrimaryKey) -> impl Future<Output = Result<()>> + Send {
-        async move {
-            Delete::new(Self::__primary_key_conditions(key))
-                .execute(db)
-                .await
-        }
+        Delete::new(Self::__primary_key_conditions(key)).execute(db)
     }
 
     /// Deletes every row of one partition.
@@ -191,11 +187,7 @@ pub trait Model:
         db: &Db,
         key: &Self::PartitionKey,
     ) -> impl Future<Output = Result<()>> + Send {
-        async move {
-            Delete::new(Self::__partition_key_conditions(key))
-                .execute(db)
-                .await
-        }
+        Delete::new(Self::__partition_key_conditions(key)).execute(db)
     }
 
     /// Creates the user-defined types its columns use, the model's table and its secondary

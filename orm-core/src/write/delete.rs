@@ -231,9 +231,9 @@ impl<M: Model, K> Delete<M, K> {
 
 impl<M: Model> Delete<M, Unconditional> {
     /// Runs the delete.
-    pub async fn execute(self, db: &Db) -> Result<()> {
+    pub fn execute(self, db: &Db) -> impl Future<Output = Result<()>> + Send + '_ {
         let options = self.options.clone();
-        crate::trace::write(M::TABLE, "delete", "DELETE", &options, self.run(db)).await
+        crate::trace::write(M::TABLE, "delete", "DELETE", &options, self.run(db))
     }
 
     async fn run(self, db: &Db) -> Result<()> {
@@ -253,7 +253,7 @@ impl<M: Model> Delete<M, Conditional> {
     }
 
     /// Runs the delete; tells whether it applied.
-    pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
+    pub fn execute(self, db: &Db) -> impl Future<Output = Result<LwtOutcome>> + Send + '_ {
         let options = self.options.clone();
         crate::trace::write(
             M::TABLE,
@@ -262,7 +262,6 @@ impl<M: Model> Delete<M, Conditional> {
             &options,
             self.run(db),
         )
-        .await
     }
 
     async fn run(self, db: &Db) -> Result<LwtOutcome> {

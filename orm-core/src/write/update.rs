@@ -453,13 +453,15 @@ pub(crate) fn check_guard<M: Model>(
 
 impl<M: Model> Update<M, Unconditional> {
     /// Runs the update.
-    pub async fn execute(self, db: &Db) -> Result<()> {
+    pub fn execute(self, db: &Db) -> impl Future<Output = Result<()>> + Send + '_ {
         let options = self.options.clone();
-        crate::trace::write(M::TABLE, "update", "UPDATE", &options, self.run(db)).await
+        let update = self.with_updated_at();
+        crate::trace::write(M::TABLE, "update", "UPDATE", &options, update.run(db))
     }
 
+    /// Runs the update, `updated_at` added (one `Update` in the future, not two).
     async fn run(self, db: &Db) -> Result<()> {
-        let update = self.with_updated_at();
+        let update = self;
         let statement = update.fixed()?;
         hook_verdict(M::TABLE, "update", M::before_update(&update))?;
         db.execute(Cql::Static(statement), update.values(), &update.options)
@@ -476,20 +478,20 @@ impl<M: Model> Update<M, Conditional> {
     }
 
     /// Runs the update; tells whether it applied.
-    pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
+    pub fn execute(self, db: &Db) -> impl Future<Output = Result<LwtOutcome>> + Send + '_ {
         let options = self.options.clone();
         crate::trace::write(
             M::TABLE,
             "conditional update",
             "UPDATE",
             &options,
-            self.run(db),
+            self.with_updated_at().run(db),
         )
-        .await
     }
 
+    /// Runs the update, `updated_at` added.
     async fn run(self, db: &Db) -> Result<LwtOutcome> {
-        let update = self.with_updated_at();
+        let update = self;
         let statement = Cql::Static(update.fixed()?);
         hook_verdict(M::TABLE, "update", M::before_update(&update))?;
         let result = db

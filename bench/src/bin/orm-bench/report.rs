@@ -6,9 +6,10 @@ use orm_core::Model;
 use uuid::Uuid;
 
 use crate::args::{Args, Op, Side};
+use crate::key_writes::NEW_NAME;
 use crate::measure::Sample;
 use crate::ops::Ctx;
-use crate::tables::{RawRow, ReadRow, STREAM_ROWS, write_row};
+use crate::tables::{RawRow, ReadRow, STREAM_ROWS, WriteRow, write_row};
 
 pub(crate) fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
@@ -280,6 +281,12 @@ pub(crate) fn sizes(ctx: &Ctx) -> String {
         .filter(ReadRow::PK.eq(ctx.stream_pk))
         .stream(db);
     let raw_stream = session.execute_iter(ctx.raw_stream.clone(), (ctx.stream_pk,));
+    let orm_update = WriteRow::update(&key)
+        .set(WriteRow::NAME, NEW_NAME)
+        .execute(db);
+    let raw_update = session.execute_unpaged(&ctx.raw_update, (NEW_NAME, key.0, key.1));
+    let orm_delete = WriteRow::delete_by_key(db, &key);
+    let raw_delete = session.execute_unpaged(&ctx.raw_delete, key);
     let mut out = String::from(
         "\n## Sizes in bytes (futures as created, before their first poll)\n\n\
          | what | ORM | raw |\n|---|---:|---:|\n",
@@ -301,6 +308,16 @@ pub(crate) fn sizes(ctx: &Ctx) -> String {
         "stream-opening future",
         size_of_val(&orm_stream),
         size_of_val(&raw_stream),
+    );
+    line(
+        "update future",
+        size_of_val(&orm_update),
+        size_of_val(&raw_update),
+    );
+    line(
+        "delete future",
+        size_of_val(&orm_delete),
+        size_of_val(&raw_delete),
     );
     line(
         "stream item (`Result<row, error>`)",
