@@ -143,26 +143,16 @@ pub(crate) fn sending(cql: &str) {
 }
 
 /// Runs the write `future` inside the span of `operation`: one statement, no rows.
-///
-/// The span starts now; the returned future holds `future` once (not an `async fn`, whose
-/// state would keep the argument and the instrumented future side by side), so a write's
-/// future is no larger than what it awaits.
-pub(crate) fn write<T, F>(
+pub(crate) async fn write<T>(
     table: &'static TableMeta,
     operation: &'static str,
     statement: &'static str,
     options: &StatementOptions,
-    future: F,
-) -> impl Future<Output = Result<T, Error>> + use<T, F>
-where
-    F: Future<Output = Result<T, Error>>,
-{
-    use futures::FutureExt;
+    future: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
     use tracing::Instrument;
     let traced = Operation::start(table, operation, statement, options);
-    let span = traced.span().clone();
-    future.instrument(span).map(move |result| {
-        traced.finish(&result, |_| None, |_| Some(1));
-        result
-    })
+    let result = future.instrument(traced.span().clone()).await;
+    traced.finish(&result, |_| None, |_| Some(1));
+    result
 }

@@ -231,9 +231,9 @@ impl<M: Model, K> Delete<M, K> {
 
 impl<M: Model> Delete<M, Unconditional> {
     /// Runs the delete.
-    pub fn execute(self, db: &Db) -> impl Future<Output = Result<()>> + Send + '_ {
+    pub async fn execute(self, db: &Db) -> Result<()> {
         let options = self.options.clone();
-        crate::trace::write(M::TABLE, "delete", "DELETE", &options, self.run(db))
+        crate::trace::write(M::TABLE, "delete", "DELETE", &options, self.run(db)).await
     }
 
     async fn run(self, db: &Db) -> Result<()> {
@@ -253,7 +253,7 @@ impl<M: Model> Delete<M, Conditional> {
     }
 
     /// Runs the delete; tells whether it applied.
-    pub fn execute(self, db: &Db) -> impl Future<Output = Result<LwtOutcome>> + Send + '_ {
+    pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
         let options = self.options.clone();
         crate::trace::write(
             M::TABLE,
@@ -262,6 +262,7 @@ impl<M: Model> Delete<M, Conditional> {
             &options,
             self.run(db),
         )
+        .await
     }
 
     async fn run(self, db: &Db) -> Result<LwtOutcome> {

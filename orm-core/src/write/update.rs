@@ -453,10 +453,10 @@ pub(crate) fn check_guard<M: Model>(
 
 impl<M: Model> Update<M, Unconditional> {
     /// Runs the update.
-    pub fn execute(self, db: &Db) -> impl Future<Output = Result<()>> + Send + '_ {
+    pub async fn execute(self, db: &Db) -> Result<()> {
         let options = self.options.clone();
         let update = self.with_updated_at();
-        crate::trace::write(M::TABLE, "update", "UPDATE", &options, update.run(db))
+        crate::trace::write(M::TABLE, "update", "UPDATE", &options, update.run(db)).await
     }
 
     /// Runs the update, `updated_at` added (one `Update` in the future, not two).
@@ -478,7 +478,7 @@ impl<M: Model> Update<M, Conditional> {
     }
 
     /// Runs the update; tells whether it applied.
-    pub fn execute(self, db: &Db) -> impl Future<Output = Result<LwtOutcome>> + Send + '_ {
+    pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
         let options = self.options.clone();
         crate::trace::write(
             M::TABLE,
@@ -487,6 +487,7 @@ impl<M: Model> Update<M, Conditional> {
             &options,
             self.with_updated_at().run(db),
         )
+        .await
     }
 
     /// Runs the update, `updated_at` added.
