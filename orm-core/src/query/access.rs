@@ -277,3 +277,181 @@ fn double_restriction_rule(first: Operator, second: Operator) -> &'static str {
         "these conditions cannot be combined on one column"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The access path of each query shape, and the refusals, table by table: no server.
+
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::cql_type::CqlType;
+    use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole};
+
+    const fn column(name: &'static str, role: KeyRole, indexed: bool) -> ColumnMeta {
+        ColumnMeta {
+            name,
+            field: name,
+            role,
+            cql_type: &CqlType::Native("bigint"),
+            indexed,
+        }
+    }
+
+    /// Partition key (a, b), clustering (c, d), an indexed column and a plain one.
+    static TABLE: TableMeta = TableMeta {
+        model: "Event",
+        name: "event",
+        keyspace: None,
+        columns: &[
+            column("a", KeyRole::PartitionKey, false),
+            column("b", KeyRole::PartitionKey, false),
+            column("c", KeyRole::ClusteringKey(ClusteringOrder::Asc), false),
+            column("d", KeyRole::ClusteringKey(ClusteringOrder::Asc), false),
+            column("tag", KeyRole::Regular, true),
+            column("note", KeyRole::Regular, false),
+        ],
+        default_ttl: None,
+        options: None,
+    };
+
+    fn conditions(list: &[(&'static str, Operator)]) -> Vec<Condition<()>> {
+        list.iter()
+            .map(|&(name, operator)| Condition::column(name, operator, Arc::new(0_i64)))
+            .collect()
+    }
+
+    /// What a query answers: its path, or the name of the error variant.
+    fn outcome(list: &[(&'static str, Operator)], filtering: bool, scan: bool) -> String {
+        match check(&TABLE, &conditions(list), filtering, scan) {
+            Ok(path) => format!("{path:?}"),
+            Err(error) => {
+                let debug = format!("{error:?}");
+                debug.split([' ', '{', '(']).next().unwrap_or("").to_owned()
+            }
+        }
+    }
+
+    #[test]
+    fn access_paths_and_refusals() {
+        use Operator::*;
+        let cases: &[(&str, &[(&str, Operator)], bool, bool, &str)] = &[
+            (
+                "whole partition key",
+                &[("a", Eq), ("b", Eq)],
+                false,
+                false,
+                "SinglePartition",
+            ),
+            (
+                "with clustering range",
+                &[("a", Eq), ("b", Eq), ("c", Gt)],
+                false,
+                false,
+                "SinglePartition",
+            ),
+            (
+                "clustering prefix",
+                &[("a", Eq), ("b", Eq), ("c", Eq), ("d", Le)],
+                false,
+                false,
+                "SinglePartition",
+            ),
+            (
+                "IN on the partition key",
+                &[("a", In), ("b", Eq)],
+                false,
+                false,
+                "Partitions",
+            ),
+            (
+                "indexed column",
+                &[("tag", Eq)],
+                false,
+                false,
+                "Index(\"tag\")",
+            ),
+            ("nothing, scan opted in", &[], false, true, "FullScan"),
+            (
+                "half the partition key",
+                &[("a", Eq)],
+                false,
+                false,
+                "NeedsFiltering",
+            ),
+            (
+                "half the key, filtering opted in",
+                &[("a", Eq)],
+                true,
+                false,
+                "Filtering",
+            ),
+            (
+                "plain column",
+                &[("note", Eq)],
+                false,
+                false,
+                "NeedsFiltering",
+            ),
+            (
+                "clustering gap",
+                &[("a", Eq), ("b", Eq), ("d", Eq)],
+                false,
+                false,
+                "NeedsFiltering",
+            ),
+        ];
+        for &(name, list, filtering, scan, expected) in cases {
+            assert_eq!(outcome(list, filtering, scan), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_full_scan_needs_an_opt_in() {
+        let refused = check(&TABLE, &conditions(&[]), false, false);
+        assert!(
+            matches!(refused, Err(QueryError::FullScan { .. })),
+            "{refused:?}"
+        );
+        assert_eq!(
+            check(&TABLE, &conditions(&[]), false, true),
+            Ok(AccessPath::FullScan)
+        );
+    }
+
+    #[test]
+    fn a_token_range_is_its_own_path() {
+        let range = [Condition::<()>::token(Operator::Gt, 0)];
+        assert_eq!(
+            check(&TABLE, &range, false, false),
+            Ok(AccessPath::TokenRange)
+        );
+    }
+
+    #[test]
+    fn deletes_refuse_what_is_not_a_key_prefix() {
+        use Operator::*;
+        let cases: &[(&str, &[(&str, Operator)], bool)] = &[
+            ("row", &[("a", Eq), ("b", Eq), ("c", Eq), ("d", Eq)], true),
+            ("range", &[("a", Eq), ("b", Eq), ("c", Lt)], true),
+            ("partition", &[("a", Eq), ("b", Eq)], true),
+            (
+                "gap in the clustering key",
+                &[("a", Eq), ("b", Eq), ("d", Eq)],
+                false,
+            ),
+            (
+                "equality after a range",
+                &[("a", Eq), ("b", Eq), ("c", Gt), ("d", Eq)],
+                false,
+            ),
+        ];
+        for &(name, list, allowed) in cases {
+            assert_eq!(
+                check_delete(&TABLE, &conditions(list)).is_ok(),
+                allowed,
+                "{name}"
+            );
+        }
+    }
+}
