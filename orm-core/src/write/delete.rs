@@ -7,15 +7,17 @@ use scylla::serialize::value::SerializeValue;
 use crate::condition::{Condition, Operator, Target};
 use crate::cql::{Action, Cond, Guard, Statement};
 use crate::cql_type::CqlTyped;
-use crate::db::{Cql, Db};
+use crate::db::Db;
 use crate::error::Result;
 use crate::explain::{Explain, StatementCount};
+use crate::hooks::Rejection;
 use crate::meta::KeyRole;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::validate::{self, Clause};
 use crate::query::{AccessPath, QueryError};
 use crate::statement::StaticStatement;
+use crate::write::keyed::{self, KeyedWrite};
 use crate::write::update::{OwnedValues, check_guard};
 use crate::write::using::Using;
 use crate::write::{
@@ -232,17 +234,7 @@ impl<M: Model, K> Delete<M, K> {
 impl<M: Model> Delete<M, Unconditional> {
     /// Runs the delete.
     pub async fn execute(self, db: &Db) -> Result<()> {
-        let options = self.options.clone();
-        crate::trace::write(M::TABLE, "delete", "DELETE", &options, self.run(db)).await
-    }
-
-    async fn run(self, db: &Db) -> Result<()> {
-        let statement = self.fixed()?;
-        hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
-        db.execute(Cql::Static(statement), self.values(), &self.options)
-            .await?;
-        M::after_delete(&self);
-        Ok(())
+        keyed::run(self, db).await
     }
 }
 
@@ -254,26 +246,34 @@ impl<M: Model> Delete<M, Conditional> {
 
     /// Runs the delete; tells whether it applied.
     pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
-        let options = self.options.clone();
-        crate::trace::write(
-            M::TABLE,
-            "conditional delete",
-            "DELETE",
-            &options,
-            self.run(db),
-        )
-        .await
+        keyed::run_conditional(self, db).await
+    }
+}
+
+impl<M: Model, K> KeyedWrite for Delete<M, K> {
+    type Model = M;
+    const OPERATION: &'static str = "delete";
+    const CONDITIONAL: &'static str = "conditional delete";
+    const STATEMENT: &'static str = "DELETE";
+
+    fn statement(&self) -> Result<&'static StaticStatement, QueryError> {
+        self.fixed()
     }
 
-    async fn run(self, db: &Db) -> Result<LwtOutcome> {
-        let statement = Cql::Static(self.fixed()?);
-        hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
-        let result = db.execute(statement, self.values(), &self.options).await?;
-        let outcome = LwtOutcome::from_result(M::TABLE.model, statement, result)?;
-        if outcome.applied {
-            M::after_delete(&self);
-        }
-        Ok(outcome)
+    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
+        Delete::values(self)
+    }
+
+    fn options(&self) -> &StatementOptions {
+        &self.options
+    }
+
+    fn before(&self) -> Result<(), Rejection> {
+        M::before_delete(self)
+    }
+
+    fn after(&self) {
+        M::after_delete(self);
     }
 }
 

@@ -4,6 +4,7 @@ mod assignment;
 mod batch;
 mod delete;
 mod insert;
+mod keyed;
 mod lwt;
 mod update;
 mod using;

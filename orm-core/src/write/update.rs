@@ -10,9 +10,10 @@ use crate::column::Column;
 use crate::condition::Condition;
 use crate::cql::{Action, Cond, Guard, Set, Statement};
 use crate::cql_type::{Element, FieldType, MapKey};
-use crate::db::{Cql, Db};
+use crate::db::Db;
 use crate::error::Result;
 use crate::explain::{Explain, StatementCount};
+use crate::hooks::Rejection;
 use crate::meta::KeyRole;
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
@@ -21,6 +22,7 @@ use crate::query::{AccessPath, QueryError};
 use crate::row::{Null, UnsetIfNull, now};
 use crate::statement::StaticStatement;
 use crate::write::assignment::{Assignment, CounterValue, Removable};
+use crate::write::keyed::{self, KeyedWrite};
 use crate::write::using::Using;
 use crate::write::{
     BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
@@ -454,20 +456,7 @@ pub(crate) fn check_guard<M: Model>(
 impl<M: Model> Update<M, Unconditional> {
     /// Runs the update.
     pub async fn execute(self, db: &Db) -> Result<()> {
-        let options = self.options.clone();
-        let update = self.with_updated_at();
-        crate::trace::write(M::TABLE, "update", "UPDATE", &options, update.run(db)).await
-    }
-
-    /// Runs the update, `updated_at` added (one `Update` in the future, not two).
-    async fn run(self, db: &Db) -> Result<()> {
-        let update = self;
-        let statement = update.fixed()?;
-        hook_verdict(M::TABLE, "update", M::before_update(&update))?;
-        db.execute(Cql::Static(statement), update.values(), &update.options)
-            .await?;
-        M::after_update(&update);
-        Ok(())
+        keyed::run(self.with_updated_at(), db).await
     }
 }
 
@@ -479,30 +468,34 @@ impl<M: Model> Update<M, Conditional> {
 
     /// Runs the update; tells whether it applied.
     pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
-        let options = self.options.clone();
-        crate::trace::write(
-            M::TABLE,
-            "conditional update",
-            "UPDATE",
-            &options,
-            self.with_updated_at().run(db),
-        )
-        .await
+        keyed::run_conditional(self.with_updated_at(), db).await
+    }
+}
+
+impl<M: Model, K> KeyedWrite for Update<M, K> {
+    type Model = M;
+    const OPERATION: &'static str = "update";
+    const CONDITIONAL: &'static str = "conditional update";
+    const STATEMENT: &'static str = "UPDATE";
+
+    fn statement(&self) -> Result<&'static StaticStatement, QueryError> {
+        self.fixed()
     }
 
-    /// Runs the update, `updated_at` added.
-    async fn run(self, db: &Db) -> Result<LwtOutcome> {
-        let update = self;
-        let statement = Cql::Static(update.fixed()?);
-        hook_verdict(M::TABLE, "update", M::before_update(&update))?;
-        let result = db
-            .execute(statement, update.values(), &update.options)
-            .await?;
-        let outcome = LwtOutcome::from_result(M::TABLE.model, statement, result)?;
-        if outcome.applied {
-            M::after_update(&update);
-        }
-        Ok(outcome)
+    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
+        Update::values(self)
+    }
+
+    fn options(&self) -> &StatementOptions {
+        &self.options
+    }
+
+    fn before(&self) -> Result<(), Rejection> {
+        M::before_update(self)
+    }
+
+    fn after(&self) {
+        M::after_update(self);
     }
 }
 

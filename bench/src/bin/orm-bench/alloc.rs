@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::Result;
 use crate::args::{Args, Op, Side};
-use crate::key_writes::{run_delete, run_update};
+use crate::key_writes::run_key_write;
 use crate::ops::{Ctx, run_find, run_insert, run_stream};
 use crate::report::thousands;
 
@@ -91,8 +91,7 @@ pub(crate) async fn allocation_pass(ctx: &Ctx, args: &Args) -> Result<String> {
                 Op::Insert => run_insert(ctx, side, 1, &rows).await,
                 Op::Find => run_find(ctx, side, 1, n, 0).await,
                 Op::Stream => run_stream(ctx, side, 1, n).await,
-                Op::Update => run_update(ctx, side, 1, n, 0).await,
-                Op::Delete => run_delete(ctx, side, 1, n, 0).await,
+                Op::Update | Op::Delete => run_key_write(ctx, op, side, 1, n, 0).await,
             };
             COUNTING.store(false, Ordering::Relaxed);
             let units = result?;

@@ -5,17 +5,18 @@
 use orm_core::Model;
 
 use crate::Result;
-use crate::args::Side;
+use crate::args::{Op, Side};
 use crate::ops::{Ctx, drive};
 use crate::tables::WriteRow;
 
 /// The value `update` writes.
 pub(crate) const NEW_NAME: &str = "renamed";
 
-/// `n` updates of one column by full primary key on one side, starting at `offset` in the
-/// key list.
-pub(crate) async fn run_update(
+/// `n` writes `op` (`Op::Update`: one column; `Op::Delete`: the row) by full primary key
+/// on one side, starting at `offset` in the key list.
+pub(crate) async fn run_key_write(
     ctx: &Ctx,
+    op: Op,
     side: Side,
     concurrency: usize,
     n: usize,
@@ -23,59 +24,31 @@ pub(crate) async fn run_update(
 ) -> Result<u64> {
     let db = &ctx.db;
     let session = ctx.session();
-    let prepared = &ctx.raw_update;
-    match side {
-        Side::Orm => {
-            drive(n, concurrency, |i| async move {
-                let key = ctx.find_key(offset, i);
+    let raw = if op == Op::Update {
+        &ctx.raw_update
+    } else {
+        &ctx.raw_delete
+    };
+    drive(n, concurrency, |i| async move {
+        let key = ctx.find_key(offset, i);
+        match (side, op) {
+            (Side::Orm, Op::Update) => {
                 WriteRow::update(&key)
                     .set(WriteRow::NAME, NEW_NAME)
                     .execute(db)
-                    .await?;
-                Ok(1)
-            })
-            .await
-        }
-        Side::Raw | Side::RawTuple | Side::RawModel => {
-            drive(n, concurrency, |i| async move {
-                let (pk, ck) = ctx.find_key(offset, i);
+                    .await?
+            }
+            (Side::Orm, _) => WriteRow::delete_by_key(db, &key).await?,
+            (_, Op::Update) => {
                 session
-                    .execute_unpaged(prepared, (NEW_NAME, pk, ck))
+                    .execute_unpaged(raw, (NEW_NAME, key.0, key.1))
                     .await?;
-                Ok(1)
-            })
-            .await
+            }
+            (_, _) => {
+                session.execute_unpaged(raw, key).await?;
+            }
         }
-    }
-}
-
-/// `n` deletes of one row by full primary key on one side, starting at `offset`.
-pub(crate) async fn run_delete(
-    ctx: &Ctx,
-    side: Side,
-    concurrency: usize,
-    n: usize,
-    offset: usize,
-) -> Result<u64> {
-    let db = &ctx.db;
-    let session = ctx.session();
-    let prepared = &ctx.raw_delete;
-    match side {
-        Side::Orm => {
-            drive(n, concurrency, |i| async move {
-                let key = ctx.find_key(offset, i);
-                WriteRow::delete_by_key(db, &key).await?;
-                Ok(1)
-            })
-            .await
-        }
-        Side::Raw | Side::RawTuple | Side::RawModel => {
-            drive(n, concurrency, |i| async move {
-                let key = ctx.find_key(offset, i);
-                session.execute_unpaged(prepared, key).await?;
-                Ok(1)
-            })
-            .await
-        }
-    }
+        Ok(1)
+    })
+    .await
 }

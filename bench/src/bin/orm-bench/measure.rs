@@ -6,7 +6,7 @@ use orm_bench::process_cpu;
 
 use crate::Result;
 use crate::args::{Args, Op, Side};
-use crate::key_writes::{run_delete, run_update};
+use crate::key_writes::run_key_write;
 use crate::machine::other_process_cpu;
 use crate::ops::{Ctx, run_find, run_insert, run_stream};
 use crate::tables::WriteRow;
@@ -109,11 +109,9 @@ pub(crate) async fn measure_round(
                     run_find(ctx, side, concurrency, range.len(), offset + range.start).await?
                 }
                 Op::Stream => run_stream(ctx, side, concurrency, range.len()).await?,
-                Op::Update => {
-                    run_update(ctx, side, concurrency, range.len(), offset + range.start).await?
-                }
-                Op::Delete => {
-                    run_delete(ctx, side, concurrency, range.len(), offset + range.start).await?
+                Op::Update | Op::Delete => {
+                    let start = offset + range.start;
+                    run_key_write(ctx, op, side, concurrency, range.len(), start).await?
                 }
             };
             let elapsed = clock.elapsed();

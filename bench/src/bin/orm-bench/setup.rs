@@ -9,7 +9,7 @@ use scylla::client::session::Session;
 use uuid::Uuid;
 
 use crate::args::{Args, Op};
-use crate::key_writes::{run_delete, run_update};
+use crate::key_writes::run_key_write;
 use crate::ops::{Ctx, drive, run_find, run_insert, run_stream};
 use crate::tables::{
     FIND_PARTITIONS, FIND_ROWS_PER_PARTITION, RAW_DELETE, RAW_FIND, RAW_INSERT,
@@ -130,13 +130,9 @@ pub(crate) async fn warm_up(ctx: &Ctx, args: &Args) -> Result<()> {
                     run_stream(ctx, side, 8, streams).await?;
                     run_stream(ctx, side, 1, 2).await?;
                 }
-                Op::Update => {
-                    run_update(ctx, side, 64, args.warmup, 0).await?;
-                    run_update(ctx, side, 1, args.warmup.min(100), 0).await?;
-                }
-                Op::Delete => {
-                    run_delete(ctx, side, 64, args.warmup, 0).await?;
-                    run_delete(ctx, side, 1, args.warmup.min(100), 0).await?;
+                Op::Update | Op::Delete => {
+                    run_key_write(ctx, op, side, 64, args.warmup, 0).await?;
+                    run_key_write(ctx, op, side, 1, args.warmup.min(100), 0).await?;
                 }
             }
         }
