@@ -22,8 +22,9 @@ use crate::statement::StaticStatement;
 /// A handle to the database: cheap to clone, shared by every task of a program.
 ///
 /// Statements are prepared on first use and kept per `Db`, so each statement shape is
-/// prepared once per session. Fixed shapes ([`StaticStatement`]) are found by index;
-/// query-builder shapes by their CQL text.
+/// prepared once per session. Fixed shapes ([`StaticStatement`]: inserts, finds, every
+/// write by key, relations' own reads) are found by index; query-builder reads by their
+/// CQL text.
 ///
 /// # Example
 /// ```no_run
