@@ -315,14 +315,17 @@ mod tests {
         options: None,
     };
 
-    fn conditions(list: &[(&'static str, Operator)]) -> Vec<Condition<()>> {
+    /// Conditions as (column, operator) pairs.
+    type Written = [(&'static str, Operator)];
+
+    fn conditions(list: &Written) -> Vec<Condition<()>> {
         list.iter()
             .map(|&(name, operator)| Condition::column(name, operator, Arc::new(0_i64)))
             .collect()
     }
 
     /// What a query answers: its path, or the name of the error variant.
-    fn outcome(list: &[(&'static str, Operator)], filtering: bool, scan: bool) -> String {
+    fn outcome(list: &Written, filtering: bool, scan: bool) -> String {
         match check(&TABLE, &conditions(list), filtering, scan) {
             Ok(path) => format!("{path:?}"),
             Err(error) => {
@@ -335,7 +338,7 @@ mod tests {
     #[test]
     fn access_paths_and_refusals() {
         use Operator::*;
-        let cases: &[(&str, &[(&str, Operator)], bool, bool, &str)] = &[
+        let cases: &[(&str, &Written, bool, bool, &str)] = &[
             (
                 "whole partition key",
                 &[("a", Eq), ("b", Eq)],
@@ -431,7 +434,7 @@ mod tests {
     #[test]
     fn deletes_refuse_what_is_not_a_key_prefix() {
         use Operator::*;
-        let cases: &[(&str, &[(&str, Operator)], bool)] = &[
+        let cases: &[(&str, &Written, bool)] = &[
             ("row", &[("a", Eq), ("b", Eq), ("c", Eq), ("d", Eq)], true),
             ("range", &[("a", Eq), ("b", Eq), ("c", Lt)], true),
             ("partition", &[("a", Eq), ("b", Eq)], true),
