@@ -16,13 +16,9 @@ type Shapes = HashMap<Statement, &'static StaticStatement, BuildHasherDefault<Fx
 
 static SHAPES: RwLock<Shapes> = RwLock::new(HashMap::with_hasher(BuildHasherDefault::new()));
 
-/// The statement of this shape: rendered and registered on its first use.
-///
-/// # Example (crate-internal)
-/// ```ignore
-/// let delete = fixed(Statement::delete_by_primary_key(M::TABLE));
-/// db.execute(Cql::Static(delete), key_values, &options).await?;
-/// ```
+/// The statement of this shape: rendered and registered on its first use. A write calls
+/// `fixed(Statement::delete_by_primary_key(M::TABLE))` and executes the result as
+/// `Cql::Static`; see `cql::tests::one_fixed_statement_per_shape`.
 pub(crate) fn fixed(shape: Statement) -> &'static StaticStatement {
     if let Some(statement) = SHAPES
         .read()
