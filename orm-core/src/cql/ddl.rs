@@ -76,6 +76,20 @@ pub(crate) fn alter_table_with(target: &str, option: &str) -> String {
     format!("ALTER TABLE {target} WITH {option}")
 }
 
+/// `ALTER TABLE <target> ADD "column" <type>[ STATIC]` (`stat` is `""` or `" STATIC"`).
+pub(crate) fn alter_table_add(target: &str, column: &str, typ: &str, stat: &str) -> String {
+    format!("ALTER TABLE {target} ADD {} {typ}{stat}", quoted(column))
+}
+
+/// `ALTER TYPE "keyspace"."udt" ADD "field" <type>`.
+pub(crate) fn alter_type_add(keyspace: &str, udt: &str, field: &str, typ: &str) -> String {
+    format!(
+        "ALTER TYPE {} ADD {} {typ}",
+        table_ref(Some(keyspace), udt),
+        quoted(field)
+    )
+}
+
 /// `CREATE INDEX IF NOT EXISTS` on `column` of `table` in `keyspace` (else the model's
 /// own, else the session's), named by [`index_name`].
 pub(crate) fn create_index(

@@ -140,12 +140,7 @@ impl Planner<'_> {
                         udt: udt.name.into(),
                         field: field.name.into(),
                     },
-                    format!(
-                        "ALTER TYPE {}.{} ADD {} {wanted}",
-                        quoted(self.keyspace),
-                        quoted(udt.name),
-                        quoted(field.name)
-                    ),
+                    cql::ddl::alter_type_add(self.keyspace, udt.name, field.name, &wanted),
                 ),
                 Some((_, found)) if !same_type(found, &wanted) => self.refuse(
                     subject,
@@ -214,10 +209,7 @@ impl Planner<'_> {
                             table: table.name.into(),
                             column: column.name.into(),
                         },
-                        format!(
-                            "ALTER TABLE {target} ADD {} {wanted_type}{stat}",
-                            quoted(column.name)
-                        ),
+                        cql::ddl::alter_table_add(&target, column.name, &wanted_type, stat),
                     );
                 }
                 continue;
