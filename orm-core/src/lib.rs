@@ -165,5 +165,5 @@ pub use scylla;
 /// The README's Rust blocks, compiled (and, where they need no server, run) as doctests,
 /// so the README cannot drift from the API.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
