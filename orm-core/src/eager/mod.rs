@@ -15,6 +15,7 @@
 //!
 //! [`Db::statements_executed`]: crate::Db::statements_executed
 
+mod custom;
 mod group_key;
 mod impls;
 mod item;
