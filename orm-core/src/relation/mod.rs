@@ -126,7 +126,7 @@ pub use custom::{Custom, CustomRelationship};
 #[doc(hidden)]
 pub use key::set_key;
 pub use key::{KeyOf, SameKey};
-pub use keyed::{BelongsTo, HasMany, HasOne, Keyed, KeyedKind, OwnsRelated, kind};
+pub use keyed::{BelongsTo, HasMany, HasOne, Keyed, KeyedKind, OwnsRelated, RelationKey, kind};
 pub use morph::{MorphParent, MorphTargets, MorphTo};
 /// The former name of [`Relationship`].
 #[doc(hidden)]
