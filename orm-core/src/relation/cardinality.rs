@@ -11,10 +11,12 @@ use crate::relation::RelationDef;
 /// ```
 /// use orm_core::relation::{Cardinality, Many, One, Optional};
 ///
-/// let def = orm_core::RelationDef::custom("posts", "User", "Post", "user_id", "id");
-/// assert_eq!(Many::collect(vec![1, 2], &def).unwrap(), vec![1, 2]);
-/// assert_eq!(Optional::collect(vec![1], &def).unwrap(), Some(1));
-/// assert!(One::collect(Vec::<i32>::new(), &def).is_err());
+/// static DEF: orm_core::RelationDef =
+///     orm_core::RelationDef::custom("posts", "User", "Post", "user_id", "id");
+/// let def = &DEF;
+/// assert_eq!(Many::collect(vec![1, 2], def).unwrap(), vec![1, 2]);
+/// assert_eq!(Optional::collect(vec![1], def).unwrap(), Some(1));
+/// assert!(One::collect(Vec::<i32>::new(), def).is_err());
 /// ```
 pub trait Cardinality: Send + Sync + 'static {
     /// What `get` returns for rows of type `R`.

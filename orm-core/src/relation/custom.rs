@@ -32,6 +32,7 @@ use crate::relation::{Cardinality, QueryRelationship, RelationDef, Relationship}
 /// # Example: the seed's, a relationship constrained by the parent's key
 /// ```
 /// use orm_core::prelude::*;
+/// use orm_core::Select;
 /// use orm_core::relation::{Custom, CustomRelationship, Many};
 ///
 /// #[derive(Model)]
