@@ -15,6 +15,21 @@ use uuid::Uuid;
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "cr_users")]
+#[relationship(
+    Post,
+    name = "derived_posts",
+    local_key = "id",
+    foreign_key = "user_id",
+    constraints = posts_of
+)]
+#[relationship(
+    User,
+    name = "derived_referrer",
+    local_key = "referrer",
+    foreign_key = "id",
+    constraints = user_by_id,
+    results = "optional"
+)]
 struct User {
     #[orm(partition_key)]
     id: Uuid,
@@ -45,6 +60,15 @@ struct Event {
     #[orm(clustering_key)]
     seq: i32,
     what: String,
+}
+
+/// The derive's form of [`UserPosts`]: `#[relationship(..., constraints = posts_of)]`.
+fn posts_of(query: Select<Post>, user_id: &Uuid) -> Select<Post> {
+    query.filter(Post::USER_ID.eq(*user_id))
+}
+
+fn user_by_id(query: Select<User>, id: &Uuid) -> Select<User> {
+    query.filter(User::ID.eq(*id))
 }
 
 const TABLES: [&orm_core::TableMeta; 3] = [User::TABLE, Post::TABLE, Event::TABLE];
@@ -587,4 +611,54 @@ async fn a_time_bucketed_relationship_loads_eagerly_through_a_closure() {
                 .all(|e| e.day == today && e.user_id == user.id)
         );
     }
+}
+
+#[tokio::test]
+async fn a_derived_relationship_reads_and_loads_like_the_hand_written_one() {
+    let db = db(&TABLES).await;
+    let ada = user("ada");
+    let bob = user("bob");
+    with_posts(&db, &ada, &[1, 2]).await;
+    with_posts(&db, &bob, &[3]).await;
+
+    let derived: Custom<UserDerivedPostsRelationship> = ada.derived_posts_relation();
+    assert_eq!(derived.get_foreign_key_names(), ["user_id"]);
+    assert_eq!(derived.get_local_key_names(), ["id"]);
+    assert_eq!(
+        derived.get(&db).await.unwrap(),
+        ada.user_posts_relation().get(&db).await.unwrap()
+    );
+
+    let before = db.statements_executed();
+    let loaded = User::query()
+        .filter(User::ID.in_([ada.id, bob.id]))
+        .with(User::derived_posts_relation)
+        .get(&db)
+        .await
+        .unwrap();
+    assert!(db.statements_executed() - before <= 1 + 2);
+    for user in &loaded {
+        let posts = user.related(User::derived_posts_relation).unwrap();
+        assert!(!posts.is_empty());
+        assert!(posts.iter().all(|p| p.user_id == user.id));
+    }
+
+    // An `Option` local key: `None` is a null key, an error with nothing sent.
+    let mut referred = user("referred");
+    referred.referrer = Some(ada.id);
+    let found = referred.derived_referrer_relation().get(&db).await.unwrap();
+    assert_eq!(found.map(|u| u.id), Some(ada.id));
+    let before = db.statements_executed();
+    let err = bob.derived_referrer_relation().get(&db).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Query(QueryError::MissingParentKey {
+                relation: "derived_referrer",
+                ..
+            })
+        ),
+        "{err}"
+    );
+    assert_eq!(db.statements_executed(), before);
 }

@@ -138,7 +138,7 @@ pub use morph::unknown_morph_type;
 pub use pivot::{Forward, Inverse, Pivot, Side};
 
 #[doc(hidden)]
-pub use access::{check_access, check_morph_access};
+pub use access::{check_access, check_custom_access, check_morph_access};
 #[doc(hidden)]
 pub use statements::{RelationStatements, relation_cql};
 
