@@ -1,17 +1,19 @@
-//! Eager loading of custom relationships ([`Custom`]): the parents' keys deduplicated,
-//! one statement per distinct key (the relationship's own constraints, then the load's
-//! constraint), at most the load's concurrency at a time, as the built-in kinds load.
+//! Eager loading of custom relationships ([`Custom`]) on the core's steps: the parents'
+//! keys deduplicated, one statement per distinct key (the relationship's own
+//! constraints, then the load's constraint), at most the load's concurrency at a time,
+//! prepared once per load when the shapes agree.
 
 use futures::future::BoxFuture;
 
 use crate::db::Db;
-use crate::eager::impls::ShapeCache;
+use crate::eager::core::{PerParent, ShapeCache, read_shaped};
+use crate::eager::kinds::{Constraint, nest};
 use crate::eager::{Eager, GroupKey, Loaded, With};
 use crate::error::Result;
 use crate::query::Select;
-use crate::relation::{Cardinality, Custom, CustomRelationship, RelationDef, Relationship};
-
-type Constraint<'a, R> = Option<&'a (dyn Fn(Select<R>) -> Select<R> + Send + Sync)>;
+use crate::relation::{
+    Cardinality, Custom, CustomRelationship, QueryRelationship, RelationDef, Relationship,
+};
 
 impl<C> Eager<C::Parent> for Custom<C>
 where
@@ -20,8 +22,6 @@ where
 {
     type Key = <C::Key as GroupKey>::Grouped;
     type Query = Select<C::Related>;
-    type Fetched = Loaded<C::Related>;
-    type Row = Loaded<C::Related>;
     type Stored = <C::Results as Cardinality>::Stored<Loaded<C::Related>>;
     type Child = C::Related;
 
@@ -33,71 +33,62 @@ where
         self.get_parent_key().map(GroupKey::group)
     }
 
-    fn fetch<'a>(
-        &'a self,
+    fn load<'a>(
+        relations: PerParent<&'a Self>,
         db: &'a Db,
-        constraint: Constraint<'a, C::Related>,
-        _shape: &'a ShapeCache,
-    ) -> BoxFuture<'a, Result<Vec<Loaded<C::Related>>>> {
-        let query = constrained(self, constraint);
-        Box::pin(async move {
-            let rows = if C::Results::MANY {
-                query.get(db).await?
-            } else {
-                query.first(db).await?.into_iter().collect()
-            };
-            Ok(rows.into_iter().map(Loaded::new).collect())
-        })
-    }
-
-    fn finish<'a>(
-        &'a self,
-        db: &'a Db,
-        _constraint: Constraint<'a, C::Related>,
-        fetched: Vec<Vec<Loaded<C::Related>>>,
+        constraint: Constraint<'a, Select<C::Related>>,
         nested: &'a [With<C::Related>],
         concurrency: usize,
-    ) -> BoxFuture<'a, Result<Vec<Vec<Loaded<C::Related>>>>> {
+    ) -> BoxFuture<'a, Result<PerParent<Self::Stored>>> {
         Box::pin(async move {
-            if nested.is_empty() {
-                return Ok(fetched);
-            }
-            // Every parent's rows at once, so each nested level is one load.
-            let sizes: Vec<usize> = fetched.iter().map(Vec::len).collect();
-            let mut all: Vec<Loaded<C::Related>> = fetched.into_iter().flatten().collect();
-            for item in nested {
-                item.apply(db, &mut all, concurrency).await?;
-            }
-            let mut all = all.into_iter();
-            Ok(sizes
-                .into_iter()
-                .map(|size| all.by_ref().take(size).collect())
-                .collect())
+            let first = !C::Results::MANY;
+            let shape = ShapeCache::default();
+            let shape = &shape;
+            let rows = relations
+                .fetch_each(concurrency, |relation| {
+                    Box::pin(async move {
+                        let query = constrained(relation, constraint);
+                        let cql = query.shape(first)?;
+                        let cql = shape.statement_for(db, &cql).await?;
+                        read_shaped(query, first, db, cql, Loaded::new).await
+                    })
+                })
+                .await?;
+            let rows = nest(db, rows, nested, concurrency).await?;
+            Ok(rows.map(C::Results::store))
         })
     }
 
     fn count<'a>(
-        &'a self,
+        relations: PerParent<&'a Self>,
         db: &'a Db,
-        constraint: Constraint<'a, C::Related>,
-        _shape: &'a ShapeCache,
-    ) -> BoxFuture<'a, Result<i64>> {
-        let query = constrained(self, constraint);
-        Box::pin(async move { query.count(db).await })
-    }
-
-    fn store(rows: Vec<Loaded<C::Related>>) -> Self::Stored {
-        C::Results::store(rows)
+        constraint: Constraint<'a, Select<C::Related>>,
+        concurrency: usize,
+    ) -> BoxFuture<'a, Result<PerParent<i64>>> {
+        Box::pin(async move {
+            let shape = ShapeCache::default();
+            let shape = &shape;
+            relations
+                .fetch_each(concurrency, |relation| {
+                    Box::pin(async move {
+                        let query = constrained(relation, constraint);
+                        let cql = query.count_shape()?;
+                        let cql = shape.statement_for(db, &cql).await?;
+                        query.count_shaped(db, cql).await
+                    })
+                })
+                .await
+        })
     }
 }
 
-/// The relationship's query (an error when the parent has no key) with the load's
-/// constraint applied.
+/// The relationship's query from one parent (its own constraints and statement options;
+/// an error when the parent has no key) with the load's constraint applied.
 fn constrained<C: CustomRelationship>(
     relation: &Custom<C>,
-    constraint: Constraint<'_, C::Related>,
+    constraint: Constraint<'_, Select<C::Related>>,
 ) -> Select<C::Related> {
-    let query = crate::relation::QueryRelationship::get_query(relation);
+    let query = relation.get_query();
     match constraint {
         Some(constrain) => constrain(query),
         None => query,

@@ -23,9 +23,13 @@ pub trait Cardinality: Send + Sync + 'static {
     type Output<R: Send>: Send;
     /// What an eager load keeps per parent for rows of type `R` (a missing row is not an
     /// error there: the parent keeps `None`).
-    type Stored<R: Send + Sync + 'static>: Send + Sync + 'static;
+    type Stored<R: Send + Sync + 'static>: Default + Send + Sync + 'static;
+    /// The same cardinality as a value, as [`eager::load_related`] takes it.
+    ///
+    /// [`eager::load_related`]: crate::eager::load_related
+    const KIND: crate::eager::Cardinality;
     /// Whether `get` reads every row (`true`) or the first one (`LIMIT 1`).
-    const MANY: bool;
+    const MANY: bool = matches!(Self::KIND, crate::eager::Cardinality::Many);
 
     /// The results from the rows read (at most one when not [`MANY`](Self::MANY)).
     fn collect<R: Send>(rows: Vec<R>, def: &'static RelationDef) -> Result<Self::Output<R>>;
@@ -48,9 +52,9 @@ pub struct Optional;
 pub struct One;
 
 impl Cardinality for Many {
+    const KIND: crate::eager::Cardinality = crate::eager::Cardinality::Many;
     type Output<R: Send> = Vec<R>;
     type Stored<R: Send + Sync + 'static> = Vec<R>;
-    const MANY: bool = true;
 
     fn collect<R: Send>(rows: Vec<R>, _: &'static RelationDef) -> Result<Vec<R>> {
         Ok(rows)
@@ -62,9 +66,9 @@ impl Cardinality for Many {
 }
 
 impl Cardinality for Optional {
+    const KIND: crate::eager::Cardinality = crate::eager::Cardinality::Optional;
     type Output<R: Send> = Option<R>;
     type Stored<R: Send + Sync + 'static> = Option<R>;
-    const MANY: bool = false;
 
     fn collect<R: Send>(rows: Vec<R>, _: &'static RelationDef) -> Result<Option<R>> {
         Ok(rows.into_iter().next())
@@ -76,9 +80,9 @@ impl Cardinality for Optional {
 }
 
 impl Cardinality for One {
+    const KIND: crate::eager::Cardinality = crate::eager::Cardinality::One;
     type Output<R: Send> = R;
     type Stored<R: Send + Sync + 'static> = Option<R>;
-    const MANY: bool = false;
 
     fn collect<R: Send>(rows: Vec<R>, def: &'static RelationDef) -> Result<R> {
         let missing = QueryError::RelatedMissing {
