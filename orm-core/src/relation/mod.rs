@@ -1,4 +1,9 @@
-//! Relations between models: `has_one`, `has_many`, `belongs_to`.
+//! Relations between models: `has_one`, `has_many`, `belongs_to`, `belongs_to_many`,
+//! the polymorphic kinds, and relationships defined by hand ([`CustomRelationship`]).
+//!
+//! Every kind implements [`Relationship`] (the seed's base class), and the kinds read
+//! through a [`Select`](crate::Select) also [`QueryRelationship`]; `has_one`, `has_many`
+//! and `belongs_to` are one type, [`Keyed`], differing only in their [`kind`].
 //!
 //! `#[derive(Model)]` with `#[has_many(Post, foreign_key = "user_id")]` generates
 //! `user.posts_relation()`, a [`HasMany`] whose query is already constrained to the
