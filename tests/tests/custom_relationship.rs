@@ -41,6 +41,14 @@ struct User {
 /// A user's posts, newest first.
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "cr_posts")]
+#[relationship(
+    User,
+    name = "writer",
+    local_key = "user_id",
+    foreign_key = "id",
+    constraints = user_by_id,
+    results = "one"
+)]
 struct Post {
     #[orm(partition_key)]
     user_id: Uuid,
@@ -661,4 +669,32 @@ async fn a_derived_relationship_reads_and_loads_like_the_hand_written_one() {
         "{err}"
     );
     assert_eq!(db.statements_executed(), before);
+}
+
+#[tokio::test]
+async fn a_relationship_with_exactly_one_row_returns_it_or_an_error() {
+    let db = db(&TABLES).await;
+    let ada = user("ada");
+    with_posts(&db, &ada, &[1]).await;
+    let post = ada.user_posts_relation().first(&db).await.unwrap().unwrap();
+    let writer: User = post.writer_relation().get(&db).await.unwrap();
+    assert_eq!(writer, ada);
+
+    let orphan = Post {
+        user_id: unique_id(),
+        created: CqlTimestamp(now_ms()),
+        title: "orphan".into(),
+    };
+    let err = orphan.writer_relation().get(&db).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Query(QueryError::RelatedMissing {
+                relation: "writer",
+                related: "User",
+                ..
+            })
+        ),
+        "{err}"
+    );
 }
