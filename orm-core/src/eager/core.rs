@@ -15,6 +15,13 @@
 //! [`load_related`] and [`count_related`] put the three together for a relation given
 //! by its parts: the entry point for relationships written by hand (see its docs).
 //! [`ShapeCache`] lets every query of one load share a single prepared statement.
+//!
+//! A relation kind that plugs into `with(...)` (an `Eager` impl, as in `kinds.rs`) gets
+//! its parents' relations already grouped by key (`PerParent<&Rel>`, step 1). For a
+//! kind given by its parts it then maps them to their keys ([`PerParent::map`]), calls
+//! [`fetch_related`] with `Loaded::new` as the wrapper (or [`fetch_counts`] to count),
+//! loads nested relations into all the rows at once with `kinds::nest`, and maps each
+//! key's rows into the form parents keep ([`PerParent::map`] again).
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
