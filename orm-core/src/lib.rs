@@ -118,7 +118,8 @@ pub use options::{Configure, StatementOptions};
 pub use query::{AccessPath, Computed, Function, Page, Projection, QueryError, Select};
 pub use relation::{
     BelongsTo, BelongsToMany, BelongsToManyQuery, EagerBelongsToMany, HasMany, HasOne, KeyOf,
-    MorphParent, MorphTargets, MorphTo, Pivot, Relation, RelationDef, RelationKind, WithPivot,
+    MorphParent, MorphTargets, MorphTo, Pivot, QueryRelationship, RelationDef, RelationKind,
+    Relationship, WithPivot,
 };
 pub use row::RowShapeError;
 pub use scylla::response::PagingState;
@@ -130,7 +131,10 @@ pub use udt::{Udt, UdtField, UdtMeta, UdtShapeError};
 pub mod prelude {
     pub use crate::eager::{Loaded, eager};
     pub use crate::write::Batch;
-    pub use crate::{Configure, Db, Hooks, Model, PagingState, Projection, Token};
+    pub use crate::{
+        Configure, Db, Hooks, Model, PagingState, Projection, QueryRelationship, Relationship,
+        Token,
+    };
 }
 
 /// Derives [`Model`](trait@Model) for a struct with named fields. See the crate docs for
