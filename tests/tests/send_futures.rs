@@ -6,7 +6,7 @@
 //! the common operations on a multi-threaded runtime against the real server.
 
 use futures::Stream;
-use orm_core::prelude::{Batch, Db, Model};
+use orm_core::prelude::*;
 use scylla::value::CqlTimestamp;
 
 #[derive(Model, Debug, Clone)]
