@@ -11,15 +11,19 @@
 #
 #   scripts/db up && bench/callgrind-eager.sh
 #
-# Needs valgrind. Writes the profiles to $OUT (default target/callgrind).
+# Needs valgrind. Writes the profiles to $OUT (default target/callgrind). BIN=path runs
+# that binary instead of building one (say, a copy built at an earlier commit, to compare
+# before and after a change on the same server in one sitting).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 out=${OUT:-target/callgrind}
-bin=${CARGO_TARGET_DIR:-target}/release/eager
+bin=${BIN:-${CARGO_TARGET_DIR:-target}/release/eager}
 users=200
 mkdir -p "$out"
-cargo build --release -p orm-bench --bin eager
+if [ -z "${BIN:-}" ]; then
+    cargo build --release -p orm-bench --bin eager
+fi
 
 instructions() { # variant rounds -> instructions of the whole run
     valgrind --tool=callgrind --callgrind-out-file="$out/eager-$1-$2.out" "$bin" \

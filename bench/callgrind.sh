@@ -7,7 +7,7 @@
 # (instructions(n2) - instructions(n1)) / (n2 - n1) is the client's cost of one operation,
 # driver included, setup cancelled out. Streams are reported per row.
 #
-#   scripts/db up && bench/callgrind.sh            # all operations, all their sides
+#   scripts/db up && bench/callgrind.sh            # all operations, every side
 #   bench/callgrind.sh find                         # one operation
 #   bench/callgrind.sh update,delete                # writes by key (ORM and raw sides)
 #
@@ -39,10 +39,10 @@ echo "| operation | side | client instructions per op (stream: per row) | vs raw
 echo "|---|---|---:|---:|"
 for op in ${ops//,/ }; do
     case $op in
-        stream) n1=5 n2=15 unit=$((10 * 10000)) sides="raw ORM raw+model raw-tuple" ;;
-        insert) n1=1000 n2=9000 unit=8000 sides="raw ORM raw+model" ;;
+        stream) n1=5 n2=15 unit=$((10 * 10000)) sides="raw ORM charybdis raw+model raw-tuple" ;;
+        insert) n1=1000 n2=9000 unit=8000 sides="raw ORM charybdis raw+model" ;;
         update | delete) n1=1000 n2=9000 unit=8000 sides="raw ORM" ;;
-        *) n1=1000 n2=9000 unit=8000 sides="raw ORM raw+model raw-tuple" ;;
+        *) n1=1000 n2=9000 unit=8000 sides="raw ORM charybdis raw+model raw-tuple" ;;
     esac
     raw=
     for side in $sides; do

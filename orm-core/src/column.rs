@@ -222,6 +222,12 @@ pub trait PartitionKeyColumn: Sized {
 /// ```
 pub struct Token<M>(PhantomData<fn() -> M>);
 
+impl<M> std::fmt::Debug for Token<M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Token<{}>", std::any::type_name::<M>())
+    }
+}
+
 impl<M> Default for Token<M> {
     fn default() -> Self {
         Self::new()

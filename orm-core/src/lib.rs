@@ -119,7 +119,8 @@ pub use options::{Configure, StatementOptions};
 pub use query::{AccessPath, Computed, Function, Page, Projection, QueryError, Select};
 pub use relation::{
     BelongsTo, BelongsToMany, BelongsToManyQuery, EagerBelongsToMany, HasMany, HasOne, KeyOf,
-    MorphParent, MorphTargets, MorphTo, Pivot, Relation, RelationDef, RelationKind, WithPivot,
+    MorphParent, MorphTargets, MorphTo, Pivot, QueryRelationship, RelationDef, RelationKind,
+    Relationship, WithPivot,
 };
 pub use row::RowShapeError;
 pub use scylla::response::PagingState;
@@ -131,7 +132,10 @@ pub use udt::{Udt, UdtField, UdtMeta, UdtShapeError};
 pub mod prelude {
     pub use crate::eager::{Loaded, eager};
     pub use crate::write::Batch;
-    pub use crate::{Configure, Db, Hooks, Model, PagingState, Projection, Token};
+    pub use crate::{
+        Configure, Db, Hooks, Model, PagingState, Projection, QueryRelationship, Relationship,
+        Token,
+    };
 }
 
 /// Derives [`Model`](trait@Model) for a struct with named fields. See the crate docs for
@@ -166,5 +170,5 @@ pub use scylla;
 /// The README's Rust blocks, compiled (and, where they need no server, run) as doctests,
 /// so the README cannot drift from the API.
 #[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
+#[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

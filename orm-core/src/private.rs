@@ -12,6 +12,7 @@ pub use crate::error::Error;
 pub use crate::hooks::Hooks;
 pub use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 pub use crate::model::{Model, ModelStatements};
+pub use crate::query::Select;
 pub use crate::query::projection::{
     FunctionTarget, TtlField, WriteTimeField, function_target, ttl_field, writetime_field,
 };
@@ -20,6 +21,7 @@ pub use crate::relation::{
     BelongsTo, BelongsToMany, Forward, HasMany, HasOne, Inverse, KeyOf, Pivot, RelationDef,
     RelationKind, RelationStatements, SameKey, check_access, relation_cql, set_key,
 };
+pub use crate::relation::{Custom, CustomRelationship, Many, One, Optional, check_custom_access};
 pub use crate::relation::{
     MorphParent, MorphTargets, MorphTo, check_morph_access, unknown_morph_type,
 };

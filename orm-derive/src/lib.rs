@@ -10,6 +10,7 @@
 mod ast;
 mod attr;
 mod check;
+mod custom;
 mod expand;
 mod fallback;
 mod morph;
@@ -44,17 +45,22 @@ use syn::{DeriveInput, parse_macro_input};
         belongs_to_many,
         morph_many,
         morph_one,
-        morph_to
+        morph_to,
+        relationship
     )
 )]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
+    let custom = custom::relationships(&input);
     match check::model(&input) {
-        Ok(model) => expand::model(&model).into(),
+        Ok(model) => {
+            let model = expand::model(&model);
+            quote::quote!(#model #custom).into()
+        }
         Err(errors) => {
             let errors = errors.write_errors();
             let fallback = fallback::model(&input);
-            quote::quote!(#errors #fallback).into()
+            quote::quote!(#errors #fallback #custom).into()
         }
     }
 }

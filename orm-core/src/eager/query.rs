@@ -4,7 +4,7 @@ use futures::future::try_join_all;
 use tracing::Instrument;
 
 use crate::db::Db;
-use crate::eager::item::{Mode, Outcome};
+use crate::eager::spec::{Mode, Outcome};
 use crate::eager::{DEFAULT_CONCURRENCY, Eager, EagerSpec, IntoWith, Loaded, With, eager};
 use crate::error::Result;
 use crate::explain::Explain;
@@ -259,11 +259,8 @@ impl<M: Model> Plan<M> {
                     .iter()
                     .map(|item| item.fetch(Mode::Count, db, rows, self.concurrency)),
             );
-        let outcomes = try_join_all(fetches).await?;
-        for outcome in outcomes {
-            if let Outcome::Assign(assign) = outcome {
-                assign(rows);
-            }
+        for outcome in try_join_all(fetches).await? {
+            outcome.store(rows);
         }
         Ok(())
     }

@@ -238,6 +238,18 @@ pub enum QueryError {
         /// The key column that is null.
         key: &'static str,
     },
+    /// A relation with exactly one related row ([`One`](crate::relation::One)) found none.
+    #[error(
+        "{model}::{relation}: there is no related `{related}` row, and the relation has exactly one"
+    )]
+    RelatedMissing {
+        /// The model declaring the relation.
+        model: &'static str,
+        /// The relation's name.
+        relation: &'static str,
+        /// The related model.
+        related: &'static str,
+    },
     /// A polymorphic row names a type its relation does not list.
     #[error(
         "{model}::{relation}: the stored type {found:?} is not one of {}",

@@ -20,11 +20,44 @@ pub const fn check_access(
     missing_message: &'static str,
     scan_message: &'static str,
 ) {
-    if rule::find(table, column).is_none() {
+    check_custom_access(
+        table,
+        &[column],
+        allow_filtering,
+        missing_message,
+        scan_message,
+    );
+}
+
+/// The most key columns a relation declares (a custom relationship's `foreign_key`).
+const MAX_KEY_COLUMNS: usize = 8;
+
+/// [`check_access`] for the columns a custom relationship declares (`foreign_key =
+/// "user_id, day"`): `column = ?` on each of them together must read the related table
+/// without filtering, or the relationship opts in. Panics with `missing_message` when a
+/// column is not the related table's (or there are none, or more than eight).
+#[track_caller]
+pub const fn check_custom_access(
+    table: &TableMeta,
+    columns: &[&str],
+    allow_filtering: bool,
+    missing_message: &'static str,
+    scan_message: &'static str,
+) {
+    if columns.is_empty() || columns.len() > MAX_KEY_COLUMNS {
         panic!("{}", missing_message);
     }
-    let restrictions = [Restriction::column(column, Operator::Eq)];
-    if reads_without_scanning(rule::decide(table, &restrictions), allow_filtering) {
+    let mut restrictions = [Restriction::column("", Operator::Eq); MAX_KEY_COLUMNS];
+    let mut i = 0;
+    while i < columns.len() {
+        if rule::find(table, columns[i]).is_none() {
+            panic!("{}", missing_message);
+        }
+        restrictions[i] = Restriction::column(columns[i], Operator::Eq);
+        i += 1;
+    }
+    let (declared, _) = restrictions.split_at(columns.len());
+    if reads_without_scanning(rule::decide(table, declared), allow_filtering) {
         return;
     }
     panic!("{}", scan_message);

@@ -1,4 +1,9 @@
-//! Relations between models: `has_one`, `has_many`, `belongs_to`.
+//! Relations between models: `has_one`, `has_many`, `belongs_to`, `belongs_to_many`,
+//! the polymorphic kinds, and relationships defined by hand ([`CustomRelationship`]).
+//!
+//! Every kind implements [`Relationship`] (the seed's base class), and the kinds read
+//! through a [`Select`](crate::Select) also [`QueryRelationship`]; `has_one`, `has_many`
+//! and `belongs_to` are one type, [`Keyed`], differing only in their [`kind`].
 //!
 //! `#[derive(Model)]` with `#[has_many(Post, foreign_key = "user_id")]` generates
 //! `user.posts_relation()`, a [`HasMany`] whose query is already constrained to the
@@ -106,36 +111,39 @@
 
 mod access;
 mod base;
-mod belongs_to;
 mod belongs_to_many;
 mod belongs_to_many_query;
-mod has_many;
-mod has_one;
+mod cardinality;
+mod custom;
+mod joined;
 mod key;
+mod keyed;
 mod morph;
-mod owner;
 mod pivot;
+mod relationship;
 mod statements;
 
-pub use base::Relation;
 pub(crate) use base::constrained_query;
-pub use belongs_to::BelongsTo;
 pub use belongs_to_many::{BelongsToMany, DEFAULT_CONCURRENCY, PivotChanges, PivotKey, WithPivot};
 pub use belongs_to_many_query::{BelongsToManyQuery, EagerBelongsToMany};
-pub use has_many::HasMany;
-pub use has_one::HasOne;
+pub use cardinality::{Cardinality, Many, One, Optional};
+pub use custom::{Custom, CustomRelationship};
 #[doc(hidden)]
 pub use key::set_key;
 pub use key::{KeyOf, SameKey};
+pub use keyed::{BelongsTo, HasMany, HasOne, Keyed, KeyedKind, OwnsRelated, RelationKey, kind};
 pub use morph::{MorphParent, MorphTargets, MorphTo};
-pub use owner::Owner;
+/// The former name of [`Relationship`].
+#[doc(hidden)]
+pub use relationship::Relationship as Relation;
+pub use relationship::{QueryRelationship, Related, Relationship};
 
 #[doc(hidden)]
 pub use morph::unknown_morph_type;
 pub use pivot::{Forward, Inverse, Pivot, Side};
 
 #[doc(hidden)]
-pub use access::{check_access, check_morph_access};
+pub use access::{check_access, check_custom_access, check_morph_access};
 #[doc(hidden)]
 pub use statements::{RelationStatements, relation_cql};
 
@@ -156,6 +164,8 @@ pub enum RelationKind {
     MorphOne,
     /// This polymorphic row points at its owner, one of a closed set of models.
     MorphTo,
+    /// Defined by the program ([`CustomRelationship`]).
+    Custom,
 }
 
 /// A relation as declared: names and keys, for messages and introspection.
@@ -186,4 +196,37 @@ pub struct RelationDef {
     /// related table directly.
     #[doc(hidden)]
     pub statements: Option<&'static RelationStatements>,
+}
+
+impl RelationDef {
+    /// The definition of a custom relationship (see [`CustomRelationship`]): `name` from
+    /// `model` to `related`, reading `related` by `foreign_key` (the first column, for a
+    /// multi-column key) and following `model`'s `local_key`.
+    ///
+    /// ```
+    /// use orm_core::{RelationDef, RelationKind};
+    ///
+    /// const DEF: RelationDef = RelationDef::custom("recent_posts", "User", "Post", "user_id", "id");
+    /// assert_eq!(DEF.kind, RelationKind::Custom);
+    /// ```
+    pub const fn custom(
+        name: &'static str,
+        model: &'static str,
+        related: &'static str,
+        foreign_key: &'static str,
+        local_key: &'static str,
+    ) -> Self {
+        RelationDef {
+            name,
+            kind: RelationKind::Custom,
+            model,
+            related,
+            foreign_key,
+            local_key,
+            query_column: foreign_key,
+            allow_filtering: false,
+            morph_type: None,
+            statements: None,
+        }
+    }
 }

@@ -282,6 +282,16 @@ pub struct UdtFields<'f, 'm> {
     inner: UdtIterator<'f, 'm>,
 }
 
+impl std::fmt::Debug for UdtFields<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UdtFields")
+            .field("rust", &self.rust)
+            .field("udt", &self.udt.name)
+            .field("position", &self.position)
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'f, 'm> Iterator for UdtFields<'f, 'm> {
     type Item = Result<(usize, &'m ColumnType<'m>, Option<FrameSlice<'f>>), DeserializationError>;
 

@@ -79,16 +79,12 @@ pub(crate) async fn allocation_pass(ctx: &Ctx, args: &Args) -> Result<String> {
                 Op::Stream => (args.alloc_ops / 100).max(2),
                 _ => args.alloc_ops,
             };
-            let rows = if op == Op::Insert {
-                ctx.rows_to_insert(n)
-            } else {
-                Vec::new()
-            };
+            let rows = ctx.rows_to_insert(if op == Op::Insert { n } else { 0 }, side);
             ALLOCATIONS.store(0, Ordering::Relaxed);
             ALLOCATED_BYTES.store(0, Ordering::Relaxed);
             COUNTING.store(true, Ordering::Relaxed);
             let result = match op {
-                Op::Insert => run_insert(ctx, side, 1, &rows).await,
+                Op::Insert => run_insert(ctx, side, 1, rows.slice(0..n)).await,
                 Op::Find => run_find(ctx, side, 1, n, 0).await,
                 Op::Stream => run_stream(ctx, side, 1, n).await,
                 Op::Update | Op::Delete => run_key_write(ctx, op, side, 1, n, 0).await,

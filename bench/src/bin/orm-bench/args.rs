@@ -40,10 +40,18 @@ pub(crate) enum Side {
     RawTuple,
     /// Hand-written driver calls, with the model's derived `SerializeRow` / `DeserializeRow`.
     RawModel,
+    /// charybdis, the peer ORM, used as its README says.
+    Charybdis,
 }
 
 impl Side {
-    pub(crate) const ALL: [Side; 4] = [Side::Orm, Side::Raw, Side::RawTuple, Side::RawModel];
+    pub(crate) const ALL: [Side; 5] = [
+        Side::Orm,
+        Side::Raw,
+        Side::Charybdis,
+        Side::RawTuple,
+        Side::RawModel,
+    ];
 
     pub(crate) fn name(self) -> &'static str {
         match self {
@@ -51,6 +59,7 @@ impl Side {
             Side::Raw => "raw",
             Side::RawTuple => "raw-tuple",
             Side::RawModel => "raw+model",
+            Side::Charybdis => "charybdis",
         }
     }
 
@@ -94,7 +103,7 @@ usage: cargo run --release -p orm-bench -- [options]
                      at concurrency 1 [16]
   --streams-concurrent N
                      the same at higher concurrency (at least the concurrency) [128]
-  --rounds R         rounds; each measures every operation on both sides [9]
+  --rounds R         rounds; each measures every operation on every side [9]
   --slices K         single-row measurements alternate sides in K slices [8]
                      (streams alternate every 2 streams, or every C at concurrency C)
   --concurrency L    comma-separated in-flight request counts [1,64]
@@ -102,7 +111,8 @@ usage: cargo run --release -p orm-bench -- [options]
                      [insert,find,stream]
   --warmup N         warm-up operations per side and operation [2000]
   --variants         also time the raw-tuple and raw+model hybrids
-  --sides L          comma-separated subset of orm,raw,raw-tuple,raw+model [orm,raw]
+  --sides L          comma-separated subset of orm,raw,charybdis,raw-tuple,raw+model
+                     [orm,raw,charybdis]
   --alloc-ops N      operations per side in the allocation-counting pass, 0 to skip [300]
   --server-pid PID   also report the server process's CPU time per operation
   --uri HOST:PORT    the CQL server [$SCYLLA_URI or 127.0.0.1:9042]
@@ -124,7 +134,7 @@ pub(crate) fn parse_args() -> Result<Args> {
         concurrency: vec![1, 64],
         only: vec![Op::Insert, Op::Find, Op::Stream],
         warmup: 2000,
-        sides: vec![Side::Orm, Side::Raw],
+        sides: vec![Side::Orm, Side::Raw, Side::Charybdis],
         alloc_ops: 300,
         server_pid: None,
         reuse_data: false,

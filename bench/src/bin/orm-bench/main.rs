@@ -10,11 +10,13 @@
 //! - `find`: read one row by its full primary key;
 //! - `stream`: read a 10,000-row partition to its end, page by page.
 //!
-//! Each is done two ways: through the ORM (`#[derive(Model)]`, `insert`, `find`,
-//! `query().filter(..).stream(..)`) and through the `scylla` driver by hand (statements
-//! prepared once, `execute_unpaged`, `execute_iter(..).rows_stream::<T>()`). Both sides share
-//! one driver session, one keyspace and the same tables, and do the same work in each
-//! round: cut into slices that alternate between the sides (ABBA order, flipped every
+//! Each is done three ways: through the ORM (`#[derive(Model)]`, `insert`, `find`,
+//! `query().filter(..).stream(..)`), through the `scylla` driver by hand (statements
+//! prepared once, `execute_unpaged`, `execute_iter(..).rows_stream::<T>()`), and through
+//! charybdis, the peer ORM (`#[charybdis_model]` on a `CachingSession`, as its README
+//! says; see `charybdis.rs`). The ORM and raw sides share one driver session (charybdis's
+//! `CachingSession` owns another); all use one keyspace and the same tables, and do the
+//! same work in each round: cut into slices that alternate between the sides (ABBA order, flipped every
 //! round), so load changing on a shared machine reaches both alike. The report gives, per
 //! side, the median rate over the rounds and its spread, the ORM/raw ratio (paired by
 //! round), the CPU time per operation of this process (and of the server, with
@@ -29,6 +31,7 @@
 
 mod alloc;
 mod args;
+mod charybdis;
 mod key_writes;
 mod machine;
 mod measure;

@@ -8,8 +8,7 @@ use crate::Result;
 use crate::args::{Args, Op, Side};
 use crate::key_writes::run_key_write;
 use crate::machine::other_process_cpu;
-use crate::ops::{Ctx, run_find, run_insert, run_stream};
-use crate::tables::WriteRow;
+use crate::ops::{Ctx, InsertRows, run_find, run_insert, run_stream};
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Sample {
@@ -74,15 +73,9 @@ pub(crate) async fn measure_round(
         Op::Insert | Op::Find | Op::Update | Op::Delete => n.div_ceil(args.slices).max(concurrency),
     };
     // Inputs are made before the clock starts; every side inserts fresh rows.
-    let rows: Vec<Vec<WriteRow>> = sides
+    let rows: Vec<InsertRows> = sides
         .iter()
-        .map(|_| {
-            if op == Op::Insert {
-                ctx.rows_to_insert(n)
-            } else {
-                Vec::new()
-            }
-        })
+        .map(|&side| ctx.rows_to_insert(if op == Op::Insert { n } else { 0 }, side))
         .collect();
     // Every side of a round reads the same keys; rounds move on through the key list.
     let offset = round * n;
@@ -104,7 +97,9 @@ pub(crate) async fn measure_round(
             let cpu_before = process_cpu();
             let clock = Instant::now();
             let units = match op {
-                Op::Insert => run_insert(ctx, side, concurrency, &rows[i][range.clone()]).await?,
+                Op::Insert => {
+                    run_insert(ctx, side, concurrency, rows[i].slice(range.clone())).await?
+                }
                 Op::Find => {
                     run_find(ctx, side, concurrency, range.len(), offset + range.start).await?
                 }

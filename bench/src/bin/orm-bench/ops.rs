@@ -6,11 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures::{StreamExt, stream};
 use orm_core::{Db, Model};
+use scylla::client::caching_session::CachingSession;
 use scylla::client::session::Session;
 use scylla::statement::prepared::PreparedStatement;
 use uuid::Uuid;
 
 use crate::args::Side;
+use crate::charybdis::{self, ChWriteRow};
 use crate::tables::{
     RawRow, RawTuple, ReadRow, STREAM_ROWS, WriteRow, insert_partition, write_row,
 };
@@ -25,6 +27,8 @@ pub(crate) struct Ctx {
     pub(crate) raw_delete: PreparedStatement,
     pub(crate) find_keys: Vec<(Uuid, i64)>,
     pub(crate) stream_pk: Uuid,
+    /// charybdis's own session, in the same keyspace.
+    pub(crate) charybdis: CachingSession,
     /// The next fresh insert partition.
     pub(crate) insert_serial: AtomicU64,
 }
@@ -34,17 +38,49 @@ impl Ctx {
         self.db.session()
     }
 
-    /// `n` fresh rows to insert, made before the clock starts.
-    pub(crate) fn rows_to_insert(&self, n: usize) -> Vec<WriteRow> {
+    /// `n` fresh rows for `side` to insert, made before the clock starts.
+    pub(crate) fn rows_to_insert(&self, n: usize, side: Side) -> InsertRows {
         let first = self.insert_serial.fetch_add(n as u64, Ordering::Relaxed);
-        (0..n as u64)
-            .map(|i| write_row(insert_partition(first + i), i as i64))
-            .collect()
+        let rows = (0..n as u64).map(|i| write_row(insert_partition(first + i), i as i64));
+        match side {
+            Side::Charybdis => InsertRows::Charybdis(rows.map(|r| ChWriteRow::from(&r)).collect()),
+            _ => InsertRows::Model(rows.collect()),
+        }
     }
 
     pub(crate) fn find_key(&self, offset: usize, i: usize) -> (Uuid, i64) {
         self.find_keys[(offset + i) % self.find_keys.len()]
     }
+}
+
+/// Rows to insert, in the type the side writes (converted before the clock starts).
+pub(crate) enum InsertRows {
+    Model(Vec<WriteRow>),
+    Charybdis(Vec<ChWriteRow>),
+}
+
+impl InsertRows {
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            InsertRows::Model(rows) => rows.len(),
+            InsertRows::Charybdis(rows) => rows.len(),
+        }
+    }
+
+    /// The rows in `range`, in the same form.
+    pub(crate) fn slice(&self, range: std::ops::Range<usize>) -> InsertSlice<'_> {
+        match self {
+            InsertRows::Model(rows) => InsertSlice::Model(&rows[range]),
+            InsertRows::Charybdis(rows) => InsertSlice::Charybdis(&rows[range]),
+        }
+    }
+}
+
+/// A part of [`InsertRows`].
+#[derive(Clone, Copy)]
+pub(crate) enum InsertSlice<'a> {
+    Model(&'a [WriteRow]),
+    Charybdis(&'a [ChWriteRow]),
 }
 
 /// Runs `f(0..n)` with at most `concurrency` futures in flight; sums what they return.
@@ -78,11 +114,17 @@ pub(crate) async fn run_insert(
     ctx: &Ctx,
     side: Side,
     concurrency: usize,
-    rows: &[WriteRow],
+    rows: InsertSlice<'_>,
 ) -> Result<u64> {
     let db = &ctx.db;
     let session = ctx.session();
     let prepared = &ctx.raw_insert;
+    let rows = match rows {
+        InsertSlice::Charybdis(rows) => {
+            return charybdis::insert(&ctx.charybdis, concurrency, rows).await;
+        }
+        InsertSlice::Model(rows) => rows,
+    };
     match side {
         Side::Orm => {
             drive(rows.len(), concurrency, |i| async move {
@@ -104,6 +146,7 @@ pub(crate) async fn run_insert(
             })
             .await
         }
+        Side::Charybdis => Err("charybdis inserts its own row type".into()),
         Side::RawModel => {
             drive(rows.len(), concurrency, |i| async move {
                 session.execute_unpaged(prepared, &rows[i]).await?;
@@ -160,6 +203,9 @@ pub(crate) async fn run_find(
                 Ok(1)
             })
             .await
+        }
+        Side::Charybdis => {
+            charybdis::find(&ctx.charybdis, concurrency, n, |i| ctx.find_key(offset, i)).await
         }
         Side::RawModel => {
             drive(n, concurrency, |i| async move {
@@ -229,6 +275,7 @@ pub(crate) async fn run_stream(ctx: &Ctx, side: Side, concurrency: usize, n: usi
             })
             .await
         }
+        Side::Charybdis => charybdis::stream(&ctx.charybdis, concurrency, n, pk).await,
         Side::RawModel => {
             drive(n, concurrency, |_| async move {
                 let mut rows = session

@@ -9,6 +9,7 @@ use scylla::client::session::Session;
 use uuid::Uuid;
 
 use crate::args::{Args, Op};
+use crate::charybdis;
 use crate::key_writes::run_key_write;
 use crate::ops::{Ctx, drive, run_find, run_insert, run_stream};
 use crate::tables::{
@@ -89,6 +90,8 @@ pub(crate) async fn setup(args: &Args) -> Result<Ctx> {
     let scattered: Vec<(Uuid, i64)> = (0..len).map(|i| find_keys[(i * 7919) % len]).collect();
     find_keys = scattered;
 
+    let charybdis = charybdis::connect(&args.uri, KEYSPACE).await?;
+
     Ok(Ctx {
         db,
         raw_insert,
@@ -98,6 +101,7 @@ pub(crate) async fn setup(args: &Args) -> Result<Ctx> {
         raw_delete,
         find_keys,
         stream_pk,
+        charybdis,
         insert_serial: AtomicU64::new(0),
     })
 }
@@ -118,9 +122,9 @@ pub(crate) async fn warm_up(ctx: &Ctx, args: &Args) -> Result<()> {
             }
             match op {
                 Op::Insert => {
-                    let rows = ctx.rows_to_insert(args.warmup);
-                    run_insert(ctx, side, 64, &rows).await?;
-                    run_insert(ctx, side, 1, &rows[..rows.len().min(100)]).await?;
+                    let rows = ctx.rows_to_insert(args.warmup, side);
+                    run_insert(ctx, side, 64, rows.slice(0..rows.len())).await?;
+                    run_insert(ctx, side, 1, rows.slice(0..rows.len().min(100))).await?;
                 }
                 Op::Find => {
                     run_find(ctx, side, 64, args.warmup, 0).await?;

@@ -1,0 +1,96 @@
+//! Eager loading of custom relationships ([`Custom`]) on the core's steps: the parents'
+//! keys deduplicated, one statement per distinct key (the relationship's own
+//! constraints, then the load's constraint), at most the load's concurrency at a time,
+//! prepared once per load when the shapes agree.
+
+use futures::future::BoxFuture;
+
+use crate::db::Db;
+use crate::eager::core::{PerParent, ShapeCache, read_shaped};
+use crate::eager::kinds::{Constraint, nest};
+use crate::eager::{Eager, GroupKey, Loaded, With};
+use crate::error::Result;
+use crate::query::Select;
+use crate::relation::{
+    Cardinality, Custom, CustomRelationship, QueryRelationship, RelationDef, Relationship,
+};
+
+impl<C> Eager<C::Parent> for Custom<C>
+where
+    C: CustomRelationship,
+    C::Key: GroupKey,
+{
+    type Key = <C::Key as GroupKey>::Grouped;
+    type Query = Select<C::Related>;
+    type Stored = <C::Results as Cardinality>::Stored<Loaded<C::Related>>;
+    type Child = C::Related;
+
+    fn definition(&self) -> &'static RelationDef {
+        Relationship::definition(self)
+    }
+
+    fn key(&self) -> Option<Self::Key> {
+        self.get_parent_key().map(GroupKey::group)
+    }
+
+    fn load<'a>(
+        relations: PerParent<&'a Self>,
+        db: &'a Db,
+        constraint: Constraint<'a, Select<C::Related>>,
+        nested: &'a [With<C::Related>],
+        concurrency: usize,
+    ) -> BoxFuture<'a, Result<PerParent<Self::Stored>>> {
+        Box::pin(async move {
+            let first = !C::Results::MANY;
+            let shape = ShapeCache::default();
+            let shape = &shape;
+            let rows = relations
+                .fetch_each(concurrency, |relation| {
+                    Box::pin(async move {
+                        let query = constrained(relation, constraint);
+                        let cql = query.shape(first)?;
+                        let cql = shape.statement_for(db, &cql).await?;
+                        read_shaped(query, first, db, cql, Loaded::new).await
+                    })
+                })
+                .await?;
+            let rows = nest(db, rows, nested, concurrency).await?;
+            Ok(rows.map(C::Results::store))
+        })
+    }
+
+    fn count<'a>(
+        relations: PerParent<&'a Self>,
+        db: &'a Db,
+        constraint: Constraint<'a, Select<C::Related>>,
+        concurrency: usize,
+    ) -> BoxFuture<'a, Result<PerParent<i64>>> {
+        Box::pin(async move {
+            let shape = ShapeCache::default();
+            let shape = &shape;
+            relations
+                .fetch_each(concurrency, |relation| {
+                    Box::pin(async move {
+                        let query = constrained(relation, constraint);
+                        let cql = query.count_shape()?;
+                        let cql = shape.statement_for(db, &cql).await?;
+                        query.count_shaped(db, cql).await
+                    })
+                })
+                .await
+        })
+    }
+}
+
+/// The relationship's query from one parent (its own constraints and statement options;
+/// an error when the parent has no key) with the load's constraint applied.
+fn constrained<C: CustomRelationship>(
+    relation: &Custom<C>,
+    constraint: Constraint<'_, Select<C::Related>>,
+) -> Select<C::Related> {
+    let query = relation.get_query();
+    match constraint {
+        Some(constrain) => constrain(query),
+        None => query,
+    }
+}

@@ -1,0 +1,108 @@
+//! The code of one checked `#[relationship(...)]`: the relationship's type, its
+//! `CustomRelationship` impl and the accessor with its compile-time access check.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::DeriveInput;
+
+use super::parse::{Relationship, Results};
+
+pub fn relationship(input: &DeriveInput, relationship: &Relationship) -> TokenStream {
+    let model = &input.ident;
+    let vis = &input.vis;
+    let related = &relationship.related;
+    let name = relationship.name.value();
+    let ty = format_ident!("{}{}Relationship", model, name.to_upper_camel_case());
+    let accessor = format_ident!("{}_relation", name);
+    let constraints = &relationship.constraints;
+    let results = match relationship.results {
+        Results::Many => quote!(Many),
+        Results::Optional => quote!(Optional),
+        Results::One => quote!(One),
+    };
+    let (foreign_key, foreign_span) = &relationship.foreign_key;
+    let local_names = relationship.local_key.iter().map(|k| &k.name);
+    let parts: Vec<TokenStream> = relationship
+        .local_key
+        .iter()
+        .map(|key| {
+            let (field, ty) = (&key.field, &key.ty);
+            quote! {
+                ::core::clone::Clone::clone(
+                    ::orm_core::__private::KeyOf::<#ty>::key(&parent.#field)?
+                )
+            }
+        })
+        .collect();
+    let types: Vec<&syn::Type> = relationship.local_key.iter().map(|k| &k.ty).collect();
+    let (key_ty, key) = match (types.as_slice(), parts.as_slice()) {
+        ([ty], [part]) => (quote!(#ty), part.clone()),
+        _ => (quote!((#(#types,)*)), quote!((#(#parts,)*))),
+    };
+    let allow_filtering = relationship.allow_filtering;
+    let opt_in = allow_filtering.then(|| quote!(.allow_filtering()));
+    let related_name = related
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let columns = foreign_key.join(", ");
+    let missing = format!(
+        "`{model}::{name}`: `foreign_key = \"{columns}\"` names a column that `{related_name}` does not have: list columns of `{related_name}`"
+    );
+    let scan = format!(
+        "`{model}::{name}` reads `{related_name}` by `{columns}`, which is neither the whole partition key of `{related_name}` nor indexed, so each read would scan the table: constrain it by the partition key of `{related_name}` (and list those columns in `foreign_key`), add `#[orm(index)]` to the column, or accept the scan with `allow_filtering` in `#[relationship(...)]`"
+    );
+    let check = quote_spanned! {*foreign_span=>
+        const _: () = ::orm_core::__private::check_custom_access(
+            <#related as ::orm_core::__private::Model>::TABLE,
+            &[#(#foreign_key),*],
+            #allow_filtering,
+            #missing,
+            #scan,
+        );
+    };
+    let doc = format!(
+        "The custom relationship `{name}` of `{model}`: `{related_name}` rows constrained by `{}` (see `orm_core::relation::CustomRelationship`).",
+        quote!(#constraints)
+    );
+    let accessor_doc = format!("The `{name}` relationship from this row.");
+    let span = relationship.span;
+    quote_spanned! {span=>
+        #[doc = #doc]
+        #[derive(Debug, Clone, Copy, Default)]
+        #vis struct #ty;
+
+        impl ::orm_core::__private::CustomRelationship for #ty {
+            type Parent = #model;
+            type Related = #related;
+            type Key = #key_ty;
+            type Results = ::orm_core::__private::#results;
+            const NAME: &'static str = #name;
+            const FOREIGN_KEY: &'static [&'static str] = &[#(#foreign_key),*];
+            const LOCAL_KEY: &'static [&'static str] = &[#(#local_names),*];
+
+            fn parent_key(&self, parent: &#model) -> ::core::option::Option<#key_ty> {
+                ::core::option::Option::Some(#key)
+            }
+
+            fn add_constraints(
+                &self,
+                query: ::orm_core::__private::Select<#related>,
+                key: &#key_ty,
+            ) -> ::orm_core::__private::Select<#related> {
+                #constraints(query, key) #opt_in
+            }
+        }
+
+        #[allow(dead_code)]
+        impl #model {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> ::orm_core::__private::Custom<#ty> {
+                #check
+                ::orm_core::__private::Custom::new(#ty, self)
+            }
+        }
+    }
+}
