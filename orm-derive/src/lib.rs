@@ -7,17 +7,19 @@
 //! leniently, so that only the real errors are reported; `names` makes up the names the
 //! user did not give (snake case, plurals).
 
-mod ast;
-mod attr;
-mod check;
-mod expand;
-mod fallback;
+mod errors;
+mod keys;
+mod lenient;
+mod model;
 mod morph;
 mod names;
 mod pivot;
 mod projection;
+mod related;
 mod relation;
 mod row;
+mod runtime;
+mod shape;
 mod udt;
 
 use proc_macro::TokenStream;
@@ -49,14 +51,7 @@ use syn::{DeriveInput, parse_macro_input};
 )]
 pub fn derive_model(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    match check::model(&input) {
-        Ok(model) => expand::model(&model).into(),
-        Err(errors) => {
-            let errors = errors.write_errors();
-            let fallback = fallback::model(&input);
-            quote::quote!(#errors #fallback).into()
-        }
-    }
+    model::derive(&input).into()
 }
 
 /// Derives `orm_core::Udt` (and the driver's `SerializeValue` / `DeserializeValue`) for a
@@ -64,14 +59,7 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Udt, attributes(orm))]
 pub fn derive_udt(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    match udt::derive(&input) {
-        Ok(tokens) => tokens.into(),
-        Err(errors) => {
-            let errors = errors.write_errors();
-            let fallback = udt::fallback::udt(&input);
-            quote::quote!(#errors #fallback).into()
-        }
-    }
+    udt::derive(&input).into()
 }
 
 /// Derives `orm_core::Projection` for a struct reading some columns of a model:
@@ -79,10 +67,7 @@ pub fn derive_udt(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Projection, attributes(orm))]
 pub fn derive_projection(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    match projection::derive(&input) {
-        Ok(tokens) => tokens.into(),
-        Err(errors) => errors.write_errors().into(),
-    }
+    projection::derive(&input).into()
 }
 
 /// Derives `orm_core::Pivot` for the row joining two models:
@@ -92,12 +77,5 @@ pub fn derive_projection(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Pivot, attributes(pivot))]
 pub fn derive_pivot(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    match pivot::derive(&input) {
-        Ok(tokens) => tokens.into(),
-        Err(errors) => {
-            let errors = errors.write_errors();
-            let fallback = fallback::pivot(&input);
-            quote::quote!(#errors #fallback).into()
-        }
-    }
+    pivot::derive(&input).into()
 }
