@@ -39,6 +39,35 @@ pub fn model(input: &syn::DeriveInput) -> TokenStream {
         });
     }
 
+    let (columns, skipped) = columns(fields);
+
+    // Relations that parse, once misspelled options are corrected, are kept, so their
+    // accessors exist; their errors are already reported by the checked pass.
+    let attrs = corrected_relation_attrs(&input.attrs);
+    let mut ignored = darling::Error::accumulator();
+    let relations = crate::relation::check(&attrs, &input.ident, &columns, &mut ignored);
+    let morphs = crate::morph::check(&attrs, &input.ident, &columns, &mut ignored);
+    let _ = ignored.finish();
+
+    let model = Model {
+        runtime: Runtime::new(crate_path(&input.attrs, "orm").as_ref()),
+        ident: input.ident.clone(),
+        vis: input.vis.clone(),
+        table: crate::names::snake_case(&input.ident.to_string()),
+        keyspace: None,
+        default_ttl: None,
+        table_options: None,
+        hooks,
+        columns,
+        skipped,
+        relations,
+        morphs,
+    };
+    super::expand::model(&model)
+}
+
+/// The columns read leniently, and the skipped fields.
+fn columns(fields: &syn::FieldsNamed) -> (Vec<Column>, Vec<syn::Ident>) {
     let mut columns = Vec::new();
     let mut skipped = Vec::new();
     let mut handles = HashSet::new();
@@ -72,30 +101,7 @@ pub fn model(input: &syn::DeriveInput) -> TokenStream {
             timestamp: None,
         });
     }
-
-    // Relations that parse, once misspelled options are corrected, are kept, so their
-    // accessors exist; their errors are already reported by the checked pass.
-    let attrs = corrected_relation_attrs(&input.attrs);
-    let mut ignored = darling::Error::accumulator();
-    let relations = crate::relation::check(&attrs, &input.ident, &columns, &mut ignored);
-    let morphs = crate::morph::check(&attrs, &input.ident, &columns, &mut ignored);
-    let _ = ignored.finish();
-
-    let model = Model {
-        runtime: Runtime::new(crate_path(&input.attrs, "orm").as_ref()),
-        ident: input.ident.clone(),
-        vis: input.vis.clone(),
-        table: crate::names::snake_case(&input.ident.to_string()),
-        keyspace: None,
-        default_ttl: None,
-        table_options: None,
-        hooks,
-        columns,
-        skipped,
-        relations,
-        morphs,
-    };
-    super::expand::model(&model)
+    (columns, skipped)
 }
 
 /// The parts of a field's `#[orm(...)]` the fallback uses.

@@ -93,6 +93,49 @@ fn deserialize_value(udt: &Udt) -> TokenStream {
             #at::type_checker::<#ty>()
         }
     });
+    let (declare_slots, arms, assign) = fields_read(udt);
+    let skipped = &udt.skipped;
+    quote! {
+        #[automatically_derived]
+        impl<'__frame, '__meta> #p::DeserializeValue<'__frame, '__meta>
+            for #ident
+        {
+            fn type_check(
+                typ: &#p::ColumnType<'_>,
+            ) -> #p::Result<(), #p::TypeCheckError> {
+                #p::check_udt(#rust, #meta, &[#(#checkers),*], typ)
+            }
+
+            fn deserialize(
+                typ: &'__meta #p::ColumnType<'__meta>,
+                value: #p::Option<#p::FrameSlice<'__frame>>,
+            ) -> #p::Result<Self, #p::DeserializationError> {
+                #declare_slots
+                for field in #p::udt_fields(#rust, #meta, typ, value)? {
+                    let (index, typ, value) = field?;
+                    match index {
+                        #arms
+                        // `udt_fields` yields indexes of `META.fields` only.
+                        _ => {}
+                    }
+                }
+                #p::Result::Ok(Self {
+                    #assign
+                    #(#skipped: #p::Default::default(),)*
+                })
+            }
+        }
+    }
+}
+
+/// For `deserialize`: each field's slot, its arm in the match on the field index, and its
+/// assignment from the filled slot.
+fn fields_read(udt: &Udt) -> (TokenStream, TokenStream, TokenStream) {
+    let ident = &udt.ident;
+    let rust = ident.to_string();
+    let runtime = &udt.runtime;
+    let p = runtime.private();
+    let meta = quote!(<Self as #p::Udt>::META);
     let indexes: Vec<Literal> = (0..udt.fields.len())
         .map(Literal::usize_unsuffixed)
         .collect();
@@ -120,7 +163,6 @@ fn deserialize_value(udt: &Udt) -> TokenStream {
                 }
             }
         });
-    let skipped = &udt.skipped;
     let assign = udt
         .fields
         .iter()
@@ -132,35 +174,9 @@ fn deserialize_value(udt: &Udt) -> TokenStream {
                 #field: #p::filled_udt_field(#rust, #meta, #index, #slot)?
             }
         });
-    quote! {
-        #[automatically_derived]
-        impl<'__frame, '__meta> #p::DeserializeValue<'__frame, '__meta>
-            for #ident
-        {
-            fn type_check(
-                typ: &#p::ColumnType<'_>,
-            ) -> #p::Result<(), #p::TypeCheckError> {
-                #p::check_udt(#rust, #meta, &[#(#checkers),*], typ)
-            }
-
-            fn deserialize(
-                typ: &'__meta #p::ColumnType<'__meta>,
-                value: #p::Option<#p::FrameSlice<'__frame>>,
-            ) -> #p::Result<Self, #p::DeserializationError> {
-                #(#declare_slots)*
-                for field in #p::udt_fields(#rust, #meta, typ, value)? {
-                    let (index, typ, value) = field?;
-                    match index {
-                        #(#arms)*
-                        // `udt_fields` yields indexes of `META.fields` only.
-                        _ => {}
-                    }
-                }
-                #p::Result::Ok(Self {
-                    #(#assign,)*
-                    #(#skipped: #p::Default::default(),)*
-                })
-            }
-        }
-    }
+    (
+        quote!(#(#declare_slots)*),
+        quote!(#(#arms)*),
+        quote!(#(#assign,)*),
+    )
 }
