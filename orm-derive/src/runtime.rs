@@ -16,21 +16,30 @@ pub const PRIVATE_MODULE: &str = "__private_v0_1";
 #[derive(Clone)]
 pub struct Runtime {
     root: TokenStream,
+    /// Where the path was written with `crate = ...`: a path that does not lead to the
+    /// runtime is then reported there, at the path to fix.
+    given: Option<Span>,
 }
 
 impl Runtime {
     /// The runtime at `path`, or at `::orm_core` without one.
     pub fn new(path: Option<&syn::Path>) -> Self {
-        let root = match path {
-            Some(path) => path.to_token_stream(),
-            None => quote!(::orm_core),
-        };
-        Runtime { root }
+        match path {
+            Some(path) => Runtime {
+                root: path.to_token_stream(),
+                given: path.segments.last().map(|last| last.ident.span()),
+            },
+            None => Runtime {
+                root: quote!(::orm_core),
+                given: None,
+            },
+        }
     }
 
-    /// The crate root (for its public items: `Column`, `Result`, ...), spanned at `span`.
+    /// The crate root (for its public items: `Column`, `Result`, ...), spanned at `span`,
+    /// or where it was written when it was given.
     pub fn root_at(&self, span: Span) -> TokenStream {
-        respan(self.root.clone(), span)
+        respan(self.root.clone(), self.given.unwrap_or(span))
     }
 
     /// The crate root at the call site.
@@ -41,6 +50,7 @@ impl Runtime {
     /// The hidden module for generated code, spanned at `span` (so errors in an expression
     /// naming it are reported where the rest of the expression is spanned).
     pub fn private_at(&self, span: Span) -> TokenStream {
+        let span = self.given.unwrap_or(span);
         let module = syn::Ident::new(PRIVATE_MODULE, span);
         let root = self.root_at(span);
         let colons = respan(quote!(::), span);
