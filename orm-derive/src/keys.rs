@@ -6,7 +6,13 @@ use darling::error::Accumulator;
 use proc_macro2::Span;
 
 use crate::model::{Column, Role};
-use crate::relation::Named;
+
+/// A column name written in an attribute (or defaulted), with where to report it.
+#[derive(Clone)]
+pub struct Named {
+    pub name: String,
+    pub span: Span,
+}
 
 /// This model's column `named` by `option`, or an error listing its columns.
 pub fn own_column(

@@ -18,8 +18,8 @@ use proc_macro2::Span;
 pub use check::check;
 pub use expand::expand;
 
+use crate::keys::Named;
 use crate::model::Column;
-use crate::relation::Named;
 
 /// A validated polymorphic relation.
 pub struct Morph {

@@ -5,8 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
+use crate::keys::Named;
 use crate::names::{column_hash, lookup_trait};
-use crate::relation::Named;
 use crate::runtime::Runtime;
 
 /// `<Model as Field<hash>>`, spanned at where the column was named.

@@ -16,14 +16,8 @@ use proc_macro2::Span;
 pub use check::check;
 pub use expand::{eager_table, expand};
 
+use crate::keys::Named;
 use crate::model::Column;
-
-/// A column name written in an attribute (or defaulted), with where to report it.
-#[derive(Clone)]
-pub struct Named {
-    pub name: String,
-    pub span: Span,
-}
 
 /// A validated relation.
 pub struct Relation {

@@ -8,10 +8,10 @@ use syn::spanned::Spanned;
 use super::attr::{ATTRIBUTES, Options, Parsed, Written, WrittenSide};
 use super::{Morph, Parent, Side};
 use crate::errors::in_order;
+use crate::keys::Named;
 use crate::keys::{default_local_key, named_or, own_column};
 use crate::model::Column;
 use crate::names::{default_plural, is_snake_ident, last_segment, snake_case};
-use crate::relation::Named;
 
 /// Every polymorphic attribute on the struct, checked against `columns`.
 pub fn check(

@@ -7,10 +7,10 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::{Morph, Parent, Side};
+use crate::keys::Named;
 use crate::model::{Column, Model};
 use crate::names::{accessor, camel_case, column_hash, last_segment};
 use crate::related::{DefStatics, column_lookup, def_statics, looked_up};
-use crate::relation::Named;
 
 /// Methods for the model's `impl` block, and items outside it.
 pub fn expand(model: &Model) -> (TokenStream, TokenStream) {

@@ -6,7 +6,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{Kind, Named, Relation};
+use super::{Kind, Relation};
+use crate::keys::Named;
 use crate::model::{Column, Model, Role};
 use crate::names::{accessor, def_fn, last_segment};
 use crate::related::{DefStatics, column_lookup, def_statics, field, looked_up};
