@@ -8,21 +8,28 @@
 //! compile time.
 //!
 //! [`attr`] reads the `#[orm(...)]` attributes, [`check`] builds the [`Projection`] below,
-//! and [`expand`] generates the impls from it.
+//! and [`expand`] generates the impls from it. On errors, [`fallback`] derives the
+//! projection again with misspelled options corrected.
 
 mod attr;
 mod check;
 mod expand;
+mod fallback;
 
 use proc_macro2::TokenStream;
 
 use crate::runtime::Runtime;
 
-/// The expansion of a `#[derive(Projection)]` input: its impls, or its errors.
+/// The expansion of a `#[derive(Projection)]` input: its impls, or its errors and the
+/// fallback.
 pub fn derive(input: &syn::DeriveInput) -> TokenStream {
     match check::projection(input) {
         Ok(projection) => expand::projection(&projection),
-        Err(errors) => errors.write_errors(),
+        Err(errors) => {
+            let errors = errors.write_errors();
+            let fallback = fallback::projection(input);
+            quote::quote!(#errors #fallback)
+        }
     }
 }
 
