@@ -88,7 +88,7 @@ fn model_trait(model: &Model) -> TokenStream {
     let p = model.runtime.private();
     let table = table_meta(model);
     let names = model.columns.iter().map(|c| &c.name);
-    let keys = key_items(model);
+    let (key_types, key_fns) = key_items(model);
     let eager_table = crate::relation::eager_table(model);
     let has_timestamps = model.columns.iter().any(|c| c.timestamp.is_some());
     let updated_at = option(model.timestamp(Timestamp::UpdatedAt).map(|c| {
@@ -101,6 +101,8 @@ fn model_trait(model: &Model) -> TokenStream {
         #[automatically_derived]
         impl #p::Model for #ident {
             const TABLE: &'static #p::TableMeta = #table;
+
+            #key_types
 
             const __COLUMN_NAMES: &'static [&'static str] = &[#(#names),*];
             const __HAS_TIMESTAMPS: bool = #has_timestamps;
@@ -124,7 +126,7 @@ fn model_trait(model: &Model) -> TokenStream {
                 visit(&[#(#values),*])
             }
 
-            #keys
+            #key_fns
         }
     }
 }
@@ -153,9 +155,9 @@ fn table_meta(model: &Model) -> TokenStream {
     }
 }
 
-/// The `Model` items about keys: the key types, their values and conditions, and a
+/// The `Model` items about keys: the key types; then their values and conditions, and a
 /// row's own primary key.
-fn key_items(model: &Model) -> TokenStream {
+fn key_items(model: &Model) -> (TokenStream, TokenStream) {
     let p = model.runtime.private();
     let primary: Vec<&Column> = model.primary_key().collect();
     let partition: Vec<&Column> = model.partition_key().collect();
@@ -181,10 +183,11 @@ fn key_items(model: &Model) -> TokenStream {
             quote!((#(#fields,)*))
         }
     };
-    quote! {
+    let types = quote! {
         type PrimaryKey = #primary_type;
         type PartitionKey = #partition_type;
-
+    };
+    let fns = quote! {
         fn __primary_key_values(
             key: &Self::PrimaryKey,
         ) -> impl #p::SerializeRow + ::core::marker::Send + '_ {
@@ -206,7 +209,8 @@ fn key_items(model: &Model) -> TokenStream {
         fn primary_key(&self) -> Self::PrimaryKey {
             #own_key
         }
-    }
+    };
+    (types, fns)
 }
 
 /// `(name, value)` of each column of `self`, automatic timestamps filled with `now`.
