@@ -97,9 +97,11 @@ mod udt;
 mod user_input;
 pub mod write;
 
+// Versioned with the crates (`orm-derive` names it `runtime::PRIVATE_MODULE`, and
+// `orm-core` pins that derive's exact version), so a mismatched derive fails to resolve.
 #[doc(hidden)]
 #[path = "private.rs"]
-pub mod __private;
+pub mod __private_v0_1;
 
 pub use column::{Column, Field, Token};
 pub use condition::{

@@ -1,16 +1,150 @@
-//! Names the derive makes up: table, UDT and foreign-key names from type names, and the
-//! default names of relations that read many rows.
+//! Names the derive makes up or checks: table, UDT and foreign-key names from type names,
+//! the default names of relations that read many rows, and the names of generated items
+//! (column handles, relation accessors, lookup traits).
 //!
 //! Case conversion is `heck`'s. Pluralisation is a small rule set of our own rather than
 //! a pluralisation crate's tables: the plural becomes a method name (`categories_relation()`)
 //! that must not change when a dependency revises its word lists, and a guess the rules
 //! cannot make safely is refused with the fix (`name = "..."`) instead of being made.
 
+use darling::Error;
+use darling::error::Accumulator;
 use heck::ToSnakeCase;
+use quote::format_ident;
+use syn::ext::IdentExt;
 
 /// `BlogPost` -> `blog_post`, `HTTPServer` -> `http_server`.
 pub fn snake_case(name: &str) -> String {
     name.to_snake_case()
+}
+
+/// `commentable` -> `Commentable`, `image_owner` -> `ImageOwner`.
+pub fn camel_case(name: &str) -> String {
+    name.split('_')
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The name of a path's last segment: `Post` for `crate::blog::Post`.
+pub fn last_segment(path: &syn::Path) -> String {
+    path.segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
+}
+
+/// The column handle of a field: its name in upper case (`user_id` -> `USER_ID`).
+pub fn handle(field: &syn::Ident) -> syn::Ident {
+    syn::Ident::new(&field.unraw().to_string().to_uppercase(), field.span())
+}
+
+/// A field's default CQL name: its own, without `r#`.
+pub fn field_name(field: &syn::Ident) -> String {
+    field.unraw().to_string()
+}
+
+/// `<name>_relation`, the accessor of a relation named `name`.
+pub fn accessor(name: &str, span: proc_macro2::Span) -> syn::Ident {
+    format_ident!("{}_relation", name, span = span)
+}
+
+/// `__<accessor>_def`, the fn returning a relation's `RelationDef`.
+pub fn def_fn(accessor: &syn::Ident) -> syn::Ident {
+    format_ident!("__{}_def", accessor)
+}
+
+/// The key of a column in the `Field<H>` impls: FNV-1a of its CQL name. Also keys a
+/// morph name in `MorphParent<Child, H>`.
+pub fn column_hash(name: &str) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+/// The name of a column lookup trait: the option, then the column's name
+/// (`foreign_key_owner_id`), any character an identifier cannot hold made `_`.
+pub fn lookup_trait(option: &str, column: &str, span: proc_macro2::Span) -> syn::Ident {
+    let column: String = column
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format_ident!("{option}_{column}", span = span)
+}
+
+/// A field's CQL column name: its `rename`, checked, or the field's own name.
+pub fn column_name(
+    field: &syn::Ident,
+    rename: Option<&darling::util::SpannedValue<String>>,
+    errors: &mut Accumulator,
+) -> String {
+    match rename {
+        Some(rename) => {
+            if !is_plain_name(rename) {
+                errors.push(
+                    Error::custom(format!(
+                        "invalid column name {:?}: use ASCII letters, digits or underscores",
+                        rename.as_str()
+                    ))
+                    .with_span(&rename.span()),
+                );
+            }
+            rename.as_str().to_owned()
+        }
+        None => field_name(field),
+    }
+}
+
+/// Whether a name is a plain CQL identifier: ASCII letters, digits or underscores.
+pub fn is_plain_name(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Whether a name can be a snake_case Rust identifier of ours: lower-case letters, digits
+/// and underscores, starting with a letter.
+pub fn is_snake_ident(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// The plural of `base` for a default relation name, or an error at `related` asking to
+/// name the relation with `option` (and `base` itself, so checking goes on).
+pub fn default_plural(
+    base: &str,
+    related: &syn::Path,
+    option: &str,
+    errors: &mut Accumulator,
+) -> String {
+    match plural(base) {
+        Ok(plural) => plural,
+        Err(why) => {
+            let reason = match why {
+                NoPlural::Irregular => {
+                    format!("the plural of `{base}` is irregular, ambiguous or the same word")
+                }
+                NoPlural::EndsInS => format!(
+                    "`{base}` ends in -s and may be plural already (or have a Latin plural)"
+                ),
+            };
+            errors.push(
+                Error::custom(format!(
+                    "{reason}: this relation has no default name; name it with `{option} = \"...\"`"
+                ))
+                .with_span(related),
+            );
+            base.to_owned()
+        }
+    }
 }
 
 /// Why a word has no default plural.

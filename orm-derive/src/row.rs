@@ -1,9 +1,11 @@
-//! Generation of the driver's `DeserializeRow` impl, shared by the `Model` and
+//! Generation of the driver's `DeserializeRow` impl, shared by the `Model`, `Pivot` and
 //! `Projection` derives.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
+
+use crate::runtime::Runtime;
 
 /// A field read from (and maybe written to) one column.
 pub struct RowField<'a> {
@@ -15,7 +17,7 @@ pub struct RowField<'a> {
 
 impl<'a> RowField<'a> {
     /// A model column, named by its literal CQL name.
-    pub fn of_column(column: &'a crate::ast::Column) -> Self {
+    pub fn of_column(column: &'a crate::model::Column) -> Self {
         let name = &column.name;
         RowField {
             field: &column.field,
@@ -25,134 +27,209 @@ impl<'a> RowField<'a> {
     }
 }
 
+/// The names the generated code gives each field: the const holding its column's name
+/// (`__COLUMN_0`), and the local holding its value (`__title`).
+struct Names<'a> {
+    runtime: &'a Runtime,
+    ident: &'a syn::Ident,
+    fields: &'a [RowField<'a>],
+    skipped: &'a [syn::Ident],
+    consts: Vec<syn::Ident>,
+    slots: Vec<syn::Ident>,
+    /// `const __COLUMN_0: &str = ...;` for each field.
+    const_items: Vec<TokenStream>,
+}
+
 /// `DeserializeRow` matching columns by name; `skipped` fields get `Default::default()`.
-pub fn deserialize(ident: &syn::Ident, fields: &[RowField], skipped: &[syn::Ident]) -> TokenStream {
-    let model_name = ident.to_string();
+pub fn deserialize(
+    runtime: &Runtime,
+    ident: &syn::Ident,
+    fields: &[RowField],
+    skipped: &[syn::Ident],
+) -> TokenStream {
     let consts: Vec<syn::Ident> = (0..fields.len())
         .map(|i| format_ident!("__COLUMN_{}", i))
         .collect();
-    let const_items = fields.iter().zip(&consts).map(|(f, name)| {
-        let column = &f.column;
-        quote!(const #name: &str = #column;)
-    });
-    let checks = fields.iter().zip(&consts).map(|(f, name)| {
+    let const_items = fields
+        .iter()
+        .zip(&consts)
+        .map(|(f, name)| {
+            let column = &f.column;
+            quote!(const #name: &str = #column;)
+        })
+        .collect();
+    let names = Names {
+        runtime,
+        ident,
+        fields,
+        skipped,
+        slots: fields
+            .iter()
+            .map(|f| format_ident!("__{}", f.field))
+            .collect(),
+        consts,
+        const_items,
+    };
+    let p = runtime.private();
+    let model_name = ident.to_string();
+    let const_items = &names.const_items;
+    let checks = fields.iter().zip(&names.consts).map(|(f, name)| {
         let ty = f.ty;
+        let p = runtime.private_at(ty.span());
         quote_spanned! {ty.span()=>
-            (#name, ::orm_core::__private::type_checker::<#ty>())
+            (#name, #p::type_checker::<#ty>())
         }
     });
-    let slots: Vec<syn::Ident> = fields
-        .iter()
-        .map(|f| format_ident!("__{}", f.field))
-        .collect();
-    let declare_slots = fields.iter().zip(&slots).map(|(f, slot)| {
-        let ty = f.ty;
-        quote!(let mut #slot: ::orm_core::__private::Option<#ty> = ::orm_core::__private::Option::None;)
-    });
-    let arms = fields
-        .iter()
-        .zip(&consts)
-        .zip(&slots)
-        .map(|((f, name), slot)| {
-            quote_spanned! {f.ty.span()=>
-                #name => {
-                    #slot = ::orm_core::__private::Option::Some(
-                        ::orm_core::__private::read_value(#model_name, #name, column)?,
-                    );
-                }
-            }
-        });
-    let assign = fields
-        .iter()
-        .zip(&consts)
-        .zip(&slots)
-        .map(|((f, name), slot)| {
-            let field = f.field;
-            quote! {
-                #field: match #slot {
-                    ::orm_core::__private::Option::Some(value) => value,
-                    ::orm_core::__private::Option::None => {
-                        return ::orm_core::__private::Result::Err(
-                            ::orm_core::__private::missing_column(#model_name, #name),
-                        );
-                    }
-                }
-            }
-        });
-    let in_order = fields
-        .iter()
-        .zip(&consts)
-        .zip(&slots)
-        .map(|((f, name), slot)| {
-            let ty = f.ty;
-            quote_spanned! {ty.span()=>
-                let ::orm_core::__private::Option::Some(::orm_core::__private::Result::Ok(column)) =
-                    columns.next()
-                else {
-                    return by_name(row);
-                };
-                if column.spec.name() != #name {
-                    return by_name(row);
-                }
-                let #slot: #ty = ::orm_core::__private::read_value(#model_name, #name, column)?;
-            }
-        });
-    let fields_in_order = fields.iter().zip(&slots).map(|(f, slot)| {
-        let field = f.field;
-        quote!(#field: #slot)
-    });
-    let count = fields.len();
-    let const_items: Vec<TokenStream> = const_items.collect();
+    let by_name = names.by_name();
+    let in_order = names.in_order();
     quote! {
-        impl<'__frame, '__meta> ::orm_core::__private::DeserializeRow<'__frame, '__meta> for #ident {
+        #[automatically_derived]
+        impl<'__frame, '__meta> #p::DeserializeRow<'__frame, '__meta> for #ident {
             fn type_check(
-                specs: &[::orm_core::__private::ColumnSpec<'_>],
-            ) -> ::orm_core::__private::Result<(), ::orm_core::__private::TypeCheckError> {
+                specs: &[#p::ColumnSpec<'_>],
+            ) -> #p::Result<(), #p::TypeCheckError> {
                 #(#const_items)*
-                ::orm_core::__private::check_columns(#model_name, specs, &[#(#checks),*])
+                #p::check_columns(#model_name, specs, &[#(#checks),*])
             }
 
             fn deserialize(
-                row: ::orm_core::__private::ColumnIterator<'__frame, '__meta>,
-            ) -> ::orm_core::__private::Result<Self, ::orm_core::__private::DeserializationError> {
+                row: #p::ColumnIterator<'__frame, '__meta>,
+            ) -> #p::Result<Self, #p::DeserializationError> {
                 #(#const_items)*
+                #by_name
+                #in_order
+            }
+        }
+    }
+}
 
-                // Any other column order (a user's own statement, an LWT result).
-                #[inline(never)]
-                fn by_name(
-                    row: ::orm_core::__private::ColumnIterator<'_, '_>,
-                ) -> ::orm_core::__private::Result<#ident, ::orm_core::__private::DeserializationError> {
-                    #(#const_items)*
-                    #(#declare_slots)*
-                    for column in row {
-                        let column = column?;
-                        match column.spec.name() {
-                            #(#arms)*
-                            other => {
-                                return ::orm_core::__private::Result::Err(
-                                    ::orm_core::__private::unexpected_column(#model_name, other),
-                                );
-                            }
+impl Names<'_> {
+    /// `fn by_name(row)`: reading the columns in any order (a user's own statement, an LWT
+    /// result).
+    fn by_name(&self) -> TokenStream {
+        let Names {
+            runtime,
+            ident,
+            fields,
+            skipped,
+            consts,
+            slots,
+            const_items,
+        } = self;
+        let p = runtime.private();
+        let model_name = ident.to_string();
+        let declare_slots = fields.iter().zip(slots).map(|(f, slot)| {
+            let ty = f.ty;
+            quote!(let mut #slot: #p::Option<#ty> = #p::Option::None;)
+        });
+        let arms = fields
+            .iter()
+            .zip(consts)
+            .zip(slots)
+            .map(|((f, name), slot)| {
+                let p = runtime.private_at(f.ty.span());
+                quote_spanned! {f.ty.span()=>
+                    #name => {
+                        #slot = #p::Option::Some(
+                            #p::read_value(#model_name, #name, column)?,
+                        );
+                    }
+                }
+            });
+        let assign = fields
+            .iter()
+            .zip(consts)
+            .zip(slots)
+            .map(|((f, name), slot)| {
+                let field = f.field;
+                quote! {
+                    #field: match #slot {
+                        #p::Option::Some(value) => value,
+                        #p::Option::None => {
+                            return #p::Result::Err(
+                                #p::missing_column(#model_name, #name),
+                            );
                         }
                     }
-                    ::orm_core::__private::Result::Ok(#ident {
-                        #(#assign,)*
-                        #(#skipped: ::orm_core::__private::Default::default(),)*
-                    })
                 }
-
-                // The ORM's own statements list columns in declaration order: read them
-                // straight into the fields, one name comparison each.
-                let mut columns = ::orm_core::__private::Clone::clone(&row);
-                if columns.columns_remaining() != #count {
-                    return by_name(row);
+            });
+        quote! {
+            // Any other column order (a user's own statement, an LWT result).
+            #[inline(never)]
+            fn by_name(
+                row: #p::ColumnIterator<'_, '_>,
+            ) -> #p::Result<#ident, #p::DeserializationError> {
+                #(#const_items)*
+                #(#declare_slots)*
+                for column in row {
+                    let column = column?;
+                    match column.spec.name() {
+                        #(#arms)*
+                        other => {
+                            return #p::Result::Err(
+                                #p::unexpected_column(#model_name, other),
+                            );
+                        }
+                    }
                 }
-                #(#in_order)*
-                ::orm_core::__private::Result::Ok(Self {
-                    #(#fields_in_order,)*
-                    #(#skipped: ::orm_core::__private::Default::default(),)*
+                #p::Result::Ok(#ident {
+                    #(#assign,)*
+                    #(#skipped: #p::Default::default(),)*
                 })
             }
+        }
+    }
+
+    /// Reading the columns in declaration order, as the ORM's own statements list them,
+    /// falling back to `by_name` at the first other column.
+    fn in_order(&self) -> TokenStream {
+        let Names {
+            runtime,
+            ident,
+            fields,
+            skipped,
+            consts,
+            slots,
+            ..
+        } = self;
+        let p = runtime.private();
+        let model_name = ident.to_string();
+        let reads = fields
+            .iter()
+            .zip(consts)
+            .zip(slots)
+            .map(|((f, name), slot)| {
+                let ty = f.ty;
+                let p = runtime.private_at(ty.span());
+                quote_spanned! {ty.span()=>
+                    let #p::Option::Some(#p::Result::Ok(column)) =
+                        columns.next()
+                    else {
+                        return by_name(row);
+                    };
+                    if column.spec.name() != #name {
+                        return by_name(row);
+                    }
+                    let #slot: #ty = #p::read_value(#model_name, #name, column)?;
+                }
+            });
+        let fields_in_order = fields.iter().zip(slots).map(|(f, slot)| {
+            let field = f.field;
+            quote!(#field: #slot)
+        });
+        let count = fields.len();
+        quote! {
+            // The ORM's own statements list columns in declaration order: read them
+            // straight into the fields, one name comparison each.
+            let mut columns = #p::Clone::clone(&row);
+            if columns.columns_remaining() != #count {
+                return by_name(row);
+            }
+            #(#reads)*
+            #p::Result::Ok(Self {
+                #(#fields_in_order,)*
+                #(#skipped: #p::Default::default(),)*
+            })
         }
     }
 }

@@ -1,13 +1,14 @@
 //! `#[derive(Udt)]`: a struct stored as a CQL user-defined type.
 //!
-//! The same three stages as the model derive: [`attr`] reads the `#[orm(...)]` attributes,
+//! The same stages as every derive here: [`attr`] reads the `#[orm(...)]` attributes,
 //! [`check`] enforces every rule (all errors in one compile, each at the span to fix) and
-//! produces the plain [`Udt`], and [`expand`] generates the impls from it.
+//! produces the plain [`Udt`], and [`expand`] generates the impls from it; on errors,
+//! [`fallback`] still generates the struct read leniently.
 
 mod attr;
 mod check;
 mod expand;
-pub mod fallback;
+mod fallback;
 
 use proc_macro2::TokenStream;
 use syn::DeriveInput;
@@ -15,6 +16,8 @@ use syn::DeriveInput;
 /// A struct that derives `Udt`, validated, with every default applied.
 pub struct Udt {
     pub ident: syn::Ident,
+    /// Where the generated code finds `orm_core`.
+    pub runtime: crate::runtime::Runtime,
     /// The CQL type name.
     pub name: String,
     /// Every field stored in the type, in declaration order.
@@ -31,8 +34,15 @@ pub struct Field {
     pub name: String,
 }
 
-/// Parses, checks and expands a `#[derive(Udt)]` input.
-pub fn derive(input: &DeriveInput) -> Result<TokenStream, darling::Error> {
-    let udt = check::udt(input)?;
-    Ok(expand::udt(&udt))
+/// The expansion of a `#[derive(Udt)]` input: its impls, or its errors and the lenient
+/// fallback.
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    match check::udt(input) {
+        Ok(udt) => expand::udt(&udt),
+        Err(errors) => {
+            let errors = errors.write_errors();
+            let fallback = fallback::udt(input);
+            quote::quote!(#errors #fallback)
+        }
+    }
 }

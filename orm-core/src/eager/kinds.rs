@@ -22,6 +22,7 @@ use crate::relation::{
 /// The related rows of a `morph_to`, an enum of owner types, cannot have relations of
 /// their own loaded: nested loads on them name this type.
 #[doc(hidden)]
+#[derive(Debug)]
 pub enum NotNestable {}
 
 /// The constraint type of relations that take none (`morph_to`).

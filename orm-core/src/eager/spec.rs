@@ -204,6 +204,17 @@ pub struct EagerSpec<P, F, Rel: Eager<P>> {
     _parent: PhantomData<fn(&P)>,
 }
 
+impl<P, F, Rel: Eager<P>> std::fmt::Debug for EagerSpec<P, F, Rel> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EagerSpec")
+            .field("relation", &self.def.map(|def| def().name))
+            .field("constrained", &self.constraint.is_some())
+            .field("nested", &self.nested)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Starts an eager-load of the relation `accessor` returns (`User::posts_relation`).
 pub fn eager<P, F, Rel>(accessor: F) -> EagerSpec<P, F, Rel>
 where

@@ -79,11 +79,21 @@ type Joined<R, Pv, D> = fn() -> (R, Pv, D);
 /// batch: when it returns `Ok`, both directions agree. When it returns an error (a
 /// timeout, say), the batch may still apply later, but then entirely: the batch log
 /// replays both directions together; retrying is safe.
+#[must_use = "a relation does nothing until it is read or written: call `get`, `first`, `get_query`, ... with a `Db`"]
 pub struct BelongsToMany<P: Model, R, Pv, D> {
     def: &'static RelationDef,
     key: P::PrimaryKey,
     options: StatementOptions,
     _models: PhantomData<Joined<R, Pv, D>>,
+}
+
+impl<P: Model, R, Pv, D> std::fmt::Debug for BelongsToMany<P, R, Pv, D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BelongsToMany")
+            .field("relation", &self.def.name)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<P: Model, R, Pv, D> Clone for BelongsToMany<P, R, Pv, D>

@@ -117,10 +117,21 @@ pub trait CustomRelationship: Send + Sync + 'static {
 /// A [`CustomRelationship`] from one parent row: the relation object an accessor returns
 /// (`fn recent_posts_relation(&self) -> Custom<RecentPosts>`), with the seed's methods
 /// from [`Relationship`] and [`QueryRelationship`] (in the prelude).
+#[must_use = "a relation does nothing until it is read or written: call `get`, `first`, `get_query`, ... with a `Db`"]
 pub struct Custom<C: CustomRelationship> {
     spec: C,
     key: Option<C::Key>,
     options: StatementOptions,
+}
+
+impl<C: CustomRelationship> std::fmt::Debug for Custom<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Custom")
+            .field("relationship", &C::NAME)
+            .field("has_key", &self.key.is_some())
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 impl<C: CustomRelationship> Custom<C> {

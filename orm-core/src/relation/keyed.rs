@@ -119,11 +119,21 @@ pub type BelongsTo<P, R, K> = Keyed<P, R, K, kind::BelongsTo>;
 /// In effect a [`Custom`](crate::relation::Custom) relationship the derive writes: its
 /// constraint is `foreign_key = parent's key`, and its `get` and `first` use statements
 /// rendered once per process.
+#[must_use = "a relation does nothing until it is read or written: call `get`, `first`, `get_query`, ... with a `Db`"]
 pub struct Keyed<P, R, K, Kind> {
     base: Base<P, R, K>,
     /// Sets a related row's foreign key (`has_*`; `None` for `belongs_to`).
     set_foreign_key: Option<fn(&mut R, K)>,
     _kind: PhantomData<fn() -> Kind>,
+}
+
+impl<P, R, K, Kind> std::fmt::Debug for Keyed<P, R, K, Kind> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyed")
+            .field("base", &self.base)
+            .field("kind", &std::any::type_name::<Kind>())
+            .finish_non_exhaustive()
+    }
 }
 
 impl<P: Model, R: Model, K: RelationKey> BelongsTo<P, R, K> {

@@ -41,11 +41,22 @@ pub trait MorphTargets<K>: Sized + Send {
 
 /// A polymorphic child's owner: one of the types listed in its `morph_to`, read as the
 /// generated enum `E`. Generated as `<name>_relation()`.
+#[must_use = "a relation does nothing until it is read or written: call `get`, `first`, `get_query`, ... with a `Db`"]
 pub struct MorphTo<C, E, K> {
     def: &'static RelationDef,
     type_name: Option<String>,
     key: Option<K>,
     _types: std::marker::PhantomData<fn() -> (C, E)>,
+}
+
+impl<C, E, K> std::fmt::Debug for MorphTo<C, E, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MorphTo")
+            .field("relation", &self.def.name)
+            .field("type_name", &self.type_name)
+            .field("has_key", &self.key.is_some())
+            .finish()
+    }
 }
 
 impl<C, E, K> MorphTo<C, E, K>

@@ -7,8 +7,12 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::DeriveInput;
 
 use super::parse::{Relationship, Results};
+use crate::lenient::crate_path;
+use crate::runtime::Runtime;
 
 pub fn relationship(input: &DeriveInput, relationship: &Relationship) -> TokenStream {
+    let runtime = Runtime::new(crate_path(&input.attrs, "orm").as_ref());
+    let private = runtime.private();
     let model = &input.ident;
     let vis = &input.vis;
     let related = &relationship.related;
@@ -30,7 +34,7 @@ pub fn relationship(input: &DeriveInput, relationship: &Relationship) -> TokenSt
             let (field, ty) = (&key.field, &key.ty);
             quote! {
                 ::core::clone::Clone::clone(
-                    ::orm_core::__private::KeyOf::<#ty>::key(&parent.#field)?
+                    #private::KeyOf::<#ty>::key(&parent.#field)?
                 )
             }
         })
@@ -54,9 +58,11 @@ pub fn relationship(input: &DeriveInput, relationship: &Relationship) -> TokenSt
     let scan = format!(
         "`{model}::{name}` reads `{related_name}` by `{columns}`, which is neither the whole partition key of `{related_name}` nor indexed, so each read would scan the table: constrain it by the partition key of `{related_name}` (and list those columns in `foreign_key`), add `#[orm(index)]` to the column, or accept the scan with `allow_filtering` in `#[relationship(...)]`"
     );
+    // Spanned at `foreign_key`, so a refusal is reported at the columns to change.
+    let checked = runtime.private_at(*foreign_span);
     let check = quote_spanned! {*foreign_span=>
-        const _: () = ::orm_core::__private::check_custom_access(
-            <#related as ::orm_core::__private::Model>::TABLE,
+        const _: () = #checked::check_custom_access(
+            <#related as #checked::Model>::TABLE,
             &[#(#foreign_key),*],
             #allow_filtering,
             #missing,
@@ -74,11 +80,12 @@ pub fn relationship(input: &DeriveInput, relationship: &Relationship) -> TokenSt
         #[derive(Debug, Clone, Copy, Default)]
         #vis struct #ty;
 
-        impl ::orm_core::__private::CustomRelationship for #ty {
+        #[automatically_derived]
+        impl #private::CustomRelationship for #ty {
             type Parent = #model;
             type Related = #related;
             type Key = #key_ty;
-            type Results = ::orm_core::__private::#results;
+            type Results = #private::#results;
             const NAME: &'static str = #name;
             const FOREIGN_KEY: &'static [&'static str] = &[#(#foreign_key),*];
             const LOCAL_KEY: &'static [&'static str] = &[#(#local_names),*];
@@ -89,9 +96,9 @@ pub fn relationship(input: &DeriveInput, relationship: &Relationship) -> TokenSt
 
             fn add_constraints(
                 &self,
-                query: ::orm_core::__private::Select<#related>,
+                query: #private::Select<#related>,
                 key: &#key_ty,
-            ) -> ::orm_core::__private::Select<#related> {
+            ) -> #private::Select<#related> {
                 #constraints(query, key) #opt_in
             }
         }
@@ -99,9 +106,9 @@ pub fn relationship(input: &DeriveInput, relationship: &Relationship) -> TokenSt
         #[allow(dead_code)]
         impl #model {
             #[doc = #accessor_doc]
-            pub fn #accessor(&self) -> ::orm_core::__private::Custom<#ty> {
+            pub fn #accessor(&self) -> #private::Custom<#ty> {
                 #check
-                ::orm_core::__private::Custom::new(#ty, self)
+                #private::Custom::new(#ty, self)
             }
         }
     }

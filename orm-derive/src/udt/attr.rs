@@ -13,6 +13,9 @@ pub struct UdtAttrs {
     pub data: ast::Data<(), UdtFieldAttrs>,
     /// `name = "address"`: the CQL type name.
     pub name: Option<SpannedValue<String>>,
+    /// `crate = path`: where to find `orm_core` (renamed or re-exported).
+    #[darling(rename = "crate")]
+    pub krate: Option<syn::Path>,
 }
 
 /// Field-level `#[orm(...)]`.

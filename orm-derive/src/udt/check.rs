@@ -11,8 +11,9 @@ use syn::ext::IdentExt;
 
 use super::attr::{UdtAttrs, UdtFieldAttrs};
 use super::{Field, Udt};
-use crate::check::is_plain_name;
+use crate::names::is_plain_name;
 use crate::names::snake_case;
+use crate::runtime::Runtime;
 
 /// Parses and validates a `#[derive(Udt)]` input.
 pub fn udt(input: &DeriveInput) -> Result<Udt, Error> {
@@ -29,7 +30,46 @@ pub fn udt(input: &DeriveInput) -> Result<Udt, Error> {
         );
     }
 
-    let name = match &attrs.name {
+    let name = type_name(&attrs, &mut errors);
+
+    let mut fields = Vec::new();
+    let mut skipped = Vec::new();
+    match shape(ident, attrs.data) {
+        Ok(all) => {
+            for (ident, field) in all {
+                if field.skip.is_present() {
+                    check_skipped(&field, &mut errors);
+                    skipped.push(ident);
+                } else {
+                    fields.push(self::field(ident, field, &mut errors));
+                }
+            }
+            if fields.is_empty() {
+                errors.push(
+                    Error::custom(format!(
+                        "every field of `{ident}` is skipped, but a CQL user-defined type needs at least one: remove `skip` from a field"
+                    ))
+                    .with_span(ident),
+                );
+            }
+        }
+        Err(error) => errors.push(error),
+    }
+    check_duplicate_names(&fields, &mut errors);
+
+    errors.finish_with(Udt {
+        runtime: Runtime::new(attrs.krate.as_ref()),
+        ident: attrs.ident,
+        name,
+        fields,
+        skipped,
+    })
+}
+
+/// The CQL type name: as given (checked), or the struct's name in snake case.
+fn type_name(attrs: &UdtAttrs, errors: &mut Accumulator) -> String {
+    let ident = &attrs.ident;
+    match &attrs.name {
         Some(name) => {
             if !is_plain_name(name) {
                 errors.push(
@@ -54,39 +94,7 @@ pub fn udt(input: &DeriveInput) -> Result<Udt, Error> {
             }
             name
         }
-    };
-
-    let mut fields = Vec::new();
-    let mut skipped = Vec::new();
-    match shape(ident, attrs.data) {
-        Ok(all) => {
-            for field in all {
-                if field.skip.is_present() {
-                    check_skipped(&field, &mut errors);
-                    skipped.push(field.ident.expect("`shape` admits named fields only"));
-                } else {
-                    fields.push(self::field(field, &mut errors));
-                }
-            }
-            if fields.is_empty() {
-                errors.push(
-                    Error::custom(format!(
-                        "every field of `{ident}` is skipped, but a CQL user-defined type needs at least one: remove `skip` from a field"
-                    ))
-                    .with_span(ident),
-                );
-            }
-        }
-        Err(error) => errors.push(error),
     }
-    check_duplicate_names(&fields, &mut errors);
-
-    errors.finish_with(Udt {
-        ident: attrs.ident,
-        name,
-        fields,
-        skipped,
-    })
 }
 
 /// A skipped field is not part of the type, so it has no CQL name.
@@ -100,10 +108,18 @@ fn check_skipped(field: &UdtFieldAttrs, errors: &mut Accumulator) {
 }
 
 /// The fields of a struct with at least one named field; any other shape is an error.
-fn shape(ident: &syn::Ident, data: Data<(), UdtFieldAttrs>) -> Result<Vec<UdtFieldAttrs>, Error> {
+fn shape(
+    ident: &syn::Ident,
+    data: Data<(), UdtFieldAttrs>,
+) -> Result<Vec<(syn::Ident, UdtFieldAttrs)>, Error> {
     let message = match data {
         Data::Struct(fields) if fields.style == Style::Struct && !fields.is_empty() => {
-            return Ok(fields.fields);
+            // Fields of `Style::Struct` are named.
+            let named = fields
+                .fields
+                .into_iter()
+                .filter_map(|field| Some((field.ident.clone()?, field)));
+            return Ok(named.collect());
         }
         Data::Struct(fields) if fields.style == Style::Tuple => format!(
             "`{ident}` is a tuple struct, but the fields of a user-defined type have names: declare it as `struct {ident} {{ name: Type, ... }}`"
@@ -118,8 +134,7 @@ fn shape(ident: &syn::Ident, data: Data<(), UdtFieldAttrs>) -> Result<Vec<UdtFie
     Err(Error::custom(message).with_span(ident))
 }
 
-fn field(field: UdtFieldAttrs, errors: &mut Accumulator) -> Field {
-    let ident = field.ident.expect("`shape` admits named fields only");
+fn field(ident: syn::Ident, field: UdtFieldAttrs, errors: &mut Accumulator) -> Field {
     let name = match &field.rename {
         Some(rename) => {
             if !is_plain_name(rename) {

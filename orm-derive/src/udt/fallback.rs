@@ -6,7 +6,9 @@ use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
 
 use super::{Field, Udt, expand};
+use crate::lenient::crate_path;
 use crate::names::snake_case;
+use crate::runtime::Runtime;
 
 /// The expansion of `input` read leniently (`name`, `rename` and `skip` where they parse,
 /// anything else ignored: its error is already reported), or nothing when it cannot be a
@@ -51,6 +53,7 @@ pub fn udt(input: &syn::DeriveInput) -> TokenStream {
         }
     }
     expand::udt(&Udt {
+        runtime: Runtime::new(crate_path(&input.attrs, "orm").as_ref()),
         ident: input.ident.clone(),
         name,
         fields,

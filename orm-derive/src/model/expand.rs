@@ -4,20 +4,26 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::ast::{Column, Model, Role, Timestamp};
-use crate::attr::Order;
+use crate::model::{Column, Model, Order, Role, Timestamp};
 use crate::row::{self, RowField};
+use crate::runtime::Runtime;
 
 /// The `impl`s of `Model`, `Hooks`, `SerializeRow`, `DeserializeRow` and the column
 /// handles.
 pub fn model(model: &Model) -> TokenStream {
+    let p = model.runtime.private();
     let model_impl = model_trait(model);
     let handles = column_handles(model);
     let fields: Vec<RowField> = model.columns.iter().map(RowField::of_column).collect();
     let serialize = serialize_row(model);
-    let deserialize = row::deserialize(&model.ident, &fields, &model.skipped);
+    let deserialize = row::deserialize(&model.runtime, &model.ident, &fields, &model.skipped);
     let ident = &model.ident;
-    let hooks = (!model.hooks).then(|| quote!(impl ::orm_core::__private::Hooks for #ident {}));
+    let hooks = (!model.hooks).then(|| {
+        quote! {
+            #[automatically_derived]
+            impl #p::Hooks for #ident {}
+        }
+    });
     let relations = crate::relation::expand(model);
     quote! {
         #handles
@@ -63,37 +69,104 @@ fn key(columns: &[&Column]) -> Key {
 }
 
 /// `vec![Condition::__key("a", Box::new(a.clone())), ...]` for a key value named `key`.
-fn key_conditions(columns: &[&Column], key: &Key) -> TokenStream {
+fn key_conditions(p: &TokenStream, columns: &[&Column], key: &Key) -> TokenStream {
     let conditions = columns.iter().zip(&key.parts).map(|(column, part)| {
         let name = &column.name;
         quote! {
-            ::orm_core::__private::Condition::__key(
+            #p::Condition::__key(
                 #name,
-                ::orm_core::__private::Arc::new(::core::clone::Clone::clone(#part)),
+                #p::Arc::new(::core::clone::Clone::clone(#part)),
             )
         }
     });
-    quote!(::orm_core::__private::Vec::from([#(#conditions),*]))
+    quote!(#p::Vec::from([#(#conditions),*]))
 }
 
+/// The `Model` impl: the table's metadata, its keys, and how rows give their values.
 fn model_trait(model: &Model) -> TokenStream {
     let ident = &model.ident;
-    let model_name = ident.to_string();
+    let p = model.runtime.private();
+    let table = table_meta(model);
+    let names = model.columns.iter().map(|c| &c.name);
+    let (key_types, key_fns) = key_items(model);
+    let eager_table = crate::relation::eager_table(model);
+    let has_timestamps = model.columns.iter().any(|c| c.timestamp.is_some());
+    let updated_at = option(model.timestamp(Timestamp::UpdatedAt).map(|c| {
+        let name = &c.name;
+        quote!(#name)
+    }));
+    let values = column_values(model);
+
+    quote! {
+        #[automatically_derived]
+        impl #p::Model for #ident {
+            const TABLE: &'static #p::TableMeta = #table;
+
+            #key_types
+
+            const __COLUMN_NAMES: &'static [&'static str] = &[#(#names),*];
+            const __HAS_TIMESTAMPS: bool = #has_timestamps;
+            const __UPDATED_AT: ::core::option::Option<&'static str> = #updated_at;
+
+            #eager_table
+
+            fn __statements() -> &'static #p::ModelStatements {
+                static STATEMENTS: #p::ModelStatements =
+                    #p::ModelStatements::new::<#ident>();
+                &STATEMENTS
+            }
+
+            fn __visit_values(
+                &self,
+                now: ::core::option::Option<&#p::CqlTimestamp>,
+                visit: &mut dyn FnMut(
+                    &#p::ColumnValues<'_>,
+                ) -> #p::Result<(), #p::SerializationError>,
+            ) -> #p::Result<(), #p::SerializationError> {
+                visit(&[#(#values),*])
+            }
+
+            #key_fns
+        }
+    }
+}
+
+/// `&TableMeta { ... }` of a model.
+fn table_meta(model: &Model) -> TokenStream {
+    let p = model.runtime.private();
+    let model_name = model.ident.to_string();
     let table = &model.table;
     let keyspace = option(model.keyspace.as_ref().map(|k| quote!(#k)));
     let default_ttl = option(model.default_ttl.map(|ttl| quote!(#ttl)));
     let options = option(model.table_options.as_ref().map(|o| quote!(#o)));
-    let columns = model.columns.iter().map(column_meta);
-    let names = model.columns.iter().map(|c| &c.name);
+    let columns = model
+        .columns
+        .iter()
+        .map(|column| column_meta(&model.runtime, column, column.role));
+    quote! {
+        &#p::TableMeta {
+            model: #model_name,
+            name: #table,
+            keyspace: #keyspace,
+            columns: &[#(#columns),*],
+            default_ttl: #default_ttl,
+            options: #options,
+        }
+    }
+}
 
+/// The `Model` items about keys: the key types; then their values and conditions, and a
+/// row's own primary key.
+fn key_items(model: &Model) -> (TokenStream, TokenStream) {
+    let p = model.runtime.private();
     let primary: Vec<&Column> = model.primary_key().collect();
     let partition: Vec<&Column> = model.partition_key().collect();
     let primary_key = key(&primary);
     let partition_key = key(&partition);
     let primary_type = &primary_key.ty;
     let partition_type = &partition_key.ty;
-    let primary_conditions = key_conditions(&primary, &primary_key);
-    let partition_conditions = key_conditions(&partition, &partition_key);
+    let primary_conditions = key_conditions(&p, &primary, &primary_key);
+    let partition_conditions = key_conditions(&p, &partition, &partition_key);
     let key_values = if primary.len() == 1 {
         quote!((key,))
     } else {
@@ -110,108 +183,71 @@ fn model_trait(model: &Model) -> TokenStream {
             quote!((#(#fields,)*))
         }
     };
+    let types = quote! {
+        type PrimaryKey = #primary_type;
+        type PartitionKey = #partition_type;
+    };
+    let fns = quote! {
+        fn __primary_key_values(
+            key: &Self::PrimaryKey,
+        ) -> impl #p::SerializeRow + ::core::marker::Send + '_ {
+            #key_values
+        }
 
-    let eager_table = crate::relation::eager_table(model);
-    let has_timestamps = model.columns.iter().any(|c| c.timestamp.is_some());
-    let updated_at = option(model.timestamp(Timestamp::UpdatedAt).map(|c| {
-        let name = &c.name;
-        quote!(#name)
-    }));
-    let values = model.columns.iter().map(|column| {
+        fn __primary_key_conditions(
+            key: &Self::PrimaryKey,
+        ) -> #p::Vec<#p::Condition<Self>> {
+            #primary_conditions
+        }
+
+        fn __partition_key_conditions(
+            key: &Self::PartitionKey,
+        ) -> #p::Vec<#p::Condition<Self>> {
+            #partition_conditions
+        }
+
+        fn primary_key(&self) -> Self::PrimaryKey {
+            #own_key
+        }
+    };
+    (types, fns)
+}
+
+/// `(name, value)` of each column of `self`, automatic timestamps filled with `now`.
+fn column_values(model: &Model) -> impl Iterator<Item = TokenStream> + '_ {
+    model.columns.iter().map(|column| {
         let name = &column.name;
         let field = &column.field;
         // Spanned at the field's type, so a type that does not fit is reported there.
         let span = column.ty.span();
+        let p = model.runtime.private_at(span);
         let value = match column.timestamp {
-            Some(Timestamp::CreatedAt) => {
-                quote_spanned!(span=> ::orm_core::__private::created_at(&self.#field, now))
-            }
-            Some(Timestamp::UpdatedAt) => {
-                quote_spanned!(span=> ::orm_core::__private::updated_at(&self.#field, now))
-            }
-            None => quote_spanned!(span=> ::orm_core::__private::column_value(&self.#field)),
+            Some(Timestamp::CreatedAt) => quote_spanned!(span=> #p::created_at(&self.#field, now)),
+            Some(Timestamp::UpdatedAt) => quote_spanned!(span=> #p::updated_at(&self.#field, now)),
+            None => quote_spanned!(span=> #p::column_value(&self.#field)),
         };
         quote_spanned!(span=> (#name, #value))
-    });
-
-    quote! {
-        impl ::orm_core::__private::Model for #ident {
-            const TABLE: &'static ::orm_core::__private::TableMeta =
-                &::orm_core::__private::TableMeta {
-                    model: #model_name,
-                    name: #table,
-                    keyspace: #keyspace,
-                    columns: &[#(#columns),*],
-                    default_ttl: #default_ttl,
-                    options: #options,
-                };
-
-            type PrimaryKey = #primary_type;
-            type PartitionKey = #partition_type;
-
-            const __COLUMN_NAMES: &'static [&'static str] = &[#(#names),*];
-            const __HAS_TIMESTAMPS: bool = #has_timestamps;
-            const __UPDATED_AT: ::core::option::Option<&'static str> = #updated_at;
-
-            #eager_table
-
-            fn __statements() -> &'static ::orm_core::__private::ModelStatements {
-                static STATEMENTS: ::orm_core::__private::ModelStatements =
-                    ::orm_core::__private::ModelStatements::new::<#ident>();
-                &STATEMENTS
-            }
-
-            fn __visit_values(
-                &self,
-                now: ::core::option::Option<&::orm_core::__private::CqlTimestamp>,
-                visit: &mut dyn FnMut(
-                    &::orm_core::__private::ColumnValues<'_>,
-                ) -> ::orm_core::__private::Result<(), ::orm_core::__private::SerializationError>,
-            ) -> ::orm_core::__private::Result<(), ::orm_core::__private::SerializationError> {
-                visit(&[#(#values),*])
-            }
-
-            fn __primary_key_values(
-                key: &Self::PrimaryKey,
-            ) -> impl ::orm_core::__private::SerializeRow + ::core::marker::Send + '_ {
-                #key_values
-            }
-
-            fn __primary_key_conditions(
-                key: &Self::PrimaryKey,
-            ) -> ::orm_core::__private::Vec<::orm_core::__private::Condition<Self>> {
-                #primary_conditions
-            }
-
-            fn __partition_key_conditions(
-                key: &Self::PartitionKey,
-            ) -> ::orm_core::__private::Vec<::orm_core::__private::Condition<Self>> {
-                #partition_conditions
-            }
-
-            fn primary_key(&self) -> Self::PrimaryKey {
-                #own_key
-            }
-        }
-    }
+    })
 }
 
 /// `SerializeRow` binding every column by name, `None` left unset.
 fn serialize_row(model: &Model) -> TokenStream {
     let ident = &model.ident;
     let model_name = ident.to_string();
+    let p = model.runtime.private();
     quote! {
-        impl ::orm_core::__private::SerializeRow for #ident {
+        #[automatically_derived]
+        impl #p::SerializeRow for #ident {
             fn serialize(
                 &self,
-                ctx: &::orm_core::__private::RowSerializationContext<'_>,
-                writer: &mut ::orm_core::__private::RowWriter<'_>,
-            ) -> ::orm_core::__private::Result<(), ::orm_core::__private::SerializationError> {
-                ::orm_core::__private::Model::__visit_values(
+                ctx: &#p::RowSerializationContext<'_>,
+                writer: &mut #p::RowWriter<'_>,
+            ) -> #p::Result<(), #p::SerializationError> {
+                #p::Model::__visit_values(
                     self,
                     ::core::option::Option::None,
                     &mut |values| {
-                        ::orm_core::__private::serialize_by_name(#model_name, values, &[], ctx, writer)
+                        #p::serialize_by_name(#model_name, values, &[], ctx, writer)
                     },
                 )
             }
@@ -230,32 +266,36 @@ fn option(value: Option<TokenStream>) -> TokenStream {
     }
 }
 
-pub(crate) fn column_meta(column: &Column) -> TokenStream {
+/// `ColumnMeta { ... }` of a column, in the role it has in the table described (a pivot's
+/// columns have one per direction).
+pub fn column_meta(runtime: &Runtime, column: &Column, role: Role) -> TokenStream {
+    let p = runtime.private();
     let name = &column.name;
     let field = column.field.to_string();
     let ty = &column.ty;
-    let indexed = column.indexed;
+    let indexed = column.index.is_some();
     // Spanned at the field's type, so an unsupported type is reported there.
+    let typed = runtime.private_at(ty.span());
     let cql_type = quote_spanned! {ty.span()=>
-        &<#ty as ::orm_core::__private::CqlTyped>::CQL_TYPE
+        &<#ty as #typed::CqlTyped>::CQL_TYPE
     };
-    let role = match column.role {
+    let role = match role {
         Role::PartitionKey => quote!(PartitionKey),
         Role::ClusteringKey(Order::Asc) => {
-            quote!(ClusteringKey(::orm_core::__private::ClusteringOrder::Asc))
+            quote!(ClusteringKey(#p::ClusteringOrder::Asc))
         }
         Role::ClusteringKey(Order::Desc) => {
-            quote!(ClusteringKey(::orm_core::__private::ClusteringOrder::Desc))
+            quote!(ClusteringKey(#p::ClusteringOrder::Desc))
         }
         Role::Static => quote!(Static),
         Role::Regular => quote!(Regular),
     };
     quote! {
-        ::orm_core::__private::ColumnMeta {
+        #p::ColumnMeta {
             name: #name,
             field: #field,
             cql_type: #cql_type,
-            role: ::orm_core::__private::KeyRole::#role,
+            role: #p::KeyRole::#role,
             indexed: #indexed,
         }
     }
@@ -266,6 +306,8 @@ pub(crate) fn column_meta(column: &Column) -> TokenStream {
 /// relations find a column by its name.
 fn column_handles(model: &Model) -> TokenStream {
     let ident = &model.ident;
+    let p = model.runtime.private();
+    let orm = model.runtime.root();
     let handles = model.columns.iter().enumerate().map(|(index, column)| {
         let handle = &column.handle;
         let field = &column.field;
@@ -274,8 +316,8 @@ fn column_handles(model: &Model) -> TokenStream {
         let doc = format!("The `{name}` column, for typed conditions and updates.");
         quote! {
             #[doc = #doc]
-            pub const #handle: ::orm_core::Column<#ident, #ty> = ::orm_core::Column::new(
-                &<#ident as ::orm_core::__private::Model>::TABLE.columns[#index],
+            pub const #handle: #orm::Column<#ident, #ty> = #orm::Column::new(
+                &<#ident as #p::Model>::TABLE.columns[#index],
                 |row| &row.#field,
                 |row| &mut row.#field,
             );
@@ -284,11 +326,12 @@ fn column_handles(model: &Model) -> TokenStream {
     let by_name = model.columns.iter().map(|column| {
         let handle = &column.handle;
         let ty = &column.ty;
-        let hash = crate::relation::column_hash(&column.name);
+        let hash = crate::names::column_hash(&column.name);
         quote! {
-            impl ::orm_core::__private::Field<#hash> for #ident {
+            #[automatically_derived]
+            impl #p::Field<#hash> for #ident {
                 type Type = #ty;
-                const COLUMN: ::orm_core::Column<Self, #ty> = #ident::#handle;
+                const COLUMN: #orm::Column<Self, #ty> = #ident::#handle;
             }
         }
     });
@@ -298,9 +341,10 @@ fn column_handles(model: &Model) -> TokenStream {
             let handle = &only.handle;
             let ty = &only.ty;
             quote! {
-                impl ::orm_core::__private::PartitionKeyColumn for #ident {
+                #[automatically_derived]
+                impl #p::PartitionKeyColumn for #ident {
                     type Type = #ty;
-                    const COLUMN: ::orm_core::Column<Self, #ty> = #ident::#handle;
+                    const COLUMN: #orm::Column<Self, #ty> = #ident::#handle;
                 }
             }
         }

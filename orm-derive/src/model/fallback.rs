@@ -12,8 +12,9 @@ use std::collections::HashSet;
 use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
 
-use crate::ast::{Column, Model, Role};
-use crate::attr::Order;
+use crate::lenient::{crate_path, meant, skip_value};
+use crate::model::{Column, Model, Order, Role};
+use crate::runtime::Runtime;
 
 /// The expansion of `input` read leniently, or nothing when it cannot be a model at all
 /// (not a struct with named fields, or generic).
@@ -38,6 +39,35 @@ pub fn model(input: &syn::DeriveInput) -> TokenStream {
         });
     }
 
+    let (columns, skipped) = columns(fields);
+
+    // Relations that parse, once misspelled options are corrected, are kept, so their
+    // accessors exist; their errors are already reported by the checked pass.
+    let attrs = corrected_relation_attrs(&input.attrs);
+    let mut ignored = darling::Error::accumulator();
+    let relations = crate::relation::check(&attrs, &input.ident, &columns, &mut ignored);
+    let morphs = crate::morph::check(&attrs, &input.ident, &columns, &mut ignored);
+    let _ = ignored.finish();
+
+    let model = Model {
+        runtime: Runtime::new(crate_path(&input.attrs, "orm").as_ref()),
+        ident: input.ident.clone(),
+        vis: input.vis.clone(),
+        table: crate::names::snake_case(&input.ident.to_string()),
+        keyspace: None,
+        default_ttl: None,
+        table_options: None,
+        hooks,
+        columns,
+        skipped,
+        relations,
+        morphs,
+    };
+    super::expand::model(&model)
+}
+
+/// The columns read leniently, and the skipped fields.
+fn columns(fields: &syn::FieldsNamed) -> (Vec<Column>, Vec<syn::Ident>) {
     let mut columns = Vec::new();
     let mut skipped = Vec::new();
     let mut handles = HashSet::new();
@@ -53,7 +83,7 @@ pub fn model(input: &syn::DeriveInput) -> TokenStream {
         }
         // A handle or column name that would collide is replaced: the collision is one
         // of the errors already reported.
-        let mut handle = ident.unraw().to_string().to_uppercase();
+        let mut handle = crate::names::handle(&ident).to_string();
         if handle == "TABLE" || !handles.insert(handle.clone()) {
             handle = format!("__FALLBACK_HANDLE_{index}");
         }
@@ -67,34 +97,11 @@ pub fn model(input: &syn::DeriveInput) -> TokenStream {
             field: ident,
             ty: field.ty.clone(),
             role: read.role,
-            indexed: false,
-            index_span: None,
+            index: None,
             timestamp: None,
         });
     }
-
-    // Relations that parse, once misspelled options are corrected, are kept, so their
-    // accessors exist; their errors are already reported by the checked pass.
-    let attrs = corrected_relation_attrs(&input.attrs);
-    let mut ignored = darling::Error::accumulator();
-    let relations = crate::relation::parse(&attrs, &input.ident, &columns, &mut ignored);
-    let morphs = crate::morph::parse(&attrs, &input.ident, &columns, &mut ignored);
-    let _ = ignored.finish();
-
-    let model = Model {
-        ident: input.ident.clone(),
-        vis: input.vis.clone(),
-        table: crate::names::snake_case(&input.ident.to_string()),
-        keyspace: None,
-        default_ttl: None,
-        table_options: None,
-        hooks,
-        columns,
-        skipped,
-        relations,
-        morphs,
-    };
-    crate::expand::model(&model)
+    (columns, skipped)
 }
 
 /// The parts of a field's `#[orm(...)]` the fallback uses.
@@ -133,7 +140,7 @@ impl FieldRead {
                     && let Ok(value) = meta.value()
                     && let Ok(name) = value.parse::<syn::LitStr>()
                 {
-                    read.rename = Some(name.value()).filter(|n| crate::check::is_plain_name(n));
+                    read.rename = Some(name.value()).filter(|n| crate::names::is_plain_name(n));
                     return Ok(());
                 }
                 skip_value(&meta);
@@ -183,19 +190,6 @@ const MORPH_OPTIONS: [&str; 8] = [
     "allow_filtering",
 ];
 
-/// What a written attribute name means among `known`: itself, or for a misspelling, the
-/// name darling suggested in its error (the same similarity test), so that, say,
-/// `partition_kye` still makes a key and `User::find` still takes one.
-fn meant(name: &syn::Ident, known: &[&'static str]) -> Option<&'static str> {
-    let name = name.unraw().to_string();
-    known
-        .iter()
-        .map(|known| (strsim::jaro_winkler(&name, known), *known))
-        .filter(|(confidence, _)| *confidence > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, known)| known)
-}
-
 /// The struct's attributes with each relation attribute's misspelled options renamed to
 /// what darling suggested, and options it suggested nothing for dropped.
 fn corrected_relation_attrs(attrs: &[syn::Attribute]) -> Vec<syn::Attribute> {
@@ -235,53 +229,4 @@ fn corrected_relation_attrs(attrs: &[syn::Attribute]) -> Vec<syn::Attribute> {
             syn::parse_quote!(#[#path(#(#items),*)])
         })
         .collect()
-}
-
-/// Consumes `= value` after a name, if there is one, so parsing goes on past it.
-fn skip_value(meta: &syn::meta::ParseNestedMeta<'_>) {
-    if let Ok(value) = meta.value() {
-        let _ = value.parse::<syn::Expr>();
-    }
-}
-
-/// What `#[derive(Pivot)]` still generates when the pivot has errors: the pivot derived
-/// again with each misspelled `#[pivot(...)]` option read as darling's suggestion (and
-/// options it suggests nothing for dropped), so that the models joined through it report
-/// nothing more. Nothing when that still fails: its errors are already reported.
-pub fn pivot(input: &syn::DeriveInput) -> TokenStream {
-    const STRUCT_OPTIONS: &[&str] = &["left", "right", "table", "inverse_table"];
-    const FIELD_OPTIONS: &[&str] = &["left", "right", "rename"];
-    let mut corrected = input.clone();
-    correct_attrs(&mut corrected.attrs, "pivot", STRUCT_OPTIONS);
-    if let syn::Data::Struct(data) = &mut corrected.data {
-        for field in data.fields.iter_mut() {
-            correct_attrs(&mut field.attrs, "pivot", FIELD_OPTIONS);
-        }
-    }
-    crate::pivot::derive(&corrected).unwrap_or_default()
-}
-
-/// `attrs` with the options of each `#[name(...)]` renamed to the known option they
-/// misspell, and unknown ones dropped.
-fn correct_attrs(attrs: &mut [syn::Attribute], name: &str, known: &[&'static str]) {
-    for attr in attrs.iter_mut().filter(|a| a.path().is_ident(name)) {
-        let Ok(items) = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Meta, syn::Token![,]>::parse_terminated,
-        ) else {
-            continue;
-        };
-        let items = items.into_iter().filter_map(|mut item| {
-            let written = item.path().get_ident()?.clone();
-            let option = meant(&written, known)?;
-            let path = match &mut item {
-                syn::Meta::Path(path) => path,
-                syn::Meta::List(list) => &mut list.path,
-                syn::Meta::NameValue(pair) => &mut pair.path,
-            };
-            *path = syn::Ident::new(option, written.span()).into();
-            Some(item)
-        });
-        let path = attr.path().clone();
-        *attr = syn::parse_quote!(#[#path(#(#items),*)]);
-    }
 }

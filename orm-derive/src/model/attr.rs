@@ -21,6 +21,9 @@ pub struct ModelAttrs {
     pub table_options: Option<SpannedValue<String>>,
     /// `hooks`: the program implements `orm_core::Hooks` itself.
     pub hooks: Flag,
+    /// `crate = path`: where to find `orm_core` (renamed or re-exported).
+    #[darling(rename = "crate")]
+    pub krate: Option<syn::Path>,
 }
 
 /// Field-level `#[orm(...)]`.

@@ -1,10 +1,40 @@
-//! A model as the expansion sees it: validated, with every default applied.
+//! `#[derive(Model)]`: a struct mapped to one table.
+//!
+//! [`attr`] reads the `#[orm(...)]` attributes, [`check`] enforces every rule (all errors in
+//! one compile, each at the span to fix) and builds the [`Model`] below, whose relations
+//! come from [`crate::relation`] and [`crate::morph`]; [`expand`] generates the impls from
+//! it. On errors, [`fallback`] still generates the model read leniently, so that only the
+//! real errors are reported.
 
-use crate::attr::Order;
+pub mod attr;
+mod check;
+pub mod expand;
+mod fallback;
+
+use proc_macro2::TokenStream;
+
+pub use attr::Order;
+
+use crate::runtime::Runtime;
+
+/// The expansion of a `#[derive(Model)]` input: its impls, or its errors and the
+/// lenient fallback.
+pub fn derive(input: &syn::DeriveInput) -> TokenStream {
+    match check::model(input) {
+        Ok(model) => expand::model(&model),
+        Err(errors) => {
+            let errors = errors.write_errors();
+            let fallback = fallback::model(input);
+            quote::quote!(#errors #fallback)
+        }
+    }
+}
 
 /// A struct that derives `Model`.
 pub struct Model {
     pub ident: syn::Ident,
+    /// Where the generated code finds `orm_core`.
+    pub runtime: Runtime,
     pub vis: syn::Visibility,
     /// The CQL table name.
     pub table: String,
@@ -27,6 +57,7 @@ pub struct Model {
 }
 
 /// One field mapped to one column.
+#[derive(Clone)]
 pub struct Column {
     pub field: syn::Ident,
     /// The name of its typed handle, `FIELD_NAME`.
@@ -35,10 +66,8 @@ pub struct Column {
     /// The CQL column name.
     pub name: String,
     pub role: Role,
-    /// Whether a secondary index is declared on the column.
-    pub indexed: bool,
-    /// Where `index` was written, for errors.
-    pub index_span: Option<proc_macro2::Span>,
+    /// Where `index` was written, when a secondary index is declared on the column.
+    pub index: Option<proc_macro2::Span>,
     /// An automatic timestamp, if the field is one.
     pub timestamp: Option<Timestamp>,
 }

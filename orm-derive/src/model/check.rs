@@ -5,14 +5,16 @@
 use std::collections::HashMap;
 
 use darling::error::Accumulator;
-use darling::util::{Flag, SpannedValue};
+use darling::util::Flag;
 use darling::{Error, FromDeriveInput};
 use proc_macro2::Span;
 use syn::DeriveInput;
-use syn::ext::IdentExt;
 
-use crate::ast::{Column, Model, Role, Timestamp};
-use crate::attr::{FieldAttrs, ModelAttrs};
+use super::attr::{FieldAttrs, ModelAttrs};
+use crate::model::{Column, Model, Role, Timestamp};
+use crate::names::{column_name, is_plain_name};
+use crate::runtime::Runtime;
+use crate::shape::named_fields;
 
 /// Longest keyspace or table name ScyllaDB and Cassandra accept.
 const MAX_SCHEMA_NAME: usize = 48;
@@ -30,10 +32,52 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
             .with_span(&attrs.generics),
         );
     }
+    let table = table_name(&attrs, &mut errors);
+    if let Some(keyspace) = &attrs.keyspace {
+        check_schema_name("keyspace", keyspace, keyspace.span(), &mut errors);
+    }
 
-    let table = match &attrs.table {
+    let mut columns = Vec::new();
+    let mut skipped = Vec::new();
+    for (ident, field) in named_fields(attrs.data, |f| f.ident.as_ref()) {
+        if field.skip.is_present() {
+            check_skipped(&field, &mut errors);
+            skipped.push(ident);
+        } else {
+            columns.push(column(field, ident, &mut errors));
+        }
+    }
+
+    check_duplicate_names(&columns, &mut errors);
+    check_handle_names(&columns, &mut errors);
+    check_keys(&attrs.ident, &columns, &mut errors);
+    check_timestamps(&columns, &mut errors);
+    check_counters(&columns, &mut errors);
+    let relations = crate::relation::check(&input.attrs, &attrs.ident, &columns, &mut errors);
+    let morphs = crate::morph::check(&input.attrs, &attrs.ident, &columns, &mut errors);
+    check_accessor_names(&relations, &morphs, &mut errors);
+
+    errors.finish_with(Model {
+        runtime: Runtime::new(attrs.krate.as_ref()),
+        vis: attrs.vis,
+        ident: attrs.ident,
+        table,
+        keyspace: attrs.keyspace.map(|k| k.as_str().to_owned()),
+        default_ttl: attrs.default_ttl,
+        table_options: attrs.table_options.map(|o| o.as_str().to_owned()),
+        hooks: attrs.hooks.is_present(),
+        columns,
+        skipped,
+        relations,
+        morphs,
+    })
+}
+
+/// The table's name: as given (checked), or the struct's name in snake case.
+fn table_name(attrs: &ModelAttrs, errors: &mut Accumulator) -> String {
+    match &attrs.table {
         Some(table) => {
-            check_schema_name("table", table, table.span(), &mut errors);
+            check_schema_name("table", table, table.span(), errors);
             table.as_str().to_owned()
         }
         None => {
@@ -48,53 +92,7 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
             }
             table
         }
-    };
-    if let Some(keyspace) = &attrs.keyspace {
-        check_schema_name("keyspace", keyspace, keyspace.span(), &mut errors);
     }
-
-    let fields = attrs
-        .data
-        .take_struct()
-        .expect("darling's `supports(struct_named)` admits named structs only")
-        .fields;
-    let mut columns = Vec::new();
-    let mut skipped = Vec::new();
-    for field in fields {
-        let ident = field
-            .ident
-            .clone()
-            .expect("darling's `supports(struct_named)` admits named fields only");
-        if field.skip.is_present() {
-            check_skipped(&field, &mut errors);
-            skipped.push(ident);
-        } else {
-            columns.push(column(field, ident, &mut errors));
-        }
-    }
-
-    check_duplicate_names(&columns, &mut errors);
-    check_handle_names(&columns, &mut errors);
-    check_keys(&attrs.ident, &columns, &mut errors);
-    check_timestamps(&columns, &mut errors);
-    check_counters(&columns, &mut errors);
-    let relations = crate::relation::parse(&input.attrs, &attrs.ident, &columns, &mut errors);
-    let morphs = crate::morph::parse(&input.attrs, &attrs.ident, &columns, &mut errors);
-    check_accessor_names(&relations, &morphs, &mut errors);
-
-    errors.finish_with(Model {
-        vis: attrs.vis,
-        ident: attrs.ident,
-        table,
-        keyspace: attrs.keyspace.map(|k| k.as_str().to_owned()),
-        default_ttl: attrs.default_ttl,
-        table_options: attrs.table_options.map(|o| o.as_str().to_owned()),
-        hooks: attrs.hooks.is_present(),
-        columns,
-        skipped,
-        relations,
-        morphs,
-    })
 }
 
 fn check_schema_name(kind: &str, name: &str, span: Span, errors: &mut Accumulator) {
@@ -138,6 +136,23 @@ fn check_skipped(field: &FieldAttrs, errors: &mut Accumulator) {
 }
 
 fn column(field: FieldAttrs, ident: syn::Ident, errors: &mut Accumulator) -> Column {
+    let role = role(&field, errors);
+    let name = column_name(&ident, field.rename.as_ref(), errors);
+    let timestamp = timestamp(&field, role, errors);
+    Column {
+        timestamp,
+        handle: crate::names::handle(&ident),
+        field: ident,
+        ty: field.ty,
+        name,
+        role,
+        index: flag(&field.index),
+    }
+}
+
+/// A column's role in the primary key: one of `partition_key`, `clustering_key` (with its
+/// `order`) and `static`, or none.
+fn role(field: &FieldAttrs, errors: &mut Accumulator) -> Role {
     let roles = [
         ("partition_key", flag(&field.partition_key)),
         ("clustering_key", flag(&field.clustering_key)),
@@ -173,10 +188,13 @@ fn column(field: FieldAttrs, ident: syn::Ident, errors: &mut Accumulator) -> Col
             .with_span(&order.span()),
         );
     }
+    role
+}
 
-    let name = column_name(&ident, field.rename.as_ref(), errors);
-
-    let timestamp = match (flag(&field.created_at), flag(&field.updated_at)) {
+/// A column's automatic timestamp: `created_at` or `updated_at`, never both, never in the
+/// primary key.
+fn timestamp(field: &FieldAttrs, role: Role, errors: &mut Accumulator) -> Option<Timestamp> {
+    let (timestamp, span) = match (flag(&field.created_at), flag(&field.updated_at)) {
         (Some(_), Some(span)) => {
             errors.push(
                 Error::custom(
@@ -184,16 +202,14 @@ fn column(field: FieldAttrs, ident: syn::Ident, errors: &mut Accumulator) -> Col
                 )
                 .with_span(&span),
             );
-            Some(Timestamp::CreatedAt)
+            (Timestamp::CreatedAt, span)
         }
-        (Some(_), None) => Some(Timestamp::CreatedAt),
-        (None, Some(_)) => Some(Timestamp::UpdatedAt),
-        (None, None) => None,
+        (Some(span), None) => (Timestamp::CreatedAt, span),
+        (None, Some(span)) => (Timestamp::UpdatedAt, span),
+        (None, None) => return None,
     };
-    if timestamp.is_some() && matches!(role, Role::PartitionKey | Role::ClusteringKey(_)) {
-        let span = flag(&field.created_at)
-            .or(flag(&field.updated_at))
-            .expect("a timestamp attribute is present");
+    if matches!(role, Role::PartitionKey | Role::ClusteringKey(_)) {
+        let span = flag(&field.created_at).unwrap_or(span);
         errors.push(
             Error::custom(
                 "an automatic timestamp cannot be part of the primary key: its value changes with each write; remove `partition_key`/`clustering_key` or the timestamp attribute",
@@ -201,40 +217,7 @@ fn column(field: FieldAttrs, ident: syn::Ident, errors: &mut Accumulator) -> Col
             .with_span(&span),
         );
     }
-
-    Column {
-        timestamp,
-        handle: syn::Ident::new(&ident.unraw().to_string().to_uppercase(), ident.span()),
-        field: ident,
-        ty: field.ty,
-        name,
-        role,
-        indexed: field.index.is_present(),
-        index_span: flag(&field.index),
-    }
-}
-
-/// A field's CQL column name: its `rename`, checked, or the field's own name.
-pub(crate) fn column_name(
-    field: &syn::Ident,
-    rename: Option<&SpannedValue<String>>,
-    errors: &mut Accumulator,
-) -> String {
-    match rename {
-        Some(rename) => {
-            if !is_plain_name(rename) {
-                errors.push(
-                    Error::custom(format!(
-                        "invalid column name {:?}: use ASCII letters, digits or underscores",
-                        rename.as_str()
-                    ))
-                    .with_span(&rename.span()),
-                );
-            }
-            rename.as_str().to_owned()
-        }
-        None => field.unraw().to_string(),
-    }
+    Some(timestamp)
 }
 
 fn check_duplicate_names(columns: &[Column], errors: &mut Accumulator) {
@@ -291,7 +274,7 @@ fn check_keys(model: &syn::Ident, columns: &[Column], errors: &mut Accumulator) 
         );
     }
     if let [only] = partition.as_slice()
-        && let Some(span) = only.index_span
+        && let Some(span) = only.index
     {
         errors.push(
             Error::custom(
@@ -399,14 +382,13 @@ fn check_counters(columns: &[Column], errors: &mut Accumulator) {
             .with_span(&column.field.span()),
         );
     }
-    for column in values.iter().filter(|c| is_counter(&c.ty) && c.indexed) {
+    for (_, span) in values
+        .iter()
+        .filter(|c| is_counter(&c.ty))
+        .filter_map(|c| Some((c, c.index?)))
+    {
         errors.push(
-            Error::custom("counter columns cannot be indexed: remove `index`")
-                .with_span(&column.index_span.unwrap_or_else(|| column.field.span())),
+            Error::custom("counter columns cannot be indexed: remove `index`").with_span(&span),
         );
     }
-}
-
-pub(crate) fn is_plain_name(name: &str) -> bool {
-    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }

@@ -1,0 +1,28 @@
+//! Collecting errors in the order a user reads them, around checks that produce a value.
+
+use darling::Error;
+use darling::error::Accumulator;
+
+/// `value` when neither it nor the accumulators hold an error; otherwise every error, in
+/// order: `before`'s, `value`'s, then `after`'s. A check that resolves something (a column
+/// named in an attribute) returns it as a `Result`, so the value reaches the typed ast
+/// only when it exists, and its error keeps its place among the others.
+pub fn in_order<T>(
+    before: Accumulator,
+    value: Result<T, Error>,
+    after: Accumulator,
+) -> Result<T, Error> {
+    let mut errors = before.into_inner();
+    let value = match value {
+        Ok(value) => Some(value),
+        Err(error) => {
+            errors.push(error);
+            None
+        }
+    };
+    errors.extend(after.into_inner());
+    match value {
+        Some(value) if errors.is_empty() => Ok(value),
+        _ => Err(Error::multiple(errors)),
+    }
+}

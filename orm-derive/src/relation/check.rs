@@ -1,0 +1,258 @@
+//! Every rule a relation attribute must follow, and its keys resolved against this model's
+//! columns. Errors are accumulated so one compile reports all of them.
+
+use darling::Error;
+use darling::error::Accumulator;
+use syn::spanned::Spanned;
+
+use super::attr::{ATTRIBUTES, Options, Written};
+use super::{Kind, Relation};
+use crate::errors::in_order;
+use crate::keys::{default_local_key, named_or, own_column};
+use crate::model::Column;
+use crate::names::{default_plural, is_snake_ident, last_segment, snake_case};
+
+/// Every relation attribute on the struct, checked against `columns`.
+pub fn check(
+    attrs: &[syn::Attribute],
+    model: &syn::Ident,
+    columns: &[Column],
+    errors: &mut Accumulator,
+) -> Vec<Relation> {
+    let mut relations: Vec<Relation> = Vec::new();
+    for attr in attrs {
+        let Some((_, written)) = ATTRIBUTES
+            .iter()
+            .find(|(name, _)| attr.path().is_ident(name))
+        else {
+            continue;
+        };
+        if let Some(relation) = errors.handle(one(attr, *written, model, columns)) {
+            if relations.iter().any(|r| r.name == relation.name) {
+                errors.push(
+                    Error::custom(format!(
+                        "two relations are named `{}`: give one of them `name = \"...\"`",
+                        relation.name
+                    ))
+                    .with_span(&relation.span),
+                );
+            }
+            relations.push(relation);
+        }
+    }
+    relations
+}
+
+/// Where a check reports: before the relation's resolved column, or after it.
+struct Errors {
+    before: Accumulator,
+    after: Accumulator,
+}
+
+fn one(
+    attr: &syn::Attribute,
+    written: Written,
+    model: &syn::Ident,
+    columns: &[Column],
+) -> Result<Relation, Error> {
+    let (related, options) = super::attr::parse(attr, written)?;
+    let mut errors = Errors {
+        before: Error::accumulator(),
+        after: Error::accumulator(),
+    };
+    if written != Written::BelongsToMany {
+        check_pivot_options(&options, attr, &mut errors.before);
+    }
+    let given = Given {
+        options: &options,
+        related: &related,
+        attr,
+        model,
+        columns,
+    };
+    let kind = match written {
+        Written::HasOne => has(false, &given, &mut errors.before),
+        Written::HasMany => has(true, &given, &mut errors.before),
+        Written::BelongsTo => belongs_to(&given, &mut errors.before),
+        Written::BelongsToMany => belongs_to_many(&given, &mut errors),
+    };
+    let name = name(written, &options, &related, &mut errors.after);
+    in_order(errors.before, kind, errors.after).map(|kind| Relation {
+        related,
+        name,
+        span: attr.span(),
+        kind,
+    })
+}
+
+/// One attribute as written, with the model it is on.
+struct Given<'a> {
+    options: &'a Options,
+    related: &'a syn::Path,
+    attr: &'a syn::Attribute,
+    model: &'a syn::Ident,
+    columns: &'a [Column],
+}
+
+/// `pivot` and `inverse` outside `belongs_to_many`.
+fn check_pivot_options(options: &Options, attr: &syn::Attribute, errors: &mut Accumulator) {
+    for (given, option) in [
+        (options.pivot.is_some(), "pivot"),
+        (options.inverse.is_present(), "inverse"),
+    ] {
+        if given {
+            errors.push(
+                Error::custom(format!(
+                    "`{option}` applies to `belongs_to_many` only; remove it"
+                ))
+                .with_span(attr),
+            );
+        }
+    }
+}
+
+/// `has_one` / `has_many`: this model's `local_key` (default: its partition key), held by
+/// the related model's `foreign_key` (default: `<model>_id`).
+fn has(many: bool, given: &Given, errors: &mut Accumulator) -> Result<Kind, Error> {
+    let Given {
+        options,
+        related,
+        attr,
+        model,
+        columns,
+    } = given;
+    if let Some(owner) = &options.owner_key {
+        let attribute = if many { "has_many" } else { "has_one" };
+        errors.push(
+            Error::custom(format!(
+                "`owner_key` belongs to `belongs_to`; in `{attribute}` the parent's column is `local_key`"
+            ))
+            .with_span(&owner.span()),
+        );
+    }
+    let local = match &options.local_key {
+        Some(local) => named_or(Some(local), String::new, local.span()),
+        None => default_local_key(model, columns, attr.span(), errors),
+    };
+    let foreign_key = named_or(
+        options.foreign_key.as_ref(),
+        || format!("{}_id", snake_case(&model.to_string())),
+        related.span(),
+    );
+    own_column(model, &local, "local_key", columns).map(|local| Kind::Has {
+        many,
+        foreign_key,
+        local,
+        allow_filtering: options.allow_filtering.is_present(),
+    })
+}
+
+/// `belongs_to`: this model's `foreign_key` (default: `<related>_id`) holds the owner's
+/// `owner_key` (default: its one-column partition key).
+fn belongs_to(given: &Given, errors: &mut Accumulator) -> Result<Kind, Error> {
+    let Given {
+        options,
+        related,
+        model,
+        columns,
+        ..
+    } = given;
+    if let Some(local) = &options.local_key {
+        errors.push(
+            Error::custom(
+                "`local_key` belongs to `has_one`/`has_many`; in `belongs_to` the owner's column is `owner_key`",
+            )
+            .with_span(&local.span()),
+        );
+    }
+    let foreign_key = named_or(
+        options.foreign_key.as_ref(),
+        || format!("{}_id", snake_case(&last_segment(related))),
+        related.span(),
+    );
+    let owner_key = options
+        .owner_key
+        .as_ref()
+        .map(|owner| named_or(Some(owner), String::new, owner.span()));
+    own_column(model, &foreign_key, "foreign_key", columns).map(|foreign| Kind::BelongsTo {
+        foreign,
+        foreign_key,
+        owner_key,
+        allow_filtering: options.allow_filtering.is_present(),
+    })
+}
+
+/// `belongs_to_many`: a `pivot`, and none of the key options (its keys are the pivot's).
+fn belongs_to_many(given: &Given, errors: &mut Errors) -> Result<Kind, Error> {
+    let Given {
+        options,
+        attr,
+        model,
+        columns,
+        ..
+    } = given;
+    let allow_filtering = &options.allow_filtering;
+    for (given, option) in [
+        (
+            options.foreign_key.as_ref().map(|v| v.span()),
+            "foreign_key",
+        ),
+        (options.local_key.as_ref().map(|v| v.span()), "local_key"),
+        (options.owner_key.as_ref().map(|v| v.span()), "owner_key"),
+        (
+            allow_filtering.is_present().then(|| allow_filtering.span()),
+            "allow_filtering",
+        ),
+    ] {
+        if let Some(span) = given {
+            errors.before.push(
+                Error::custom(format!(
+                    "`{option}` does not apply to `belongs_to_many`: its keys are the pivot's `left`/`right` fields"
+                ))
+                .with_span(&span),
+            );
+        }
+    }
+    let pivot = options.pivot.clone().ok_or_else(|| {
+        Error::custom("`belongs_to_many` needs `pivot = PivotType`, a `#[derive(Pivot)]` struct")
+            .with_span(attr)
+    });
+    let local = default_local_key(model, columns, attr.span(), &mut errors.after);
+    pivot.map(|pivot| Kind::BelongsToMany {
+        pivot,
+        inverse: options.inverse.is_present(),
+        local_key: local.name,
+    })
+}
+
+/// The accessor's base name: `name`, checked, or the related model's in snake case, plural
+/// for the kinds that read many rows.
+fn name(
+    written: Written,
+    options: &Options,
+    related: &syn::Path,
+    errors: &mut Accumulator,
+) -> String {
+    match &options.name {
+        Some(name) => {
+            if !is_snake_ident(name) {
+                errors.push(
+                    Error::custom(format!(
+                        "invalid relation name {:?}: use lower-case letters, digits and underscores, starting with a letter",
+                        name.as_str()
+                    ))
+                    .with_span(&name.span()),
+                );
+            }
+            name.as_str().to_owned()
+        }
+        None => {
+            let base = snake_case(&last_segment(related));
+            if matches!(written, Written::HasMany | Written::BelongsToMany) {
+                default_plural(&base, related, "name", errors)
+            } else {
+                base
+            }
+        }
+    }
+}
