@@ -1,3 +1,4 @@
+#![warn(missing_debug_implementations, missing_docs)]
 //! A typed, derive-driven ORM for ScyllaDB (and Apache Cassandra).
 //!
 //! Annotate a struct with `#[derive(Model)]`; get its table metadata, `CREATE TABLE` text

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Derive macros of the ScyllaDB ORM. Use them through `orm_core`, which re-exports them;
 //! each macro's documentation lists its attributes.
 //!

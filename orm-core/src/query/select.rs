@@ -59,6 +59,7 @@ use crate::trace::Operation;
 ///     "Post has no column `titel`; its columns are: user_id, id, status"
 /// );
 /// ```
+#[must_use = "a query does nothing until it is run: call `get`, `first`, `stream`, ... with a `Db`"]
 pub struct Select<M, R = M> {
     conditions: Vec<Condition<M>>,
     orderings: Vec<Ordering<M>>,
@@ -152,7 +153,7 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     /// `where_("status", "=", "published")`.
     ///
     /// The column must be one of the model's (by CQL name), the operator one of
-    /// [`Operator::ALL`] that fits the column, and the value of the CQL type the
+    /// [`Operator::ALL`](crate::condition::Operator::ALL) that fits the column, and the value of the CQL type the
     /// comparison needs; otherwise the query fails with an error naming the valid choices.
     pub fn where_<V>(self, column: &str, operator: &str, value: V) -> Self
     where

@@ -21,6 +21,14 @@ pub struct BatchItem<'a> {
     pub(crate) access_path: Option<AccessPath>,
 }
 
+impl std::fmt::Debug for BatchItem<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchItem")
+            .field("cql", &self.statement.cql())
+            .finish_non_exhaustive()
+    }
+}
+
 impl<'a> BatchItem<'a> {
     pub(crate) fn new(
         statement: &'static StaticStatement,
@@ -78,11 +86,23 @@ pub trait IntoBatchItem<'a> {
 /// # Ok(())
 /// # }
 /// ```
+#[must_use = "a write does nothing until it is executed: call `execute` with a `Db`"]
 pub struct Batch<'a> {
     kind: BatchType,
     items: Vec<BatchItem<'a>>,
     options: StatementOptions,
     error: Option<Error>,
+}
+
+impl std::fmt::Debug for Batch<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batch")
+            .field("kind", &self.kind)
+            .field("items", &self.items)
+            .field("options", &self.options)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl<'a> Batch<'a> {

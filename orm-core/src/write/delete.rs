@@ -54,6 +54,7 @@ use crate::write::{
 ///     "Event: a DELETE must restrict the whole partition key (day) with `=` or `IN`"
 /// );
 /// ```
+#[must_use = "a write does nothing until it is executed: call `execute` with a `Db`"]
 pub struct Delete<M, K = Unconditional> {
     conditions: Vec<Condition<M>>,
     checks: Vec<Condition<M>>,
@@ -62,6 +63,18 @@ pub struct Delete<M, K = Unconditional> {
     options: StatementOptions,
     error: Option<QueryError>,
     _kind: PhantomData<fn() -> K>,
+}
+
+impl<M, K> std::fmt::Debug for Delete<M, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Delete")
+            .field("conditions", &self.conditions)
+            .field("checks", &self.checks)
+            .field("if_exists", &self.if_exists)
+            .field("options", &self.options)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<M: Model> Delete<M> {

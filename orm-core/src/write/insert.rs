@@ -44,6 +44,7 @@ use crate::write::{BatchItem, IntoBatchItem, hook_verdict};
 ///     r#"INSERT INTO "session" ("token", "user_id") VALUES (?, ?) IF NOT EXISTS USING TTL ?"#
 /// );
 /// ```
+#[must_use = "a write does nothing until it is executed: call `execute` with a `Db`"]
 pub struct Insert<'a, M> {
     model: &'a M,
     using: Using,
@@ -53,8 +54,27 @@ pub struct Insert<'a, M> {
     error: Option<QueryError>,
 }
 
+impl<M> std::fmt::Debug for Insert<'_, M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Insert")
+            .field("model", &std::any::type_name::<M>())
+            .field("if_not_exists", &self.if_not_exists)
+            .field("statics_only", &self.statics_only)
+            .field("options", &self.options)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
 /// An `INSERT ... IF NOT EXISTS`; see [`Insert::if_not_exists`].
+#[must_use = "a write does nothing until it is executed: call `execute` with a `Db`"]
 pub struct InsertIfNotExists<'a, M>(Insert<'a, M>);
+
+impl<M> std::fmt::Debug for InsertIfNotExists<'_, M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("InsertIfNotExists").field(&self.0).finish()
+    }
+}
 
 /// The outcome of an insert-if-not-exists.
 #[derive(Debug, Clone, PartialEq)]

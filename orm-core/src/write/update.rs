@@ -103,6 +103,7 @@ use crate::write::{
 ///      `Video::update_partition(&partition_key)` (partition key: channel)"
 /// );
 /// ```
+#[must_use = "a write does nothing until it is executed: call `execute` with a `Db`"]
 pub struct Update<M, K = Unconditional> {
     scope: Scope,
     key: Vec<Condition<M>>,
@@ -113,6 +114,20 @@ pub struct Update<M, K = Unconditional> {
     options: StatementOptions,
     error: Option<QueryError>,
     _kind: PhantomData<fn() -> K>,
+}
+
+impl<M, K> std::fmt::Debug for Update<M, K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Update")
+            .field("scope", &self.scope)
+            .field("key", &self.key)
+            .field("assignments", &self.assignments.len())
+            .field("conditions", &self.conditions)
+            .field("if_exists", &self.if_exists)
+            .field("options", &self.options)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What an update's `WHERE` names.
