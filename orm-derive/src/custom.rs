@@ -7,6 +7,7 @@
 //!
 //! Read on its own from the input's attributes: [`attr`] reads an attribute, [`check`]
 //! enforces its rules into the [`Relationship`] below, and [`expand`] writes the code.
+//! The model's derive lists the well-formed ones in its by-name table ([`eager_names`]).
 
 mod attr;
 mod check;
@@ -63,4 +64,14 @@ pub fn relationships(input: &DeriveInput) -> TokenStream {
         }
     }
     out
+}
+
+/// The name of every well-formed `#[relationship(...)]` of `input` (the others report
+/// their errors through [`relationships`]), with the attribute's span, for the model's
+/// by-name table: `with("name")` loads the relationship like `with(Model::<name>_relation)`.
+pub fn eager_names(input: &DeriveInput) -> Vec<(String, Span)> {
+    attributes(&input.attrs)
+        .filter_map(|attr| check::relationship(input, attr).ok())
+        .map(|relationship| (relationship.name, relationship.span))
+        .collect()
 }
