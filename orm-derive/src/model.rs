@@ -54,6 +54,8 @@ pub struct Model {
     pub relations: Vec<crate::relation::Relation>,
     /// `#[morph_many]`, `#[morph_one]`, `#[morph_to]`.
     pub morphs: Vec<crate::morph::Morph>,
+    /// The names of the well-formed `#[relationship(...)]`s, with their spans.
+    pub customs: Vec<(String, proc_macro2::Span)>,
 }
 
 /// One field mapped to one column.

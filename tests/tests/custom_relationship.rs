@@ -2,7 +2,8 @@
 //! seed's relationship constrained by the parent's key, a time-bucketed relationship, a
 //! clustering-range relationship) read what the hand-written queries read, never another
 //! parent's rows; a null parent key and a scanning constraint are errors with nothing
-//! sent; eager loading costs one statement per distinct parent key.
+//! sent; eager loading costs one statement per distinct parent key, and a derived
+//! relationship loads by name (`with("derived_posts")`) as by its accessor.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -696,5 +697,78 @@ async fn a_relationship_with_exactly_one_row_returns_it_or_an_error() {
             })
         ),
         "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_derived_relationship_loads_by_name_like_by_accessor() {
+    let db = db(&TABLES).await;
+    let mut users = Vec::new();
+    for (i, days) in [&[1, 2][..], &[3], &[], &[1, 4, 5]].into_iter().enumerate() {
+        let user = user(&format!("named {i}"));
+        with_posts(&db, &user, days).await;
+        users.push(user);
+    }
+    let ids: Vec<Uuid> = users.iter().map(|u| u.id).collect();
+
+    let by_value = User::query()
+        .filter(User::ID.in_(ids.clone()))
+        .with(User::derived_posts_relation)
+        .get(&db)
+        .await
+        .unwrap();
+    let before = db.statements_executed();
+    let by_name = User::query()
+        .filter(User::ID.in_(ids.clone()))
+        .with("derived_posts")
+        .get(&db)
+        .await
+        .unwrap();
+    let sent = db.statements_executed() - before;
+    assert!(sent <= 1 + ids.len() as u64, "{sent} statements");
+    assert_eq!(by_name.len(), users.len());
+    let posts_of = |loaded: &[Loaded<User>]| -> Vec<(Uuid, Vec<Post>)> {
+        let mut all: Vec<(Uuid, Vec<Post>)> = loaded
+            .iter()
+            .map(|user| {
+                let posts = user.related(User::derived_posts_relation).unwrap();
+                (user.id, posts.iter().map(|p| p.model().clone()).collect())
+            })
+            .collect();
+        all.sort_by_key(|(id, _)| *id);
+        all
+    };
+    let named = posts_of(&by_name);
+    assert_eq!(named, posts_of(&by_value));
+    assert_eq!(named.iter().map(|(_, posts)| posts.len()).sum::<usize>(), 6);
+    assert!(
+        named
+            .iter()
+            .all(|(id, posts)| posts.iter().all(|p| p.user_id == *id))
+    );
+
+    // Nested by name: each post's writer, a `results = "one"` relationship.
+    let nested = User::query()
+        .filter(User::ID.in_(ids.clone()))
+        .with("derived_posts.writer")
+        .get(&db)
+        .await
+        .unwrap();
+    for user in &nested {
+        for post in user.related(User::derived_posts_relation).unwrap() {
+            let writer = post.related(Post::writer_relation).unwrap();
+            assert_eq!(writer.as_ref().map(|w| w.id), Some(user.id));
+        }
+    }
+
+    // An unknown name lists the custom relationships among the valid ones.
+    let err = User::query()
+        .with("derived_postz")
+        .get(&db)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "User has no relation `derived_postz`; its relations are: derived_posts, derived_referrer"
     );
 }

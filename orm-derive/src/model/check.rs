@@ -70,6 +70,7 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
         skipped,
         relations,
         morphs,
+        customs: crate::custom::eager_names(input),
     })
 }
 

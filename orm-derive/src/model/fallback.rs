@@ -62,6 +62,7 @@ pub fn model(input: &syn::DeriveInput) -> TokenStream {
         skipped,
         relations,
         morphs,
+        customs: crate::custom::eager_names(input),
     };
     super::expand::model(&model)
 }

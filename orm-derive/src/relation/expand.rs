@@ -464,7 +464,7 @@ fn access_check(
     }
 }
 
-/// The names of every relation (including polymorphic ones) and their accessors, for
+/// The names of every relation (including polymorphic and custom ones) and their accessors, for
 /// eager loading by name.
 pub fn eager_table(model: &Model) -> TokenStream {
     let p = model.runtime.private();
@@ -477,6 +477,8 @@ pub fn eager_table(model: &Model) -> TokenStream {
     for morph in &model.morphs {
         names.push((morph.accessor.clone(), morph.span));
     }
+    // Custom relationships (`#[relationship(...)]`), spanned at their attribute.
+    names.extend(model.customs.iter().cloned());
     if names.is_empty() {
         return TokenStream::new();
     }
@@ -484,7 +486,7 @@ pub fn eager_table(model: &Model) -> TokenStream {
         let accessor = accessor(name, *span);
         let p = model.runtime.private_at(*span);
         // Relations (listed first) come with their definition, for `explain()`;
-        // polymorphic ones are not explained yet.
+        // polymorphic and custom ones are not explained yet.
         if i < model.relations.len() {
             let def_fn = def_fn(&accessor);
             quote_spanned! {*span=>
