@@ -80,7 +80,7 @@ pub mod explain;
 mod fault;
 mod hooks;
 mod idempotence;
-pub mod ident;
+mod ident;
 mod meta;
 mod model;
 mod options;
