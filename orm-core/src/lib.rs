@@ -80,7 +80,8 @@ pub mod explain;
 mod fault;
 mod hooks;
 mod idempotence;
-mod ident;
+#[doc(hidden)]
+pub mod ident;
 mod meta;
 mod model;
 mod options;

@@ -40,6 +40,7 @@ impl ClusteringOrder {
 
 /// One column of a model's table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct ColumnMeta {
     /// The column name in CQL (after `#[orm(rename = "...")]`).
     pub name: &'static str,
@@ -54,6 +55,32 @@ pub struct ColumnMeta {
 }
 
 impl ColumnMeta {
+    /// A column: its CQL name, the Rust field it maps to, its type and key role, and
+    /// whether it is indexed. The derive builds every column this way.
+    ///
+    /// ```
+    /// use orm_core::{ColumnMeta, CqlType, KeyRole};
+    ///
+    /// const DAY: ColumnMeta =
+    ///     ColumnMeta::new("day", "day", &CqlType::Native("date"), KeyRole::PartitionKey, false);
+    /// assert!(DAY.is_partition_key());
+    /// ```
+    pub const fn new(
+        name: &'static str,
+        field: &'static str,
+        cql_type: &'static CqlType,
+        role: KeyRole,
+        indexed: bool,
+    ) -> Self {
+        ColumnMeta {
+            name,
+            field,
+            cql_type,
+            role,
+            indexed,
+        }
+    }
+
     /// Whether the column is part of the partition key.
     pub fn is_partition_key(&self) -> bool {
         self.role == KeyRole::PartitionKey
@@ -87,6 +114,7 @@ impl ColumnMeta {
 /// assert_eq!(table.clustering_key().map(|c| c.name).collect::<Vec<_>>(), ["seq"]);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct TableMeta {
     /// The Rust type the table belongs to, for error messages.
     pub model: &'static str,
@@ -100,6 +128,53 @@ pub struct TableMeta {
     pub default_ttl: Option<u32>,
     /// More `WITH` options for `CREATE TABLE`, as CQL (`#[orm(table_options = "...")]`).
     pub options: Option<&'static str>,
+}
+
+impl TableMeta {
+    /// The table `name` of the Rust type `model`, with its `columns`; no pinned keyspace,
+    /// TTL or options (add them with the `with_*` methods). The derive builds every table
+    /// this way.
+    ///
+    /// ```
+    /// use orm_core::{ColumnMeta, CqlType, KeyRole, TableMeta};
+    ///
+    /// static COLUMNS: [ColumnMeta; 1] =
+    ///     [ColumnMeta::new("id", "id", &CqlType::Native("bigint"), KeyRole::PartitionKey, false)];
+    /// static TABLE: TableMeta = TableMeta::new("Event", "events", &COLUMNS).with_default_ttl(Some(60));
+    /// assert_eq!(TABLE.default_ttl, Some(60));
+    /// ```
+    pub const fn new(
+        model: &'static str,
+        name: &'static str,
+        columns: &'static [ColumnMeta],
+    ) -> Self {
+        TableMeta {
+            model,
+            name,
+            keyspace: None,
+            columns,
+            default_ttl: None,
+            options: None,
+        }
+    }
+
+    /// The same table, pinned to `keyspace`.
+    pub const fn with_keyspace(mut self, keyspace: Option<&'static str>) -> Self {
+        self.keyspace = keyspace;
+        self
+    }
+
+    /// The same table, with `default_time_to_live` in seconds.
+    pub const fn with_default_ttl(mut self, seconds: Option<u32>) -> Self {
+        self.default_ttl = seconds;
+        self
+    }
+
+    /// The same table, with more `WITH` options for `CREATE TABLE`, as CQL.
+    pub const fn with_options(mut self, options: Option<&'static str>) -> Self {
+        self.options = options;
+        self
+    }
 }
 
 impl TableMeta {

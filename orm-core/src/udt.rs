@@ -33,18 +33,17 @@ use crate::cql_type::{CqlType, FieldType};
 ///     lon: f64,
 /// }
 ///
-/// assert_eq!(
-///     Point::META,
-///     &UdtMeta {
-///         name: "point",
-///         fields: &[
-///             UdtField { name: "lat", cql_type: &CqlType::Native("double") },
-///             UdtField { name: "lon", cql_type: &CqlType::Native("double") },
-///         ],
-///     }
+/// const EXPECTED: UdtMeta = UdtMeta::new(
+///     "point",
+///     &[
+///         UdtField::new("lat", &CqlType::Native("double")),
+///         UdtField::new("lon", &CqlType::Native("double")),
+///     ],
 /// );
+/// assert_eq!(Point::META, &EXPECTED);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UdtMeta {
     /// The type's name in CQL (`#[orm(name = "...")]`, default: the struct name in snake case).
     pub name: &'static str,
@@ -54,6 +53,7 @@ pub struct UdtMeta {
 
 /// One field of a [`UdtMeta`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct UdtField {
     /// The field's name in CQL (after `#[orm(rename = "...")]`).
     pub name: &'static str,
@@ -61,7 +61,20 @@ pub struct UdtField {
     pub cql_type: &'static CqlType,
 }
 
+impl UdtField {
+    /// A field of a user-defined type: its CQL name and type.
+    pub const fn new(name: &'static str, cql_type: &'static CqlType) -> Self {
+        UdtField { name, cql_type }
+    }
+}
+
 impl UdtMeta {
+    /// The user-defined type `name` with its `fields`, in declaration order. The derive
+    /// builds every UDT this way.
+    pub const fn new(name: &'static str, fields: &'static [UdtField]) -> Self {
+        UdtMeta { name, fields }
+    }
+
     /// The CQL names of every field, for error messages.
     pub fn field_names(&self) -> Vec<&'static str> {
         self.fields.iter().map(|f| f.name).collect()

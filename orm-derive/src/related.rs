@@ -96,18 +96,18 @@ pub fn def_statics(runtime: &Runtime, def: DefStatics) -> TokenStream {
         None => (quote!(::core::option::Option::None), TokenStream::new()),
     };
     quote! {
-        static DEF: #p::RelationDef = #p::RelationDef {
-            name: #name,
-            kind: #p::RelationKind::#kind,
-            model: #model,
-            related: #related,
-            foreign_key: #foreign_key,
-            local_key: #local_key,
-            query_column: #query_column,
-            allow_filtering: #allow_filtering,
-            morph_type: #morph_type,
-            statements: #statements,
-        };
+        static DEF: #p::RelationDef = #p::RelationDef::new(
+            #name,
+            #p::RelationKind::#kind,
+            #model,
+            #related,
+            #foreign_key,
+            #local_key,
+        )
+        .with_query_column(#query_column)
+        .with_allow_filtering(#allow_filtering)
+        .with_morph_type(#morph_type)
+        .with_statements(#statements);
         #statements_static
     }
 }

@@ -170,6 +170,7 @@ pub enum RelationKind {
 
 /// A relation as declared: names and keys, for messages and introspection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RelationDef {
     /// The accessor's base name (`posts` for `posts_relation()`).
     pub name: &'static str,
@@ -199,6 +200,71 @@ pub struct RelationDef {
 }
 
 impl RelationDef {
+    /// A relation `name` of `kind` from `model` to `related` by `foreign_key` and
+    /// `local_key`; its query filters by `foreign_key`, without `ALLOW FILTERING`. The
+    /// derive builds every relation this way, then sets what differs with the `with_*`
+    /// methods.
+    ///
+    /// ```
+    /// use orm_core::{RelationDef, RelationKind};
+    ///
+    /// const DEF: RelationDef =
+    ///     RelationDef::new("posts", RelationKind::HasMany, "User", "Post", "user_id", "id");
+    /// assert_eq!(DEF.query_column, "user_id");
+    /// ```
+    pub const fn new(
+        name: &'static str,
+        kind: RelationKind,
+        model: &'static str,
+        related: &'static str,
+        foreign_key: &'static str,
+        local_key: &'static str,
+    ) -> Self {
+        RelationDef {
+            name,
+            kind,
+            model,
+            related,
+            foreign_key,
+            local_key,
+            query_column: foreign_key,
+            allow_filtering: false,
+            morph_type: None,
+            statements: None,
+        }
+    }
+
+    /// The same relation, filtering the related table by `column`.
+    pub const fn with_query_column(mut self, column: &'static str) -> Self {
+        self.query_column = column;
+        self
+    }
+
+    /// The same relation, opted in to `ALLOW FILTERING` or not.
+    pub const fn with_allow_filtering(mut self, allow: bool) -> Self {
+        self.allow_filtering = allow;
+        self
+    }
+
+    /// The same relation, polymorphic: the related model's type column and this model's
+    /// type name in it.
+    pub const fn with_morph_type(
+        mut self,
+        morph_type: Option<(&'static str, &'static str)>,
+    ) -> Self {
+        self.morph_type = morph_type;
+        self
+    }
+
+    #[doc(hidden)]
+    pub const fn with_statements(
+        mut self,
+        statements: Option<&'static RelationStatements>,
+    ) -> Self {
+        self.statements = statements;
+        self
+    }
+
     /// The definition of a custom relationship (see [`CustomRelationship`]): `name` from
     /// `model` to `related`, reading `related` by `foreign_key` (the first column, for a
     /// multi-column key) and following `model`'s `local_key`.

@@ -131,7 +131,7 @@ fn model_trait(model: &Model) -> TokenStream {
     }
 }
 
-/// `&TableMeta { ... }` of a model.
+/// `&TableMeta::new(...)` of a model.
 fn table_meta(model: &Model) -> TokenStream {
     let p = model.runtime.private();
     let model_name = model.ident.to_string();
@@ -144,14 +144,10 @@ fn table_meta(model: &Model) -> TokenStream {
         .iter()
         .map(|column| column_meta(&model.runtime, column, column.role));
     quote! {
-        &#p::TableMeta {
-            model: #model_name,
-            name: #table,
-            keyspace: #keyspace,
-            columns: &[#(#columns),*],
-            default_ttl: #default_ttl,
-            options: #options,
-        }
+        &#p::TableMeta::new(#model_name, #table, &[#(#columns),*])
+            .with_keyspace(#keyspace)
+            .with_default_ttl(#default_ttl)
+            .with_options(#options)
     }
 }
 
@@ -266,7 +262,7 @@ fn option(value: Option<TokenStream>) -> TokenStream {
     }
 }
 
-/// `ColumnMeta { ... }` of a column, in the role it has in the table described (a pivot's
+/// `ColumnMeta::new(...)` of a column, in the role it has in the table described (a pivot's
 /// columns have one per direction).
 pub fn column_meta(runtime: &Runtime, column: &Column, role: Role) -> TokenStream {
     let p = runtime.private();
@@ -291,13 +287,7 @@ pub fn column_meta(runtime: &Runtime, column: &Column, role: Role) -> TokenStrea
         Role::Regular => quote!(Regular),
     };
     quote! {
-        #p::ColumnMeta {
-            name: #name,
-            field: #field,
-            cql_type: #cql_type,
-            role: #p::KeyRole::#role,
-            indexed: #indexed,
-        }
+        #p::ColumnMeta::new(#name, #field, #cql_type, #p::KeyRole::#role, #indexed)
     }
 }
 

@@ -107,14 +107,7 @@ fn table_meta(pivot: &Pivot, name: &str, (first, second): (&End, &End)) -> Token
         column_meta(&pivot.runtime, column, role)
     });
     quote! {
-        &#p::TableMeta {
-            model: #model_name,
-            name: #name,
-            keyspace: ::core::option::Option::None,
-            columns: &[#(#metas),*],
-            default_ttl: ::core::option::Option::None,
-            options: ::core::option::Option::None,
-        }
+        &#p::TableMeta::new(#model_name, #name, &[#(#metas),*])
     }
 }
 

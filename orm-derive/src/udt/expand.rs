@@ -28,7 +28,7 @@ pub fn udt(udt: &Udt) -> TokenStream {
             &<#ty as #at::CqlTyped>::CQL_TYPE
         };
         quote! {
-            #p::UdtField { name: #name, cql_type: #cql_type }
+            #p::UdtField::new(#name, #cql_type)
         }
     });
     let values = udt.fields.iter().map(|f| {
@@ -45,10 +45,7 @@ pub fn udt(udt: &Udt) -> TokenStream {
             #[automatically_derived]
             impl #p::Udt for #ident {
                 const META: &'static #p::UdtMeta =
-                    &#p::UdtMeta {
-                        name: #name,
-                        fields: &[#(#field_metas),*],
-                    };
+                    &#p::UdtMeta::new(#name, &[#(#field_metas),*]);
             }
 
             #[automatically_derived]
