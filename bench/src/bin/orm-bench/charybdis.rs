@@ -11,9 +11,9 @@ use charybdis::types::{BigInt, Int, Text, Uuid};
 use scylla::client::caching_session::CachingSession;
 use scylla::client::session_builder::SessionBuilder;
 
-use crate::Result;
 use crate::ops::{drive, found, read_to_end};
 use crate::tables::WriteRow;
+use crate::{BoxError, Result};
 
 /// Prepared statements the caching session keeps (charybdis's README uses a cache of this
 /// order; every statement here is one of five).
@@ -130,15 +130,13 @@ pub(crate) async fn update_score(
     concurrency: usize,
     keys: &[(Uuid, i64)],
 ) -> Result<u64> {
-    drive(keys.len(), concurrency, |i| async move {
-        let (pk, ck) = keys[i];
+    by_key(concurrency, keys, |i, pk, ck| async move {
         let partial = ScoreChWriteRow {
             pk,
             ck,
             score: i as i32,
         };
-        partial.update().execute(session).await?;
-        Ok(1)
+        partial.update().execute(session).await
     })
     .await
 }
@@ -151,12 +149,29 @@ pub(crate) async fn delete(
     concurrency: usize,
     keys: &[(Uuid, i64)],
 ) -> Result<u64> {
-    drive(keys.len(), concurrency, |i| async move {
+    by_key(concurrency, keys, |_, pk, ck| {
+        ChWriteRow::delete_by_pk_and_ck(pk, ck).execute(session)
+    })
+    .await
+}
+
+// Until the benchmark has update and delete operations.
+#[allow(dead_code)]
+/// Runs `write(i, pk, ck)` for the `i`th key in `keys`, at most `concurrency` at a time;
+/// returns the writes done.
+async fn by_key<F, Fut, T, E>(concurrency: usize, keys: &[(Uuid, i64)], write: F) -> Result<u64>
+where
+    F: Fn(usize, Uuid, i64) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+    BoxError: From<E>,
+{
+    drive(keys.len(), concurrency, |i| {
         let (pk, ck) = keys[i];
-        ChWriteRow::delete_by_pk_and_ck(pk, ck)
-            .execute(session)
-            .await?;
-        Ok(1)
+        let done = write(i, pk, ck);
+        async move {
+            done.await?;
+            Ok(1)
+        }
     })
     .await
 }
