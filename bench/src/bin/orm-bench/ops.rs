@@ -4,10 +4,11 @@ use std::future::Future;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use futures::{StreamExt, stream};
+use futures::{Stream, StreamExt, stream};
 use orm_core::{Db, Model};
 use scylla::client::caching_session::CachingSession;
 use scylla::client::session::Session;
+use scylla::deserialize::row::DeserializeRow;
 use scylla::statement::prepared::PreparedStatement;
 use uuid::Uuid;
 
@@ -97,11 +98,11 @@ where
     Ok(units)
 }
 
-pub(crate) fn missing(what: &str) -> BoxError {
+fn missing(what: &str) -> BoxError {
     format!("benchmark data missing: {what}").into()
 }
 
-pub(crate) fn check_stream(rows: u64) -> Result<u64> {
+fn check_stream(rows: u64) -> Result<u64> {
     if rows == STREAM_ROWS as u64 {
         Ok(rows)
     } else {
@@ -165,131 +166,101 @@ pub(crate) async fn run_find(
     n: usize,
     offset: usize,
 ) -> Result<u64> {
-    let db = &ctx.db;
-    let session = ctx.session();
-    let prepared = &ctx.raw_find;
     match side {
         Side::Orm => {
+            let db = &ctx.db;
             drive(n, concurrency, |i| async move {
                 let key = ctx.find_key(offset, i);
-                let row = ReadRow::find(db, &key).await?;
-                black_box(row.ok_or_else(|| missing("find"))?);
-                Ok(1)
+                found(ReadRow::find(db, &key).await?)
             })
             .await
         }
-        Side::Raw => {
-            drive(n, concurrency, |i| async move {
-                let key = ctx.find_key(offset, i);
-                let row = session
-                    .execute_unpaged(prepared, key)
-                    .await?
-                    .into_rows_result()?
-                    .maybe_first_row::<RawRow>()?;
-                black_box(row.ok_or_else(|| missing("find"))?);
-                Ok(1)
-            })
-            .await
-        }
-        Side::RawTuple => {
-            drive(n, concurrency, |i| async move {
-                let key = ctx.find_key(offset, i);
-                let row = session
-                    .execute_unpaged(prepared, key)
-                    .await?
-                    .into_rows_result()?
-                    .maybe_first_row::<RawTuple>()?;
-                black_box(row.ok_or_else(|| missing("find"))?);
-                Ok(1)
-            })
-            .await
-        }
+        Side::Raw => raw_find::<RawRow>(ctx, concurrency, n, offset).await,
+        Side::RawTuple => raw_find::<RawTuple>(ctx, concurrency, n, offset).await,
         Side::Charybdis => {
             charybdis::find(&ctx.charybdis, concurrency, n, |i| ctx.find_key(offset, i)).await
         }
-        Side::RawModel => {
-            drive(n, concurrency, |i| async move {
-                let key = ctx.find_key(offset, i);
-                let row = session
-                    .execute_unpaged(prepared, key)
-                    .await?
-                    .into_rows_result()?
-                    .maybe_first_row::<ReadRow>()?;
-                black_box(row.ok_or_else(|| missing("find"))?);
-                Ok(1)
-            })
-            .await
-        }
+        Side::RawModel => raw_find::<ReadRow>(ctx, concurrency, n, offset).await,
     }
+}
+
+/// The raw sides of [`run_find`]: the prepared statement by hand, the row read as `R`.
+async fn raw_find<R>(ctx: &Ctx, concurrency: usize, n: usize, offset: usize) -> Result<u64>
+where
+    R: for<'frame> DeserializeRow<'frame, 'frame>,
+{
+    let session = ctx.session();
+    let prepared = &ctx.raw_find;
+    drive(n, concurrency, |i| async move {
+        let key = ctx.find_key(offset, i);
+        let row = session
+            .execute_unpaged(prepared, key)
+            .await?
+            .into_rows_result()?
+            .maybe_first_row::<R>()?;
+        found(row)
+    })
+    .await
+}
+
+/// One `find`'s result: the row, which must be there, goes through `black_box`.
+pub(crate) fn found<T>(row: Option<T>) -> Result<u64> {
+    black_box(row.ok_or_else(|| missing("find"))?);
+    Ok(1)
 }
 
 /// `n` reads of the whole stream partition on one side; returns the rows read.
 pub(crate) async fn run_stream(ctx: &Ctx, side: Side, concurrency: usize, n: usize) -> Result<u64> {
-    let db = &ctx.db;
-    let session = ctx.session();
-    let prepared = &ctx.raw_stream;
     let pk = ctx.stream_pk;
     match side {
         Side::Orm => {
+            let db = &ctx.db;
             drive(n, concurrency, |_| async move {
-                let mut rows = ReadRow::query()
+                let rows = ReadRow::query()
                     .filter(ReadRow::PK.eq(pk))
                     .stream(db)
                     .await?;
-                let mut count = 0;
-                while let Some(row) = rows.next().await {
-                    black_box(row?);
-                    count += 1;
-                }
-                check_stream(count)
+                read_to_end(rows).await
             })
             .await
         }
-        Side::Raw => {
-            drive(n, concurrency, |_| async move {
-                let mut rows = session
-                    .execute_iter(prepared.clone(), (pk,))
-                    .await?
-                    .rows_stream::<RawRow>()?;
-                let mut count = 0;
-                while let Some(row) = rows.next().await {
-                    black_box(row?);
-                    count += 1;
-                }
-                check_stream(count)
-            })
-            .await
-        }
-        Side::RawTuple => {
-            drive(n, concurrency, |_| async move {
-                let mut rows = session
-                    .execute_iter(prepared.clone(), (pk,))
-                    .await?
-                    .rows_stream::<RawTuple>()?;
-                let mut count = 0;
-                while let Some(row) = rows.next().await {
-                    black_box(row?);
-                    count += 1;
-                }
-                check_stream(count)
-            })
-            .await
-        }
+        Side::Raw => raw_stream::<RawRow>(ctx, concurrency, n).await,
+        Side::RawTuple => raw_stream::<RawTuple>(ctx, concurrency, n).await,
         Side::Charybdis => charybdis::stream(&ctx.charybdis, concurrency, n, pk).await,
-        Side::RawModel => {
-            drive(n, concurrency, |_| async move {
-                let mut rows = session
-                    .execute_iter(prepared.clone(), (pk,))
-                    .await?
-                    .rows_stream::<ReadRow>()?;
-                let mut count = 0;
-                while let Some(row) = rows.next().await {
-                    black_box(row?);
-                    count += 1;
-                }
-                check_stream(count)
-            })
-            .await
-        }
+        Side::RawModel => raw_stream::<ReadRow>(ctx, concurrency, n).await,
     }
+}
+
+/// The raw sides of [`run_stream`]: the prepared statement by hand, rows read as `R`.
+async fn raw_stream<R>(ctx: &Ctx, concurrency: usize, n: usize) -> Result<u64>
+where
+    R: for<'frame, 'metadata> DeserializeRow<'frame, 'metadata>,
+{
+    let session = ctx.session();
+    let prepared = &ctx.raw_stream;
+    let pk = ctx.stream_pk;
+    drive(n, concurrency, |_| async move {
+        let rows = session
+            .execute_iter(prepared.clone(), (pk,))
+            .await?
+            .rows_stream::<R>()?;
+        read_to_end(rows).await
+    })
+    .await
+}
+
+/// Reads one opened stream to its end (each row through `black_box`) and checks how many
+/// rows it had.
+pub(crate) async fn read_to_end<T, E>(
+    mut rows: impl Stream<Item = Result<T, E>> + Unpin,
+) -> Result<u64>
+where
+    BoxError: From<E>,
+{
+    let mut count = 0;
+    while let Some(row) = rows.next().await {
+        black_box(row?);
+        count += 1;
+    }
+    check_stream(count)
 }

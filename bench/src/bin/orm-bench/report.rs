@@ -85,6 +85,23 @@ pub(crate) fn paired(
     (!ratios.is_empty()).then(|| median(&ratios))
 }
 
+/// A Markdown table's header line and rule: the `first` columns (ruled `first_rule`), then
+/// one right-aligned column per name in `columns`.
+fn table_head(first: &str, first_rule: &str, columns: impl Iterator<Item = String>) -> String {
+    let mut header = String::from(first);
+    let mut rule = String::from(first_rule);
+    for column in columns {
+        let _ = write!(header, " {column} |");
+        rule.push_str("---:|");
+    }
+    format!("{header}\n{rule}")
+}
+
+/// Appends one table cell to `line`: the value, or `-` where there is none.
+fn cell(line: &mut String, value: Option<String>) {
+    let _ = write!(line, " {} |", value.as_deref().unwrap_or("-"));
+}
+
 pub(crate) fn report(args: &Args, all: &[Series]) -> String {
     let mut out = String::new();
     let w = &mut out;
@@ -154,40 +171,33 @@ pub(crate) fn report(args: &Args, all: &[Series]) -> String {
             ""
         }
     );
-    let mut header = String::from("| operation | concurrency |");
-    let mut rule = String::from("|---|---:|");
-    for side in sides {
-        let _ = write!(header, " client {} |", side.name());
-        rule.push_str("---:|");
-    }
-    header.push_str(" client ORM/raw (paired) |");
-    rule.push_str("---:|");
-    if server {
-        for side in sides {
-            let _ = write!(header, " server {} |", side.name());
-            rule.push_str("---:|");
-        }
-    }
-    let _ = writeln!(w, "{header}\n{rule}");
+    let columns = sides
+        .iter()
+        .map(|side| format!("client {}", side.name()))
+        .chain(["client ORM/raw (paired)".to_owned()])
+        .chain(
+            sides
+                .iter()
+                .filter(|_| server)
+                .map(|side| format!("server {}", side.name())),
+        );
+    let _ = writeln!(
+        w,
+        "{}",
+        table_head("| operation | concurrency |", "|---|---:|", columns)
+    );
     for &op in &args.only {
         for &concurrency in &args.concurrency {
             let mut line = format!("| {} | {} |", op.name(), concurrency);
             for &side in sides {
-                match find_series(all, op, concurrency, side) {
-                    Some(series) => {
-                        let cpu: Vec<f64> =
-                            series.samples.iter().map(|s| s.client_cpu_us).collect();
-                        let _ = write!(line, " {:.1} |", median(&cpu));
-                    }
-                    None => line.push_str(" - |"),
-                }
+                let cpu = find_series(all, op, concurrency, side).map(|series| {
+                    let cpu: Vec<f64> = series.samples.iter().map(|s| s.client_cpu_us).collect();
+                    format!("{:.1}", median(&cpu))
+                });
+                cell(&mut line, cpu);
             }
-            match paired(all, op, concurrency, Side::Orm, |s| s.client_cpu_us) {
-                Some(ratio) => {
-                    let _ = write!(line, " {ratio:.3} |");
-                }
-                None => line.push_str(" - |"),
-            }
+            let ratio = paired(all, op, concurrency, Side::Orm, |s| s.client_cpu_us);
+            cell(&mut line, ratio.map(|ratio| format!("{ratio:.3}")));
             if server {
                 for &side in sides {
                     let cpu: Vec<f64> = find_series(all, op, concurrency, side)
@@ -199,11 +209,8 @@ pub(crate) fn report(args: &Args, all: &[Series]) -> String {
                                 .collect()
                         })
                         .unwrap_or_default();
-                    if cpu.is_empty() {
-                        line.push_str(" - |");
-                    } else {
-                        let _ = write!(line, " {:.0} |", median(&cpu));
-                    }
+                    let value = (!cpu.is_empty()).then(|| format!("{:.0}", median(&cpu)));
+                    cell(&mut line, value);
                 }
             }
             let _ = writeln!(w, "{line}");
@@ -217,13 +224,13 @@ pub(crate) fn report(args: &Args, all: &[Series]) -> String {
              raw-tuple = driver calls reading rows as a tuple; raw+model = driver calls with \
              the model's derived SerializeRow/DeserializeRow.\n"
         );
-        let mut header = String::from("| operation | concurrency | unit |");
-        let mut rule = String::from("|---|---:|---|");
-        for side in sides {
-            let _ = write!(header, " {} |", side.name());
-            rule.push_str("---:|");
-        }
-        let _ = writeln!(w, "{header}\n{rule}");
+        let columns = sides.iter().map(|side| side.name().to_owned());
+        let head = table_head(
+            "| operation | concurrency | unit |",
+            "|---|---:|---|",
+            columns,
+        );
+        let _ = writeln!(w, "{head}");
         for &op in &args.only {
             for &concurrency in &args.concurrency {
                 if find_series(all, op, concurrency, Side::Raw).is_none() {
@@ -231,20 +238,17 @@ pub(crate) fn report(args: &Args, all: &[Series]) -> String {
                 }
                 let mut line = format!("| {} | {} | {} |", op.name(), concurrency, op.unit());
                 for &side in sides {
-                    match find_series(all, op, concurrency, side) {
-                        Some(series) => {
-                            let rate = paired(all, op, concurrency, side, |s| s.rate);
-                            let cpu = paired(all, op, concurrency, side, |s| s.client_cpu_us);
-                            let _ = write!(
-                                line,
-                                " {} ({:.3}; cpu {:.3}) |",
-                                thousands(median(&series.rates())),
-                                rate.unwrap_or(f64::NAN),
-                                cpu.unwrap_or(f64::NAN)
-                            );
-                        }
-                        None => line.push_str(" - |"),
-                    }
+                    let value = find_series(all, op, concurrency, side).map(|series| {
+                        let rate = paired(all, op, concurrency, side, |s| s.rate);
+                        let cpu = paired(all, op, concurrency, side, |s| s.client_cpu_us);
+                        format!(
+                            "{} ({:.3}; cpu {:.3})",
+                            thousands(median(&series.rates())),
+                            rate.unwrap_or(f64::NAN),
+                            cpu.unwrap_or(f64::NAN)
+                        )
+                    });
+                    cell(&mut line, value);
                 }
                 let _ = writeln!(w, "{line}");
             }

@@ -11,32 +11,31 @@ pub const STREAM_ROWS: i64 = 10_000;
 pub const FIND_PARTITIONS: u64 = 2_000;
 pub const FIND_ROWS_PER_PARTITION: i64 = 5;
 
-/// The ORM's view of the table `find` and `stream` read.
-#[derive(Model, Debug)]
-#[orm(table = "bench_read")]
-pub(crate) struct ReadRow {
-    #[orm(partition_key)]
-    pub(crate) pk: Uuid,
-    #[orm(clustering_key)]
-    pub(crate) ck: i64,
-    pub(crate) name: String,
-    pub(crate) payload: String,
-    pub(crate) score: i32,
-    pub(crate) views: i64,
+/// Declares the ORM's view of each table: one shape, so one field list; a struct per table,
+/// as the derive wants.
+macro_rules! model_tables {
+    ($($(#[$doc:meta])* $name:ident = $table:literal;)+) => {$(
+        $(#[$doc])*
+        #[derive(Model, Debug)]
+        #[orm(table = $table)]
+        pub(crate) struct $name {
+            #[orm(partition_key)]
+            pub(crate) pk: Uuid,
+            #[orm(clustering_key)]
+            pub(crate) ck: i64,
+            pub(crate) name: String,
+            pub(crate) payload: String,
+            pub(crate) score: i32,
+            pub(crate) views: i64,
+        }
+    )+};
 }
 
-/// The ORM's view of the table `insert` writes: the same shape.
-#[derive(Model, Debug)]
-#[orm(table = "bench_write")]
-pub(crate) struct WriteRow {
-    #[orm(partition_key)]
-    pub(crate) pk: Uuid,
-    #[orm(clustering_key)]
-    pub(crate) ck: i64,
-    pub(crate) name: String,
-    pub(crate) payload: String,
-    pub(crate) score: i32,
-    pub(crate) views: i64,
+model_tables! {
+    /// The ORM's view of the table `find` and `stream` read.
+    ReadRow = "bench_read";
+    /// The ORM's view of the table `insert` writes: the same shape.
+    WriteRow = "bench_write";
 }
 
 /// The raw side's row: the driver's own derive (columns matched by name, its default).
