@@ -2,6 +2,25 @@
 
 use darling::Error;
 use darling::error::Accumulator;
+use proc_macro2::TokenStream;
+
+/// A derive's expansion: `expand` of the checked input, or, when checking failed, its
+/// errors followed by `fallback()`, what still expands from the input so that only the
+/// real errors are reported.
+pub fn or_fallback<T>(
+    checked: Result<T, Error>,
+    expand: impl FnOnce(&T) -> TokenStream,
+    fallback: impl FnOnce() -> TokenStream,
+) -> TokenStream {
+    match checked {
+        Ok(checked) => expand(&checked),
+        Err(errors) => {
+            let errors = errors.write_errors();
+            let fallback = fallback();
+            quote::quote!(#errors #fallback)
+        }
+    }
+}
 
 /// `value` when neither it nor the accumulators hold an error; otherwise every error, in
 /// order: `before`'s, `value`'s, then `after`'s. A check that resolves something (a column

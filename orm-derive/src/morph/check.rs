@@ -11,7 +11,7 @@ use crate::errors::in_order;
 use crate::keys::Named;
 use crate::keys::{default_local_key, named_or, own_column};
 use crate::model::Column;
-use crate::names::{default_plural, is_snake_ident, last_segment, snake_case};
+use crate::names::{checked, default_plural, is_snake_ident, last_segment, snake_case};
 
 /// Every polymorphic attribute on the struct, checked against `columns`.
 pub fn check(
@@ -55,15 +55,11 @@ fn one(
     let mut before = Error::accumulator();
     let mut after = Error::accumulator();
     let name = &parsed.name;
-    if !is_snake_ident(name) {
-        before.push(
-            Error::custom(format!(
-                "invalid morph name {:?}: use lower-case letters, digits and underscores, starting with a letter",
-                name.as_str()
-            ))
-            .with_span(&name.span()),
-        );
-    }
+    checked(name, is_snake_ident, &mut before, |name| {
+        format!(
+            "invalid morph name {name:?}: use lower-case letters, digits and underscores, starting with a letter"
+        )
+    });
     let column = |given: &Option<darling::util::SpannedValue<String>>, suffix: &str| {
         named_or(
             given.as_ref(),
@@ -220,17 +216,9 @@ fn parent(
 fn accessor(many: bool, child: &syn::Path, options: &Options, errors: &mut Accumulator) -> String {
     let child_name = snake_case(&last_segment(child));
     match &options.accessor {
-        Some(given) => {
-            if !is_snake_ident(given) {
-                errors.push(
-                    Error::custom(
-                        "invalid accessor name: use lower-case letters, digits and underscores",
-                    )
-                    .with_span(&given.span()),
-                );
-            }
-            given.as_str().to_owned()
-        }
+        Some(given) => checked(given, is_snake_ident, errors, |_| {
+            "invalid accessor name: use lower-case letters, digits and underscores".to_owned()
+        }),
         None if many => default_plural(&child_name, child, "accessor", errors),
         None => child_name,
     }

@@ -10,7 +10,7 @@ use super::{Kind, Relation};
 use crate::errors::in_order;
 use crate::keys::{default_local_key, named_or, own_column};
 use crate::model::Column;
-use crate::names::{default_plural, is_snake_ident, last_segment, snake_case};
+use crate::names::{checked, default_plural, is_snake_ident, last_segment, snake_case};
 
 /// Every relation attribute on the struct, checked against `columns`.
 pub fn check(
@@ -234,18 +234,11 @@ fn name(
     errors: &mut Accumulator,
 ) -> String {
     match &options.name {
-        Some(name) => {
-            if !is_snake_ident(name) {
-                errors.push(
-                    Error::custom(format!(
-                        "invalid relation name {:?}: use lower-case letters, digits and underscores, starting with a letter",
-                        name.as_str()
-                    ))
-                    .with_span(&name.span()),
-                );
-            }
-            name.as_str().to_owned()
-        }
+        Some(name) => checked(name, is_snake_ident, errors, |name| {
+            format!(
+                "invalid relation name {name:?}: use lower-case letters, digits and underscores, starting with a letter"
+            )
+        }),
         None => {
             let base = snake_case(&last_segment(related));
             if matches!(written, Written::HasMany | Written::BelongsToMany) {
