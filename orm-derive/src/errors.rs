@@ -22,6 +22,21 @@ pub fn or_fallback<T>(
     }
 }
 
+/// An error at `attr` for each `(option, given)` of `options` that is given there, where it
+/// does not apply: `message(option)` says so.
+pub fn given_in_vain(
+    options: &[(&str, bool)],
+    attr: &syn::Attribute,
+    errors: &mut Accumulator,
+    message: impl Fn(&str) -> String,
+) {
+    for (option, given) in options {
+        if *given {
+            errors.push(Error::custom(message(option)).with_span(attr));
+        }
+    }
+}
+
 /// `value` when neither it nor the accumulators hold an error; otherwise every error, in
 /// order: `before`'s, `value`'s, then `after`'s. A check that resolves something (a column
 /// named in an attribute) returns it as a `Result`, so the value reaches the typed ast

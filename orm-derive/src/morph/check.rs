@@ -7,9 +7,9 @@ use syn::spanned::Spanned;
 
 use super::attr::{ATTRIBUTES, Options, Parsed, Written, WrittenSide};
 use super::{Morph, Parent, Side};
-use crate::errors::in_order;
+use crate::errors::{given_in_vain, in_order};
 use crate::keys::Named;
-use crate::keys::{default_local_key, named_or, own_column};
+use crate::keys::{local_column, named_or, own_column};
 use crate::model::Column;
 use crate::names::{checked, default_plural, is_snake_ident, last_segment, snake_case};
 
@@ -122,19 +122,13 @@ fn child(given: &Given, after: &mut Accumulator) -> Result<(String, Side), Error
             Error::custom("`morph_to` needs the possible parents: `types(Post, Video)`")
                 .with_span(attr)
         });
-    for (option, given) in [
+    let parent_options = [
         ("local_key", options.local_key.is_some()),
         ("accessor", options.accessor.is_some()),
-    ] {
-        if given {
-            after.push(
-                Error::custom(format!(
-                    "`{option}` applies to `morph_many`/`morph_one`; remove it"
-                ))
-                .with_span(attr),
-            );
-        }
-    }
+    ];
+    given_in_vain(&parent_options, attr, after, |option| {
+        format!("`{option}` applies to `morph_many`/`morph_one`; remove it")
+    });
     let derives = options
         .derive
         .as_ref()
@@ -179,24 +173,20 @@ fn parent(
         ..
     } = given;
     let options = &parsed.options;
-    for (option, given) in [
+    let child_options = [
         ("types(...)", options.types.is_some()),
         ("derive(...)", options.derive.is_some()),
-    ] {
-        if given {
-            before.push(
-                Error::custom(format!(
-                    "`{option}` belongs to the child's `morph_to`; remove it here"
-                ))
-                .with_span(attr),
-            );
-        }
-    }
-    let local = match &options.local_key {
-        Some(local) => named_or(Some(local), String::new, local.span()),
-        None => default_local_key(model, columns, attr.span(), before),
-    };
-    let local = own_column(model, &local, "local_key", columns);
+    ];
+    given_in_vain(&child_options, attr, before, |option| {
+        format!("`{option}` belongs to the child's `morph_to`; remove it here")
+    });
+    let local = local_column(
+        options.local_key.as_ref(),
+        model,
+        columns,
+        attr.span(),
+        before,
+    );
     let accessor = accessor(many, child, options, after);
     local.map(|local| {
         let side = Side::Parent {

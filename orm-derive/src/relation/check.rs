@@ -7,8 +7,8 @@ use syn::spanned::Spanned;
 
 use super::attr::{ATTRIBUTES, Options, Written};
 use super::{Kind, Relation};
-use crate::errors::in_order;
-use crate::keys::{default_local_key, named_or, own_column};
+use crate::errors::{given_in_vain, in_order};
+use crate::keys::{default_local_key, local_column, named_or, own_column};
 use crate::model::Column;
 use crate::names::{checked, default_plural, is_snake_ident, last_segment, snake_case};
 
@@ -96,19 +96,13 @@ struct Given<'a> {
 
 /// `pivot` and `inverse` outside `belongs_to_many`.
 fn check_pivot_options(options: &Options, attr: &syn::Attribute, errors: &mut Accumulator) {
-    for (given, option) in [
-        (options.pivot.is_some(), "pivot"),
-        (options.inverse.is_present(), "inverse"),
-    ] {
-        if given {
-            errors.push(
-                Error::custom(format!(
-                    "`{option}` applies to `belongs_to_many` only; remove it"
-                ))
-                .with_span(attr),
-            );
-        }
-    }
+    let options = [
+        ("pivot", options.pivot.is_some()),
+        ("inverse", options.inverse.is_present()),
+    ];
+    given_in_vain(&options, attr, errors, |option| {
+        format!("`{option}` applies to `belongs_to_many` only; remove it")
+    });
 }
 
 /// `has_one` / `has_many`: this model's `local_key` (default: its partition key), held by
@@ -130,16 +124,19 @@ fn has(many: bool, given: &Given, errors: &mut Accumulator) -> Result<Kind, Erro
             .with_span(&owner.span()),
         );
     }
-    let local = match &options.local_key {
-        Some(local) => named_or(Some(local), String::new, local.span()),
-        None => default_local_key(model, columns, attr.span(), errors),
-    };
+    let local = local_column(
+        options.local_key.as_ref(),
+        model,
+        columns,
+        attr.span(),
+        errors,
+    );
     let foreign_key = named_or(
         options.foreign_key.as_ref(),
         || format!("{}_id", snake_case(&model.to_string())),
         related.span(),
     );
-    own_column(model, &local, "local_key", columns).map(|local| Kind::Has {
+    local.map(|local| Kind::Has {
         many,
         foreign_key,
         local,
