@@ -12,6 +12,7 @@ use crate::keys::Named;
 use crate::keys::{local_column, named_or, own_column};
 use crate::model::Column;
 use crate::names::{checked, default_plural, is_snake_ident, last_segment, snake_case};
+use crate::shape::attributes_in;
 
 /// Every polymorphic attribute on the struct, checked against `columns`.
 pub fn check(
@@ -20,19 +21,9 @@ pub fn check(
     columns: &[Column],
     errors: &mut Accumulator,
 ) -> Vec<Morph> {
-    let mut morphs = Vec::new();
-    for attr in attrs {
-        let Some((_, written)) = ATTRIBUTES
-            .iter()
-            .find(|(name, _)| attr.path().is_ident(name))
-        else {
-            continue;
-        };
-        if let Some(morph) = errors.handle(one(attr, *written, model, columns)) {
-            morphs.push(morph);
-        }
-    }
-    morphs
+    attributes_in(attrs, &ATTRIBUTES)
+        .filter_map(|(attr, written)| errors.handle(one(attr, written, model, columns)))
+        .collect()
 }
 
 /// One attribute as written, with the model it is on.

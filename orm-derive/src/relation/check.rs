@@ -11,6 +11,7 @@ use crate::errors::{given_in_vain, in_order};
 use crate::keys::{default_local_key, local_column, named_or, own_column};
 use crate::model::Column;
 use crate::names::{checked, default_plural, is_snake_ident, last_segment, snake_case};
+use crate::shape::attributes_in;
 
 /// Every relation attribute on the struct, checked against `columns`.
 pub fn check(
@@ -20,14 +21,8 @@ pub fn check(
     errors: &mut Accumulator,
 ) -> Vec<Relation> {
     let mut relations: Vec<Relation> = Vec::new();
-    for attr in attrs {
-        let Some((_, written)) = ATTRIBUTES
-            .iter()
-            .find(|(name, _)| attr.path().is_ident(name))
-        else {
-            continue;
-        };
-        if let Some(relation) = errors.handle(one(attr, *written, model, columns)) {
+    for (attr, written) in attributes_in(attrs, &ATTRIBUTES) {
+        if let Some(relation) = errors.handle(one(attr, written, model, columns)) {
             if relations.iter().any(|r| r.name == relation.name) {
                 errors.push(
                     Error::custom(format!(
