@@ -2,6 +2,40 @@
 
 use darling::Error;
 use darling::error::Accumulator;
+use proc_macro2::TokenStream;
+
+/// A derive's expansion: `expand` of the checked input, or, when checking failed, its
+/// errors followed by `fallback()`, what still expands from the input so that only the
+/// real errors are reported.
+pub fn or_fallback<T>(
+    checked: Result<T, Error>,
+    expand: impl FnOnce(&T) -> TokenStream,
+    fallback: impl FnOnce() -> TokenStream,
+) -> TokenStream {
+    match checked {
+        Ok(checked) => expand(&checked),
+        Err(errors) => {
+            let errors = errors.write_errors();
+            let fallback = fallback();
+            quote::quote!(#errors #fallback)
+        }
+    }
+}
+
+/// An error at `attr` for each `(option, given)` of `options` that is given there, where it
+/// does not apply: `message(option)` says so.
+pub fn given_in_vain(
+    options: &[(&str, bool)],
+    attr: &syn::Attribute,
+    errors: &mut Accumulator,
+    message: impl Fn(&str) -> String,
+) {
+    for (option, given) in options {
+        if *given {
+            errors.push(Error::custom(message(option)).with_span(attr));
+        }
+    }
+}
 
 /// `value` when neither it nor the accumulators hold an error; otherwise every error, in
 /// order: `before`'s, `value`'s, then `after`'s. A check that resolves something (a column

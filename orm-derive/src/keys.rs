@@ -14,6 +14,22 @@ pub struct Named {
     pub span: Span,
 }
 
+/// This model's `local_key` column: the one named in the attribute, or by default its
+/// one-column partition key (see [`default_local_key`]); an error when it is missing.
+pub fn local_column(
+    given: Option<&darling::util::SpannedValue<String>>,
+    model: &syn::Ident,
+    columns: &[Column],
+    span: Span,
+    errors: &mut Accumulator,
+) -> Result<Column, Error> {
+    let local = match given {
+        Some(local) => named_or(Some(local), String::new, local.span()),
+        None => default_local_key(model, columns, span, errors),
+    };
+    own_column(model, &local, "local_key", columns)
+}
+
 /// This model's column `named` by `option`, or an error listing its columns.
 pub fn own_column(
     model: &syn::Ident,

@@ -32,20 +32,55 @@ pub fn correct_attrs(attrs: &mut [syn::Attribute], name: &str, known: &[&'static
         ) else {
             continue;
         };
-        let items = items.into_iter().filter_map(|mut item| {
-            let written = item.path().get_ident()?.clone();
-            let option = meant(&written, known)?;
-            let path = match &mut item {
-                syn::Meta::Path(path) => path,
-                syn::Meta::List(list) => &mut list.path,
-                syn::Meta::NameValue(pair) => &mut pair.path,
-            };
-            *path = syn::Ident::new(option, written.span()).into();
-            Some(item)
-        });
+        let items = items.into_iter().filter_map(|item| respelled(item, known));
         let path = attr.path().clone();
         *attr = syn::parse_quote!(#[#path(#(#items),*)]);
     }
+}
+
+/// `item` named as the option among `known` it means (see [`meant`]), or nothing when it
+/// means none of them.
+pub fn respelled(mut item: syn::Meta, known: &[&'static str]) -> Option<syn::Meta> {
+    let written = item.path().get_ident()?.clone();
+    let option = meant(&written, known)?;
+    let path = match &mut item {
+        syn::Meta::Path(path) => path,
+        syn::Meta::List(list) => &mut list.path,
+        syn::Meta::NameValue(pair) => &mut pair.path,
+    };
+    *path = syn::Ident::new(option, written.span()).into();
+    Some(item)
+}
+
+/// `input` with its `#[name(...)]` attributes corrected by [`correct_attrs`]: the struct's
+/// against `struct_options`, each field's against `field_options`.
+pub fn corrected(
+    input: &syn::DeriveInput,
+    name: &str,
+    struct_options: &[&'static str],
+    field_options: &[&'static str],
+) -> syn::DeriveInput {
+    let mut corrected = input.clone();
+    correct_attrs(&mut corrected.attrs, name, struct_options);
+    if let syn::Data::Struct(data) = &mut corrected.data {
+        for field in data.fields.iter_mut() {
+            correct_attrs(&mut field.attrs, name, field_options);
+        }
+    }
+    corrected
+}
+
+/// The named fields of a struct that can be expanded leniently, or nothing when the input
+/// is not a struct with named fields, or is generic.
+pub fn named_fields(input: &syn::DeriveInput) -> Option<&syn::FieldsNamed> {
+    let syn::Data::Struct(syn::DataStruct {
+        fields: syn::Fields::Named(fields),
+        ..
+    }) = &input.data
+    else {
+        return None;
+    };
+    input.generics.params.is_empty().then_some(fields)
 }
 
 /// The `crate = path` of the `#[name(...)]` attributes, where it parses.

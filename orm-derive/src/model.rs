@@ -20,14 +20,9 @@ use crate::runtime::Runtime;
 /// The expansion of a `#[derive(Model)]` input: its impls, or its errors and the
 /// lenient fallback.
 pub fn derive(input: &syn::DeriveInput) -> TokenStream {
-    match check::model(input) {
-        Ok(model) => expand::model(&model),
-        Err(errors) => {
-            let errors = errors.write_errors();
-            let fallback = fallback::model(input);
-            quote::quote!(#errors #fallback)
-        }
-    }
+    crate::errors::or_fallback(check::model(input), expand::model, || {
+        fallback::model(input)
+    })
 }
 
 /// A struct that derives `Model`.

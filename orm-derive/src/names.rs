@@ -87,20 +87,25 @@ pub fn column_name(
     errors: &mut Accumulator,
 ) -> String {
     match rename {
-        Some(rename) => {
-            if !is_plain_name(rename) {
-                errors.push(
-                    Error::custom(format!(
-                        "invalid column name {:?}: use ASCII letters, digits or underscores",
-                        rename.as_str()
-                    ))
-                    .with_span(&rename.span()),
-                );
-            }
-            rename.as_str().to_owned()
-        }
+        Some(rename) => checked(rename, is_plain_name, errors, |rename| {
+            format!("invalid column name {rename:?}: use ASCII letters, digits or underscores")
+        }),
         None => field_name(field),
     }
+}
+
+/// A name given in an attribute, as written; when `valid` rejects it, also an error at it
+/// saying `message(name)` (and the name all the same, so checking goes on).
+pub fn checked(
+    given: &darling::util::SpannedValue<String>,
+    valid: fn(&str) -> bool,
+    errors: &mut Accumulator,
+    message: impl FnOnce(&str) -> String,
+) -> String {
+    if !valid(given) {
+        errors.push(Error::custom(message(given)).with_span(&given.span()));
+    }
+    given.as_str().to_owned()
 }
 
 /// Whether a name is a plain CQL identifier: ASCII letters, digits or underscores.

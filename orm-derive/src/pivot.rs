@@ -18,14 +18,9 @@ use crate::runtime::Runtime;
 /// The expansion of a `#[derive(Pivot)]` input: its impls, or its errors and the
 /// fallback.
 pub fn derive(input: &syn::DeriveInput) -> TokenStream {
-    match check::pivot(input) {
-        Ok(pivot) => expand::pivot(&pivot),
-        Err(errors) => {
-            let errors = errors.write_errors();
-            let fallback = fallback::pivot(input);
-            quote::quote!(#errors #fallback)
-        }
-    }
+    crate::errors::or_fallback(check::pivot(input), expand::pivot, || {
+        fallback::pivot(input)
+    })
 }
 
 /// A struct that derives `Pivot`, validated, with every default applied.

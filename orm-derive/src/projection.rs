@@ -23,14 +23,9 @@ use crate::runtime::Runtime;
 /// The expansion of a `#[derive(Projection)]` input: its impls, or its errors and the
 /// fallback.
 pub fn derive(input: &syn::DeriveInput) -> TokenStream {
-    match check::projection(input) {
-        Ok(projection) => expand::projection(&projection),
-        Err(errors) => {
-            let errors = errors.write_errors();
-            let fallback = fallback::projection(input);
-            quote::quote!(#errors #fallback)
-        }
-    }
+    crate::errors::or_fallback(check::projection(input), expand::projection, || {
+        fallback::projection(input)
+    })
 }
 
 /// A struct that derives `Projection`, validated.

@@ -104,55 +104,53 @@ pub fn deserialize(
 }
 
 impl Names<'_> {
+    /// Each field, with its const and its slot.
+    fn each(&self) -> impl Iterator<Item = (&RowField<'_>, &syn::Ident, &syn::Ident)> {
+        self.fields
+            .iter()
+            .zip(&self.consts)
+            .zip(&self.slots)
+            .map(|((field, name), slot)| (field, name, slot))
+    }
+
     /// `fn by_name(row)`: reading the columns in any order (a user's own statement, an LWT
     /// result).
     fn by_name(&self) -> TokenStream {
         let Names {
             runtime,
             ident,
-            fields,
             skipped,
-            consts,
-            slots,
             const_items,
+            ..
         } = self;
-        let p = runtime.private();
-        let model_name = ident.to_string();
-        let declare_slots = fields.iter().zip(slots).map(|(f, slot)| {
+        let (p, model_name) = (runtime.private(), ident.to_string());
+        let declare_slots = self.each().map(|(f, _, slot)| {
             let ty = f.ty;
             quote!(let mut #slot: #p::Option<#ty> = #p::Option::None;)
         });
-        let arms = fields
-            .iter()
-            .zip(consts)
-            .zip(slots)
-            .map(|((f, name), slot)| {
-                let p = runtime.private_at(f.ty.span());
-                quote_spanned! {f.ty.span()=>
-                    #name => {
-                        #slot = #p::Option::Some(
-                            #p::read_value(#model_name, #name, column)?,
+        let arms = self.each().map(|(f, name, slot)| {
+            let p = runtime.private_at(f.ty.span());
+            quote_spanned! {f.ty.span()=>
+                #name => {
+                    #slot = #p::Option::Some(
+                        #p::read_value(#model_name, #name, column)?,
+                    );
+                }
+            }
+        });
+        let assign = self.each().map(|(f, name, slot)| {
+            let field = f.field;
+            quote! {
+                #field: match #slot {
+                    #p::Option::Some(value) => value,
+                    #p::Option::None => {
+                        return #p::Result::Err(
+                            #p::missing_column(#model_name, #name),
                         );
                     }
                 }
-            });
-        let assign = fields
-            .iter()
-            .zip(consts)
-            .zip(slots)
-            .map(|((f, name), slot)| {
-                let field = f.field;
-                quote! {
-                    #field: match #slot {
-                        #p::Option::Some(value) => value,
-                        #p::Option::None => {
-                            return #p::Result::Err(
-                                #p::missing_column(#model_name, #name),
-                            );
-                        }
-                    }
-                }
-            });
+            }
+        });
         quote! {
             // Any other column order (a user's own statement, an LWT result).
             #[inline(never)]
@@ -188,32 +186,25 @@ impl Names<'_> {
             ident,
             fields,
             skipped,
-            consts,
-            slots,
             ..
         } = self;
-        let p = runtime.private();
-        let model_name = ident.to_string();
-        let reads = fields
-            .iter()
-            .zip(consts)
-            .zip(slots)
-            .map(|((f, name), slot)| {
-                let ty = f.ty;
-                let p = runtime.private_at(ty.span());
-                quote_spanned! {ty.span()=>
-                    let #p::Option::Some(#p::Result::Ok(column)) =
-                        columns.next()
-                    else {
-                        return by_name(row);
-                    };
-                    if column.spec.name() != #name {
-                        return by_name(row);
-                    }
-                    let #slot: #ty = #p::read_value(#model_name, #name, column)?;
+        let (p, model_name) = (runtime.private(), ident.to_string());
+        let reads = self.each().map(|(f, name, slot)| {
+            let ty = f.ty;
+            let p = runtime.private_at(ty.span());
+            quote_spanned! {ty.span()=>
+                let #p::Option::Some(#p::Result::Ok(column)) =
+                    columns.next()
+                else {
+                    return by_name(row);
+                };
+                if column.spec.name() != #name {
+                    return by_name(row);
                 }
-            });
-        let fields_in_order = fields.iter().zip(slots).map(|(f, slot)| {
+                let #slot: #ty = #p::read_value(#model_name, #name, column)?;
+            }
+        });
+        let fields_in_order = self.each().map(|(f, _, slot)| {
             let field = f.field;
             quote!(#field: #slot)
         });

@@ -1,4 +1,5 @@
-//! The fields of a struct as darling hands them over, with their names.
+//! The fields of a struct as darling hands them over, with their names, and the attributes
+//! of a struct that a table of attribute names knows.
 
 use darling::ast::Data;
 
@@ -17,4 +18,16 @@ pub fn named_fields<F>(
         .into_iter()
         .filter_map(|field| Some((ident(&field)?.clone(), field)))
         .collect()
+}
+
+/// Each attribute of `attrs` whose name is in `table`, in order, with what the table says
+/// it is written as.
+pub fn attributes_in<'a, W: Copy>(
+    attrs: &'a [syn::Attribute],
+    table: &'a [(&str, W)],
+) -> impl Iterator<Item = (&'a syn::Attribute, W)> {
+    attrs.iter().filter_map(|attr| {
+        let (_, written) = table.iter().find(|(name, _)| attr.path().is_ident(name))?;
+        Some((attr, *written))
+    })
 }

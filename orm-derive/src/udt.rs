@@ -37,12 +37,5 @@ pub struct Field {
 /// The expansion of a `#[derive(Udt)]` input: its impls, or its errors and the lenient
 /// fallback.
 pub fn derive(input: &DeriveInput) -> TokenStream {
-    match check::udt(input) {
-        Ok(udt) => expand::udt(&udt),
-        Err(errors) => {
-            let errors = errors.write_errors();
-            let fallback = fallback::udt(input);
-            quote::quote!(#errors #fallback)
-        }
-    }
+    crate::errors::or_fallback(check::udt(input), expand::udt, || fallback::udt(input))
 }

@@ -231,6 +231,22 @@ fn serialize_row(model: &Model) -> TokenStream {
     let ident = &model.ident;
     let model_name = ident.to_string();
     let p = model.runtime.private();
+    let body = quote! {
+        #p::Model::__visit_values(
+            self,
+            ::core::option::Option::None,
+            &mut |values| {
+                #p::serialize_by_name(#model_name, values, &[], ctx, writer)
+            },
+        )
+    };
+    serialize_row_impl(&model.runtime, ident, body)
+}
+
+/// `impl SerializeRow for #ident`, never empty, whose `serialize` is `body` (with `ctx`
+/// and `writer` in scope).
+pub fn serialize_row_impl(runtime: &Runtime, ident: &syn::Ident, body: TokenStream) -> TokenStream {
+    let p = runtime.private();
     quote! {
         #[automatically_derived]
         impl #p::SerializeRow for #ident {
@@ -239,13 +255,7 @@ fn serialize_row(model: &Model) -> TokenStream {
                 ctx: &#p::RowSerializationContext<'_>,
                 writer: &mut #p::RowWriter<'_>,
             ) -> #p::Result<(), #p::SerializationError> {
-                #p::Model::__visit_values(
-                    self,
-                    ::core::option::Option::None,
-                    &mut |values| {
-                        #p::serialize_by_name(#model_name, values, &[], ctx, writer)
-                    },
-                )
+                #body
             }
 
             fn is_empty(&self) -> bool {

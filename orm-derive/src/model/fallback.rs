@@ -12,23 +12,16 @@ use std::collections::HashSet;
 use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
 
-use crate::lenient::{crate_path, meant, skip_value};
+use crate::lenient::{crate_path, meant, named_fields, respelled, skip_value};
 use crate::model::{Column, Model, Order, Role};
 use crate::runtime::Runtime;
 
 /// The expansion of `input` read leniently, or nothing when it cannot be a model at all
 /// (not a struct with named fields, or generic).
 pub fn model(input: &syn::DeriveInput) -> TokenStream {
-    let syn::Data::Struct(syn::DataStruct {
-        fields: syn::Fields::Named(fields),
-        ..
-    }) = &input.data
-    else {
+    let Some(fields) = named_fields(input) else {
         return TokenStream::new();
     };
-    if !input.generics.params.is_empty() {
-        return TokenStream::new();
-    }
 
     let mut hooks = false;
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("orm")) {
@@ -208,24 +201,13 @@ fn corrected_relation_attrs(attrs: &[syn::Attribute]) -> Vec<syn::Attribute> {
             ) else {
                 return attr.clone();
             };
-            let items = items
-                .into_iter()
-                .enumerate()
-                .filter_map(|(index, mut item)| {
-                    // The related model, written first.
-                    if index == 0 && matches!(item, syn::Meta::Path(_)) {
-                        return Some(item);
-                    }
-                    let written = item.path().get_ident()?.clone();
-                    let name = meant(&written, known)?;
-                    let path = match &mut item {
-                        syn::Meta::Path(path) => path,
-                        syn::Meta::List(list) => &mut list.path,
-                        syn::Meta::NameValue(pair) => &mut pair.path,
-                    };
-                    *path = syn::Ident::new(name, written.span()).into();
-                    Some(item)
-                });
+            let items = items.into_iter().enumerate().filter_map(|(index, item)| {
+                // The related model, written first.
+                if index == 0 && matches!(item, syn::Meta::Path(_)) {
+                    return Some(item);
+                }
+                respelled(item, known)
+            });
             let path = attr.path();
             syn::parse_quote!(#[#path(#(#items),*)])
         })

@@ -7,11 +7,12 @@ use syn::spanned::Spanned;
 
 use super::attr::{ATTRIBUTES, Options, Parsed, Written, WrittenSide};
 use super::{Morph, Parent, Side};
-use crate::errors::in_order;
+use crate::errors::{given_in_vain, in_order};
 use crate::keys::Named;
-use crate::keys::{default_local_key, named_or, own_column};
+use crate::keys::{local_column, named_or, own_column};
 use crate::model::Column;
-use crate::names::{default_plural, is_snake_ident, last_segment, snake_case};
+use crate::names::{checked, default_plural, is_snake_ident, last_segment, snake_case};
+use crate::shape::attributes_in;
 
 /// Every polymorphic attribute on the struct, checked against `columns`.
 pub fn check(
@@ -20,19 +21,9 @@ pub fn check(
     columns: &[Column],
     errors: &mut Accumulator,
 ) -> Vec<Morph> {
-    let mut morphs = Vec::new();
-    for attr in attrs {
-        let Some((_, written)) = ATTRIBUTES
-            .iter()
-            .find(|(name, _)| attr.path().is_ident(name))
-        else {
-            continue;
-        };
-        if let Some(morph) = errors.handle(one(attr, *written, model, columns)) {
-            morphs.push(morph);
-        }
-    }
-    morphs
+    attributes_in(attrs, &ATTRIBUTES)
+        .filter_map(|(attr, written)| errors.handle(one(attr, written, model, columns)))
+        .collect()
 }
 
 /// One attribute as written, with the model it is on.
@@ -55,15 +46,11 @@ fn one(
     let mut before = Error::accumulator();
     let mut after = Error::accumulator();
     let name = &parsed.name;
-    if !is_snake_ident(name) {
-        before.push(
-            Error::custom(format!(
-                "invalid morph name {:?}: use lower-case letters, digits and underscores, starting with a letter",
-                name.as_str()
-            ))
-            .with_span(&name.span()),
-        );
-    }
+    checked(name, is_snake_ident, &mut before, |name| {
+        format!(
+            "invalid morph name {name:?}: use lower-case letters, digits and underscores, starting with a letter"
+        )
+    });
     let column = |given: &Option<darling::util::SpannedValue<String>>, suffix: &str| {
         named_or(
             given.as_ref(),
@@ -126,19 +113,13 @@ fn child(given: &Given, after: &mut Accumulator) -> Result<(String, Side), Error
             Error::custom("`morph_to` needs the possible parents: `types(Post, Video)`")
                 .with_span(attr)
         });
-    for (option, given) in [
+    let parent_options = [
         ("local_key", options.local_key.is_some()),
         ("accessor", options.accessor.is_some()),
-    ] {
-        if given {
-            after.push(
-                Error::custom(format!(
-                    "`{option}` applies to `morph_many`/`morph_one`; remove it"
-                ))
-                .with_span(attr),
-            );
-        }
-    }
+    ];
+    given_in_vain(&parent_options, attr, after, |option| {
+        format!("`{option}` applies to `morph_many`/`morph_one`; remove it")
+    });
     let derives = options
         .derive
         .as_ref()
@@ -183,24 +164,20 @@ fn parent(
         ..
     } = given;
     let options = &parsed.options;
-    for (option, given) in [
+    let child_options = [
         ("types(...)", options.types.is_some()),
         ("derive(...)", options.derive.is_some()),
-    ] {
-        if given {
-            before.push(
-                Error::custom(format!(
-                    "`{option}` belongs to the child's `morph_to`; remove it here"
-                ))
-                .with_span(attr),
-            );
-        }
-    }
-    let local = match &options.local_key {
-        Some(local) => named_or(Some(local), String::new, local.span()),
-        None => default_local_key(model, columns, attr.span(), before),
-    };
-    let local = own_column(model, &local, "local_key", columns);
+    ];
+    given_in_vain(&child_options, attr, before, |option| {
+        format!("`{option}` belongs to the child's `morph_to`; remove it here")
+    });
+    let local = local_column(
+        options.local_key.as_ref(),
+        model,
+        columns,
+        attr.span(),
+        before,
+    );
     let accessor = accessor(many, child, options, after);
     local.map(|local| {
         let side = Side::Parent {
@@ -220,17 +197,9 @@ fn parent(
 fn accessor(many: bool, child: &syn::Path, options: &Options, errors: &mut Accumulator) -> String {
     let child_name = snake_case(&last_segment(child));
     match &options.accessor {
-        Some(given) => {
-            if !is_snake_ident(given) {
-                errors.push(
-                    Error::custom(
-                        "invalid accessor name: use lower-case letters, digits and underscores",
-                    )
-                    .with_span(&given.span()),
-                );
-            }
-            given.as_str().to_owned()
-        }
+        Some(given) => checked(given, is_snake_ident, errors, |_| {
+            "invalid accessor name: use lower-case letters, digits and underscores".to_owned()
+        }),
         None if many => default_plural(&child_name, child, "accessor", errors),
         None => child_name,
     }

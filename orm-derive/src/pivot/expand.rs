@@ -5,7 +5,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::{End, Pivot};
-use crate::model::expand::column_meta;
+use crate::model::expand::{column_meta, serialize_row_impl};
 use crate::model::{Column, Order, Role};
 use crate::row::{self, RowField};
 
@@ -123,22 +123,8 @@ fn serialize_row(pivot: &Pivot) -> TokenStream {
         let p = pivot.runtime.private_at(span);
         quote_spanned!(span=> (#name, #p::column_value(&self.#field)))
     });
-    quote! {
-        #[automatically_derived]
-        impl #p::SerializeRow for #ident {
-            fn serialize(
-                &self,
-                ctx: &#p::RowSerializationContext<'_>,
-                writer: &mut #p::RowWriter<'_>,
-            ) -> #p::Result<(), #p::SerializationError> {
-                #p::serialize_by_name(#model_name, &[#(#values),*], &[], ctx, writer)
-            }
-
-            fn is_empty(&self) -> bool {
-                false
-            }
-        }
-    }
+    let body = quote!(#p::serialize_by_name(#model_name, &[#(#values),*], &[], ctx, writer));
+    serialize_row_impl(&pivot.runtime, ident, body)
 }
 
 /// `Side<Pivot, Own, Other>` of one direction: `Forward` reads from the left model,

@@ -5,19 +5,13 @@
 
 use proc_macro2::TokenStream;
 
-use crate::lenient::correct_attrs;
+use crate::lenient::corrected;
 
 /// The corrected projection's expansion, or nothing.
 pub fn projection(input: &syn::DeriveInput) -> TokenStream {
     const STRUCT_OPTIONS: &[&str] = &["model", "crate"];
     const FIELD_OPTIONS: &[&str] = &["skip", "ttl", "writetime"];
-    let mut corrected = input.clone();
-    correct_attrs(&mut corrected.attrs, "orm", STRUCT_OPTIONS);
-    if let syn::Data::Struct(data) = &mut corrected.data {
-        for field in data.fields.iter_mut() {
-            correct_attrs(&mut field.attrs, "orm", FIELD_OPTIONS);
-        }
-    }
+    let corrected = corrected(input, "orm", STRUCT_OPTIONS, FIELD_OPTIONS);
     super::check::projection(&corrected)
         .map(|projection| super::expand::projection(&projection))
         .unwrap_or_default()

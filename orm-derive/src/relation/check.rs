@@ -7,10 +7,11 @@ use syn::spanned::Spanned;
 
 use super::attr::{ATTRIBUTES, Options, Written};
 use super::{Kind, Relation};
-use crate::errors::in_order;
-use crate::keys::{default_local_key, named_or, own_column};
+use crate::errors::{given_in_vain, in_order};
+use crate::keys::{default_local_key, local_column, named_or, own_column};
 use crate::model::Column;
-use crate::names::{default_plural, is_snake_ident, last_segment, snake_case};
+use crate::names::{checked, default_plural, is_snake_ident, last_segment, snake_case};
+use crate::shape::attributes_in;
 
 /// Every relation attribute on the struct, checked against `columns`.
 pub fn check(
@@ -20,14 +21,8 @@ pub fn check(
     errors: &mut Accumulator,
 ) -> Vec<Relation> {
     let mut relations: Vec<Relation> = Vec::new();
-    for attr in attrs {
-        let Some((_, written)) = ATTRIBUTES
-            .iter()
-            .find(|(name, _)| attr.path().is_ident(name))
-        else {
-            continue;
-        };
-        if let Some(relation) = errors.handle(one(attr, *written, model, columns)) {
+    for (attr, written) in attributes_in(attrs, &ATTRIBUTES) {
+        if let Some(relation) = errors.handle(one(attr, written, model, columns)) {
             if relations.iter().any(|r| r.name == relation.name) {
                 errors.push(
                     Error::custom(format!(
@@ -96,19 +91,13 @@ struct Given<'a> {
 
 /// `pivot` and `inverse` outside `belongs_to_many`.
 fn check_pivot_options(options: &Options, attr: &syn::Attribute, errors: &mut Accumulator) {
-    for (given, option) in [
-        (options.pivot.is_some(), "pivot"),
-        (options.inverse.is_present(), "inverse"),
-    ] {
-        if given {
-            errors.push(
-                Error::custom(format!(
-                    "`{option}` applies to `belongs_to_many` only; remove it"
-                ))
-                .with_span(attr),
-            );
-        }
-    }
+    let options = [
+        ("pivot", options.pivot.is_some()),
+        ("inverse", options.inverse.is_present()),
+    ];
+    given_in_vain(&options, attr, errors, |option| {
+        format!("`{option}` applies to `belongs_to_many` only; remove it")
+    });
 }
 
 /// `has_one` / `has_many`: this model's `local_key` (default: its partition key), held by
@@ -130,16 +119,19 @@ fn has(many: bool, given: &Given, errors: &mut Accumulator) -> Result<Kind, Erro
             .with_span(&owner.span()),
         );
     }
-    let local = match &options.local_key {
-        Some(local) => named_or(Some(local), String::new, local.span()),
-        None => default_local_key(model, columns, attr.span(), errors),
-    };
+    let local = local_column(
+        options.local_key.as_ref(),
+        model,
+        columns,
+        attr.span(),
+        errors,
+    );
     let foreign_key = named_or(
         options.foreign_key.as_ref(),
         || format!("{}_id", snake_case(&model.to_string())),
         related.span(),
     );
-    own_column(model, &local, "local_key", columns).map(|local| Kind::Has {
+    local.map(|local| Kind::Has {
         many,
         foreign_key,
         local,
@@ -234,18 +226,11 @@ fn name(
     errors: &mut Accumulator,
 ) -> String {
     match &options.name {
-        Some(name) => {
-            if !is_snake_ident(name) {
-                errors.push(
-                    Error::custom(format!(
-                        "invalid relation name {:?}: use lower-case letters, digits and underscores, starting with a letter",
-                        name.as_str()
-                    ))
-                    .with_span(&name.span()),
-                );
-            }
-            name.as_str().to_owned()
-        }
+        Some(name) => checked(name, is_snake_ident, errors, |name| {
+            format!(
+                "invalid relation name {name:?}: use lower-case letters, digits and underscores, starting with a letter"
+            )
+        }),
         None => {
             let base = snake_case(&last_segment(related));
             if matches!(written, Written::HasMany | Written::BelongsToMany) {

@@ -11,8 +11,8 @@ use syn::ext::IdentExt;
 
 use super::attr::{UdtAttrs, UdtFieldAttrs};
 use super::{Field, Udt};
-use crate::names::is_plain_name;
 use crate::names::snake_case;
+use crate::names::{checked, is_plain_name};
 use crate::runtime::Runtime;
 
 /// Parses and validates a `#[derive(Udt)]` input.
@@ -70,18 +70,11 @@ pub fn udt(input: &DeriveInput) -> Result<Udt, Error> {
 fn type_name(attrs: &UdtAttrs, errors: &mut Accumulator) -> String {
     let ident = &attrs.ident;
     match &attrs.name {
-        Some(name) => {
-            if !is_plain_name(name) {
-                errors.push(
-                    Error::custom(format!(
-                        "invalid UDT name {:?}: use one or more ASCII letters, digits or underscores",
-                        name.as_str()
-                    ))
-                    .with_span(&name.span()),
-                );
-            }
-            name.as_str().to_owned()
-        }
+        Some(name) => checked(name, is_plain_name, errors, |name| {
+            format!(
+                "invalid UDT name {name:?}: use one or more ASCII letters, digits or underscores"
+            )
+        }),
         None => {
             let name = snake_case(&ident.unraw().to_string());
             if !is_plain_name(&name) {
@@ -136,18 +129,11 @@ fn shape(
 
 fn field(ident: syn::Ident, field: UdtFieldAttrs, errors: &mut Accumulator) -> Field {
     let name = match &field.rename {
-        Some(rename) => {
-            if !is_plain_name(rename) {
-                errors.push(
-                    Error::custom(format!(
-                        "invalid UDT field name {:?}: use one or more ASCII letters, digits or underscores",
-                        rename.as_str()
-                    ))
-                    .with_span(&rename.span()),
-                );
-            }
-            rename.as_str().to_owned()
-        }
+        Some(rename) => checked(rename, is_plain_name, errors, |rename| {
+            format!(
+                "invalid UDT field name {rename:?}: use one or more ASCII letters, digits or underscores"
+            )
+        }),
         None => {
             let name = ident.unraw().to_string();
             if !is_plain_name(&name) {

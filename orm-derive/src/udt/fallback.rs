@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
 
 use super::{Field, Udt, expand};
-use crate::lenient::crate_path;
+use crate::lenient::{crate_path, named_fields};
 use crate::names::snake_case;
 use crate::runtime::Runtime;
 
@@ -14,16 +14,9 @@ use crate::runtime::Runtime;
 /// anything else ignored: its error is already reported), or nothing when it cannot be a
 /// UDT at all (not a struct with named fields, or generic).
 pub fn udt(input: &syn::DeriveInput) -> TokenStream {
-    let syn::Data::Struct(syn::DataStruct {
-        fields: syn::Fields::Named(named),
-        ..
-    }) = &input.data
-    else {
+    let Some(named) = named_fields(input) else {
         return TokenStream::new();
     };
-    if !input.generics.params.is_empty() {
-        return TokenStream::new();
-    }
     let mut name = snake_case(&input.ident.unraw().to_string());
     read_orm(&input.attrs, |key, value| {
         if let ("name", Some(value)) = (key, value) {
