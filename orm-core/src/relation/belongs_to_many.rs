@@ -37,6 +37,12 @@ pub trait PivotKey: SerializeValue + Clone + Eq + Hash + Send + Sync + 'static {
 
 impl<K: SerializeValue + Clone + Eq + Hash + Send + Sync + 'static> PivotKey for K {}
 
+/// A model whose primary key can sit in a pivot: the bounds every many-to-many type
+/// puts on both of its models, in one place. Implemented for every such model.
+pub trait PivotModel: Model<PrimaryKey: PivotKey> {}
+
+impl<M: Model<PrimaryKey: PivotKey>> PivotModel for M {}
+
 /// A related row with its pivot row (and so its extra pivot columns).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WithPivot<R, Pv> {
@@ -141,12 +147,10 @@ impl<P: Model, R, Pv, D> Configure for BelongsToMany<P, R, Pv, D> {
 
 impl<P, R, Pv, D> BelongsToMany<P, R, Pv, D>
 where
-    P: Model,
-    R: Model,
+    P: PivotModel,
+    R: PivotModel,
     Pv: Pivot,
     D: Side<Pv, P, R>,
-    P::PrimaryKey: PivotKey,
-    R::PrimaryKey: PivotKey,
 {
     #[doc(hidden)]
     pub fn new(def: &'static RelationDef, key: P::PrimaryKey) -> Self {

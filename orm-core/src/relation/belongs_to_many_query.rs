@@ -19,7 +19,7 @@ use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::{Page, QueryError, rows};
 use crate::relation::RelationDef;
-use crate::relation::belongs_to_many::{DEFAULT_CONCURRENCY, PivotKey, WithPivot};
+use crate::relation::belongs_to_many::{DEFAULT_CONCURRENCY, PivotModel, WithPivot};
 use crate::relation::pivot::{Pivot, Side};
 
 /// The related rows of one parent of a `belongs_to_many`, as a query: built by the
@@ -123,12 +123,10 @@ impl<P: Model, R, Pv, D> Configure for BelongsToManyQuery<P, R, Pv, D> {
 
 impl<P, R, Pv, D> BelongsToManyQuery<P, R, Pv, D>
 where
-    P: Model,
-    R: Model,
+    P: PivotModel,
+    R: PivotModel,
     Pv: Pivot,
     D: Side<Pv, P, R>,
-    P::PrimaryKey: PivotKey,
-    R::PrimaryKey: PivotKey,
 {
     pub(crate) fn new(def: &'static RelationDef, key: P::PrimaryKey) -> Self {
         BelongsToManyQuery {
@@ -433,12 +431,10 @@ impl<P: Model, R, Pv, D> std::fmt::Debug for EagerBelongsToMany<P, R, Pv, D> {
 
 impl<P, R, Pv, D> EagerBelongsToMany<P, R, Pv, D>
 where
-    P: Model,
-    R: Model,
+    P: PivotModel,
+    R: PivotModel,
     Pv: Pivot,
     D: Side<Pv, P, R>,
-    P::PrimaryKey: PivotKey,
-    R::PrimaryKey: PivotKey,
 {
     /// Also loads `relations`.
     pub fn with(mut self, relations: impl IntoWith<R>) -> Self {
