@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::explain::{Explain, StatementCount};
 use crate::meta::ClusteringOrder;
 use crate::model::Model;
-use crate::options::{Configure, StatementOptions};
+use crate::options::StatementOptions;
 use crate::query::access::{self, AccessPath};
 use crate::query::validate::{self, Clause};
 use crate::query::{Page, Projection, QueryError, condition_by_name, rows};
@@ -117,15 +117,7 @@ impl<M: Model> Default for Select<M, M> {
     }
 }
 
-impl<M, R> Configure for Select<M, R> {
-    fn options(&self) -> &StatementOptions {
-        &self.options
-    }
-
-    fn options_mut(&mut self) -> &mut StatementOptions {
-        &mut self.options
-    }
-}
+crate::options::configure_by_options_field!(impl[M, R] Select<M, R>);
 
 impl<M: Model, R: Projection<M>> Select<M, R> {
     fn fail(mut self, error: QueryError) -> Self {

@@ -116,34 +116,28 @@ where
     }
 }
 
-/// Consistency, timeout and the other options apply to every statement the relation
-/// sends: its reads (through [`get_query`](BelongsToMany::get_query)) and its writes
-/// (`attach`, `detach`, `sync`, `toggle`, and the pivot look-ups they make).
-///
-/// ```no_run
-/// # use orm_core::{Model, Pivot, prelude::*};
-/// # use orm_core::scylla::statement::Consistency;
-/// # #[derive(Model)] #[belongs_to_many(Tag, pivot = PostTag)] struct Post { #[orm(partition_key)] id: i64 }
-/// # #[derive(Model)] struct Tag { #[orm(partition_key)] id: i64 }
-/// # #[derive(Pivot, Default)] #[pivot(left = Post, right = Tag)] struct PostTag { #[pivot(left)] post_id: i64, #[pivot(right)] tag_id: i64 }
-/// # async fn run(db: &Db, post: &Post) -> orm_core::Result<()> {
-/// post.tags_relation()
-///     .consistency(Consistency::Quorum)
-///     .timeout(std::time::Duration::from_secs(1))
-///     .sync(db, [1, 2, 3])
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
-impl<P: Model, R, Pv, D> Configure for BelongsToMany<P, R, Pv, D> {
-    fn options(&self) -> &StatementOptions {
-        &self.options
-    }
-
-    fn options_mut(&mut self) -> &mut StatementOptions {
-        &mut self.options
-    }
-}
+crate::options::configure_by_options_field!(
+    /// Consistency, timeout and the other options apply to every statement the relation
+    /// sends: its reads (through [`get_query`](BelongsToMany::get_query)) and its writes
+    /// (`attach`, `detach`, `sync`, `toggle`, and the pivot look-ups they make).
+    ///
+    /// ```no_run
+    /// # use orm_core::{Model, Pivot, prelude::*};
+    /// # use orm_core::scylla::statement::Consistency;
+    /// # #[derive(Model)] #[belongs_to_many(Tag, pivot = PostTag)] struct Post { #[orm(partition_key)] id: i64 }
+    /// # #[derive(Model)] struct Tag { #[orm(partition_key)] id: i64 }
+    /// # #[derive(Pivot, Default)] #[pivot(left = Post, right = Tag)] struct PostTag { #[pivot(left)] post_id: i64, #[pivot(right)] tag_id: i64 }
+    /// # async fn run(db: &Db, post: &Post) -> orm_core::Result<()> {
+    /// post.tags_relation()
+    ///     .consistency(Consistency::Quorum)
+    ///     .timeout(std::time::Duration::from_secs(1))
+    ///     .sync(db, [1, 2, 3])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    impl[P: Model, R, Pv, D] BelongsToMany<P, R, Pv, D>
+);
 
 impl<P, R, Pv, D> BelongsToMany<P, R, Pv, D>
 where

@@ -108,18 +108,12 @@ impl<P: Model, R, Pv, D> std::fmt::Debug for BelongsToManyQuery<P, R, Pv, D> {
     }
 }
 
-/// Consistency, timeout, tracing and idempotence apply to every statement the query sends
-/// (the pivot reads and the related rows' reads); the page size to the pivot reads of
-/// `get`, `page` and `stream`.
-impl<P: Model, R, Pv, D> Configure for BelongsToManyQuery<P, R, Pv, D> {
-    fn options(&self) -> &StatementOptions {
-        &self.options
-    }
-
-    fn options_mut(&mut self) -> &mut StatementOptions {
-        &mut self.options
-    }
-}
+crate::options::configure_by_options_field!(
+    /// Consistency, timeout, tracing and idempotence apply to every statement the query sends
+    /// (the pivot reads and the related rows' reads); the page size to the pivot reads of
+    /// `get`, `page` and `stream`.
+    impl[P: Model, R, Pv, D] BelongsToManyQuery<P, R, Pv, D>
+);
 
 impl<P, R, Pv, D> BelongsToManyQuery<P, R, Pv, D>
 where
