@@ -125,6 +125,24 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
         self
     }
 
+    /// Sets the limit `slot` picks to `rows`; a `rows` that is not positive fails the
+    /// query instead, naming the limit `what`.
+    fn set_limit(
+        mut self,
+        what: &'static str,
+        rows: i32,
+        slot: fn(&mut Self) -> &mut Option<i32>,
+    ) -> Self {
+        if rows <= 0 {
+            return self.fail(QueryError::NotPositive {
+                what,
+                value: rows.into(),
+            });
+        }
+        *slot(&mut self) = Some(rows);
+        self
+    }
+
     /// This query, failing with `error` when run.
     pub(crate) fn with_error(self, error: QueryError) -> Self {
         self.fail(error)
@@ -246,27 +264,15 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     }
 
     /// At most `rows` rows (`LIMIT`, bound as a value).
-    pub fn limit(mut self, rows: i32) -> Self {
-        if rows <= 0 {
-            return self.fail(QueryError::NotPositive {
-                what: "LIMIT",
-                value: rows.into(),
-            });
-        }
-        self.limit = Some(rows);
-        self
+    pub fn limit(self, rows: i32) -> Self {
+        self.set_limit("LIMIT", rows, |query| &mut query.limit)
     }
 
     /// At most `rows` rows from each partition (`PER PARTITION LIMIT`).
-    pub fn per_partition_limit(mut self, rows: i32) -> Self {
-        if rows <= 0 {
-            return self.fail(QueryError::NotPositive {
-                what: "PER PARTITION LIMIT",
-                value: rows.into(),
-            });
-        }
-        self.per_partition_limit = Some(rows);
-        self
+    pub fn per_partition_limit(self, rows: i32) -> Self {
+        self.set_limit("PER PARTITION LIMIT", rows, |query| {
+            &mut query.per_partition_limit
+        })
     }
 
     /// Accepts that the server scans and filters rows (`ALLOW FILTERING`): its cost grows
