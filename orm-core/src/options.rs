@@ -174,3 +174,23 @@ pub trait Configure: Sized {
         self
     }
 }
+
+/// Implements [`Configure`] for a builder that keeps its settings in a field named
+/// `options`: `configure_by_options_field!(impl[M, K] Delete<M, K>);`, the generics in
+/// brackets, attributes (a doc comment) before `impl`.
+macro_rules! configure_by_options_field {
+    ($(#[$attr:meta])* impl[$($generics:tt)*] $builder:ty) => {
+        $(#[$attr])*
+        impl<$($generics)*> $crate::options::Configure for $builder {
+            fn options(&self) -> &$crate::options::StatementOptions {
+                &self.options
+            }
+
+            fn options_mut(&mut self) -> &mut $crate::options::StatementOptions {
+                &mut self.options
+            }
+        }
+    };
+}
+
+pub(crate) use configure_by_options_field;

@@ -83,6 +83,20 @@ impl Operation {
         &self.span
     }
 
+    /// Runs `future` inside the span, then records its outcome as [`finish`](Self::finish)
+    /// does.
+    pub(crate) async fn run<T>(
+        self,
+        future: impl Future<Output = Result<T, Error>>,
+        rows: impl FnOnce(&T) -> Option<usize>,
+        statements: impl FnOnce(&T) -> Option<u64>,
+    ) -> Result<T, Error> {
+        use tracing::Instrument;
+        let result = future.instrument(self.span.clone()).await;
+        self.finish(&result, rows, statements);
+        result
+    }
+
     /// Records the outcome: `rows` read (when a read), `statements` sent, the duration and
     /// the error kind.
     pub(crate) fn finish<T>(
@@ -150,9 +164,7 @@ pub(crate) async fn write<T>(
     options: &StatementOptions,
     future: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    use tracing::Instrument;
-    let traced = Operation::start(table, operation, statement, options);
-    let result = future.instrument(traced.span().clone()).await;
-    traced.finish(&result, |_| None, |_| Some(1));
-    result
+    Operation::start(table, operation, statement, options)
+        .run(future, |_| None, |_| Some(1))
+        .await
 }

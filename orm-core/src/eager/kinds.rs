@@ -16,7 +16,7 @@ use crate::model::Model;
 use crate::query::{AccessPath, QueryError, Select};
 use crate::relation::{
     BelongsTo, BelongsToMany, BelongsToManyQuery, HasMany, HasOne, MorphTargets, MorphTo, Pivot,
-    PivotKey, RelationDef, Side, WithPivot,
+    PivotModel, RelationDef, Side, WithPivot,
 };
 
 /// The related rows of a `morph_to`, an enum of owner types, cannot have relations of
@@ -253,12 +253,10 @@ select_relation!(BelongsTo, false, Option<Loaded<R>>, |rows| rows
 /// related row once for all parents (the core's steps again, over the pivot rows).
 impl<P, R, Pv, D> Eager<P> for BelongsToMany<P, R, Pv, D>
 where
-    P: Model,
-    R: Model,
+    P: PivotModel,
+    R: PivotModel,
     Pv: Pivot,
     D: Side<Pv, P, R>,
-    P::PrimaryKey: PivotKey,
-    R::PrimaryKey: PivotKey,
 {
     type Key = P::PrimaryKey;
     type Query = BelongsToManyQuery<P, R, Pv, D>;

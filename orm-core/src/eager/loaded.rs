@@ -30,6 +30,22 @@ enum Kept {
     Count(i64),
 }
 
+impl Kept {
+    fn rows(&self) -> Option<&(dyn Any + Send + Sync)> {
+        match self {
+            Kept::Rows(rows) => Some(&**rows),
+            Kept::Count(_) => None,
+        }
+    }
+
+    fn count(&self) -> Option<i64> {
+        match self {
+            Kept::Count(count) => Some(*count),
+            Kept::Rows(_) => None,
+        }
+    }
+}
+
 impl<M: std::fmt::Debug> std::fmt::Debug for Loaded<M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut loaded = Vec::new();
@@ -95,12 +111,7 @@ impl<M: Model> Loaded<M> {
         Rel: Eager<M>,
     {
         let name = accessor(&self.model).definition().name;
-        self.kept
-            .iter()
-            .find_map(|(kept_name, kept)| match kept {
-                Kept::Rows(rows) if *kept_name == name => Some(rows),
-                _ => None,
-            })
+        self.find_kept(name, Kept::rows)
             .and_then(|rows| rows.downcast_ref::<Rel::Stored>())
             .ok_or_else(|| self.not_loaded(name, "with"))
     }
@@ -115,12 +126,7 @@ impl<M: Model> Loaded<M> {
         Rel: Eager<M>,
     {
         let name = accessor(&self.model).definition().name;
-        self.kept
-            .iter()
-            .find_map(|(kept_name, kept)| match kept {
-                Kept::Count(count) if *kept_name == name => Some(*count),
-                _ => None,
-            })
+        self.find_kept(name, Kept::count)
             .ok_or_else(|| self.not_loaded(name, "with_count"))
     }
 
@@ -134,6 +140,14 @@ impl<M: Model> Loaded<M> {
             .collect();
         names.sort_unstable();
         names
+    }
+
+    /// The first thing kept for the relation `name` that `pick` takes.
+    fn find_kept<'s, T>(&'s self, name: &str, pick: impl Fn(&'s Kept) -> Option<T>) -> Option<T> {
+        self.kept
+            .iter()
+            .filter(|(kept_name, _)| *kept_name == name)
+            .find_map(|(_, kept)| pick(kept))
     }
 
     fn not_loaded(&self, relation: &'static str, method: &'static str) -> Error {

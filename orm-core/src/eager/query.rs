@@ -1,7 +1,6 @@
 //! A model query that also loads relations: `Model::query().with(...)`.
 
 use futures::future::try_join_all;
-use tracing::Instrument;
 
 use crate::db::Db;
 use crate::eager::spec::{Mode, Outcome};
@@ -196,13 +195,9 @@ impl<M: Model> EagerQuery<M> {
 
     /// The rows, with their relations loaded.
     pub async fn get(self, db: &Db) -> Result<Vec<Loaded<M>>> {
-        let traced = Operation::start(M::TABLE, "eager get", "SELECT", self.select.options());
-        let result = self
-            .get_untraced(db)
-            .instrument(traced.span().clone())
-            .await;
-        traced.finish(&result, |rows| Some(rows.len()), |_| None);
-        result
+        Operation::start(M::TABLE, "eager get", "SELECT", self.select.options())
+            .run(self.get_untraced(db), |rows| Some(rows.len()), |_| None)
+            .await
     }
 
     async fn get_untraced(self, db: &Db) -> Result<Vec<Loaded<M>>> {
@@ -215,13 +210,10 @@ impl<M: Model> EagerQuery<M> {
 
     /// The first row, with its relations loaded.
     pub async fn first(self, db: &Db) -> Result<Option<Loaded<M>>> {
-        let traced = Operation::start(M::TABLE, "eager first", "SELECT", self.select.options());
-        let result = self
-            .first_untraced(db)
-            .instrument(traced.span().clone())
-            .await;
-        traced.finish(&result, |row| Some(usize::from(row.is_some())), |_| None);
-        result
+        let rows = |row: &Option<Loaded<M>>| Some(usize::from(row.is_some()));
+        Operation::start(M::TABLE, "eager first", "SELECT", self.select.options())
+            .run(self.first_untraced(db), rows, |_| None)
+            .await
     }
 
     async fn first_untraced(self, db: &Db) -> Result<Option<Loaded<M>>> {

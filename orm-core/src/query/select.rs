@@ -5,7 +5,6 @@ use std::marker::PhantomData;
 use futures::Stream;
 use scylla::response::PagingState;
 use scylla::serialize::value::SerializeValue;
-use tracing::Instrument;
 
 use crate::condition::{Condition, Ordering};
 use crate::cql::{Action, Cond, Statement};
@@ -15,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::explain::{Explain, StatementCount};
 use crate::meta::ClusteringOrder;
 use crate::model::Model;
-use crate::options::{Configure, StatementOptions};
+use crate::options::StatementOptions;
 use crate::query::access::{self, AccessPath};
 use crate::query::validate::{self, Clause};
 use crate::query::{Page, Projection, QueryError, condition_by_name, rows};
@@ -117,19 +116,29 @@ impl<M: Model> Default for Select<M, M> {
     }
 }
 
-impl<M, R> Configure for Select<M, R> {
-    fn options(&self) -> &StatementOptions {
-        &self.options
-    }
-
-    fn options_mut(&mut self) -> &mut StatementOptions {
-        &mut self.options
-    }
-}
+crate::options::configure_by_options_field!(impl[M, R] Select<M, R>);
 
 impl<M: Model, R: Projection<M>> Select<M, R> {
     fn fail(mut self, error: QueryError) -> Self {
         self.error.get_or_insert(error);
+        self
+    }
+
+    /// Sets the limit `slot` picks to `rows`; a `rows` that is not positive fails the
+    /// query instead, naming the limit `what`.
+    fn set_limit(
+        mut self,
+        what: &'static str,
+        rows: i32,
+        slot: fn(&mut Self) -> &mut Option<i32>,
+    ) -> Self {
+        if rows <= 0 {
+            return self.fail(QueryError::NotPositive {
+                what,
+                value: rows.into(),
+            });
+        }
+        *slot(&mut self) = Some(rows);
         self
     }
 
@@ -254,27 +263,15 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     }
 
     /// At most `rows` rows (`LIMIT`, bound as a value).
-    pub fn limit(mut self, rows: i32) -> Self {
-        if rows <= 0 {
-            return self.fail(QueryError::NotPositive {
-                what: "LIMIT",
-                value: rows.into(),
-            });
-        }
-        self.limit = Some(rows);
-        self
+    pub fn limit(self, rows: i32) -> Self {
+        self.set_limit("LIMIT", rows, |query| &mut query.limit)
     }
 
     /// At most `rows` rows from each partition (`PER PARTITION LIMIT`).
-    pub fn per_partition_limit(mut self, rows: i32) -> Self {
-        if rows <= 0 {
-            return self.fail(QueryError::NotPositive {
-                what: "PER PARTITION LIMIT",
-                value: rows.into(),
-            });
-        }
-        self.per_partition_limit = Some(rows);
-        self
+    pub fn per_partition_limit(self, rows: i32) -> Self {
+        self.set_limit("PER PARTITION LIMIT", rows, |query| {
+            &mut query.per_partition_limit
+        })
     }
 
     /// Accepts that the server scans and filters rows (`ALLOW FILTERING`): its cost grows
@@ -399,14 +396,10 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
 
     /// Every matching row, fetched page by page (each page is one request).
     pub async fn get(self, db: &Db) -> Result<Vec<R>> {
-        let operation = Operation::start(M::TABLE, "get", "SELECT", &self.options);
-        let result = self
-            .get_untraced(db)
-            .instrument(operation.span().clone())
-            .await;
         // `statements` (one per page) is recorded by the paging loop.
-        operation.finish(&result, |rows| Some(rows.len()), |_| None);
-        result
+        Operation::start(M::TABLE, "get", "SELECT", &self.options)
+            .run(self.get_untraced(db), |rows| Some(rows.len()), |_| None)
+            .await
     }
 
     async fn get_untraced(self, db: &Db) -> Result<Vec<R>> {
@@ -454,13 +447,10 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
 
     /// The first matching row (`LIMIT 1`), if any.
     pub async fn first(self, db: &Db) -> Result<Option<R>> {
-        let operation = Operation::start(M::TABLE, "first", "SELECT", &self.options);
-        let result = self
-            .first_untraced(db)
-            .instrument(operation.span().clone())
-            .await;
-        operation.finish(&result, |row| Some(usize::from(row.is_some())), |_| Some(1));
-        result
+        let rows = |row: &Option<R>| Some(usize::from(row.is_some()));
+        Operation::start(M::TABLE, "first", "SELECT", &self.options)
+            .run(self.first_untraced(db), rows, |_| Some(1))
+            .await
     }
 
     async fn first_untraced(self, db: &Db) -> Result<Option<R>> {
@@ -474,14 +464,11 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     /// How many rows match (`SELECT COUNT(*)`).
     pub async fn count(self, db: &Db) -> Result<i64> {
         let operation = Operation::start(M::TABLE, "count", "SELECT", &self.options);
-        let result = async {
+        let count = async {
             let cql = self.count_shape()?;
             self.count_shaped(db, Cql::Built(&cql)).await
-        }
-        .instrument(operation.span().clone())
-        .await;
-        operation.finish(&result, |_| Some(1), |_| Some(1));
-        result
+        };
+        operation.run(count, |_| Some(1), |_| Some(1)).await
     }
 
     /// The CQL of `count`, for running many counts of one shape without rendering each.
@@ -503,13 +490,10 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
 
     /// Whether any row matches (reads at most one row's primary key).
     pub async fn exists(self, db: &Db) -> Result<bool> {
-        let operation = Operation::start(M::TABLE, "exists", "SELECT", &self.options);
-        let result = self
-            .exists_untraced(db)
-            .instrument(operation.span().clone())
-            .await;
-        operation.finish(&result, |found| Some(usize::from(*found)), |_| Some(1));
-        result
+        let rows = |found: &bool| Some(usize::from(*found));
+        Operation::start(M::TABLE, "exists", "SELECT", &self.options)
+            .run(self.exists_untraced(db), rows, |_| Some(1))
+            .await
     }
 
     async fn exists_untraced(self, db: &Db) -> Result<bool> {

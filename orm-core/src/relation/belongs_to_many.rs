@@ -37,6 +37,12 @@ pub trait PivotKey: SerializeValue + Clone + Eq + Hash + Send + Sync + 'static {
 
 impl<K: SerializeValue + Clone + Eq + Hash + Send + Sync + 'static> PivotKey for K {}
 
+/// A model whose primary key can sit in a pivot: the bounds every many-to-many type
+/// puts on both of its models, in one place. Implemented for every such model.
+pub trait PivotModel: Model<PrimaryKey: PivotKey> {}
+
+impl<M: Model<PrimaryKey: PivotKey>> PivotModel for M {}
+
 /// A related row with its pivot row (and so its extra pivot columns).
 #[derive(Debug, Clone, PartialEq)]
 pub struct WithPivot<R, Pv> {
@@ -110,43 +116,35 @@ where
     }
 }
 
-/// Consistency, timeout and the other options apply to every statement the relation
-/// sends: its reads (through [`get_query`](BelongsToMany::get_query)) and its writes
-/// (`attach`, `detach`, `sync`, `toggle`, and the pivot look-ups they make).
-///
-/// ```no_run
-/// # use orm_core::{Model, Pivot, prelude::*};
-/// # use orm_core::scylla::statement::Consistency;
-/// # #[derive(Model)] #[belongs_to_many(Tag, pivot = PostTag)] struct Post { #[orm(partition_key)] id: i64 }
-/// # #[derive(Model)] struct Tag { #[orm(partition_key)] id: i64 }
-/// # #[derive(Pivot, Default)] #[pivot(left = Post, right = Tag)] struct PostTag { #[pivot(left)] post_id: i64, #[pivot(right)] tag_id: i64 }
-/// # async fn run(db: &Db, post: &Post) -> orm_core::Result<()> {
-/// post.tags_relation()
-///     .consistency(Consistency::Quorum)
-///     .timeout(std::time::Duration::from_secs(1))
-///     .sync(db, [1, 2, 3])
-///     .await?;
-/// # Ok(())
-/// # }
-/// ```
-impl<P: Model, R, Pv, D> Configure for BelongsToMany<P, R, Pv, D> {
-    fn options(&self) -> &StatementOptions {
-        &self.options
-    }
-
-    fn options_mut(&mut self) -> &mut StatementOptions {
-        &mut self.options
-    }
-}
+crate::options::configure_by_options_field!(
+    /// Consistency, timeout and the other options apply to every statement the relation
+    /// sends: its reads (through [`get_query`](BelongsToMany::get_query)) and its writes
+    /// (`attach`, `detach`, `sync`, `toggle`, and the pivot look-ups they make).
+    ///
+    /// ```no_run
+    /// # use orm_core::{Model, Pivot, prelude::*};
+    /// # use orm_core::scylla::statement::Consistency;
+    /// # #[derive(Model)] #[belongs_to_many(Tag, pivot = PostTag)] struct Post { #[orm(partition_key)] id: i64 }
+    /// # #[derive(Model)] struct Tag { #[orm(partition_key)] id: i64 }
+    /// # #[derive(Pivot, Default)] #[pivot(left = Post, right = Tag)] struct PostTag { #[pivot(left)] post_id: i64, #[pivot(right)] tag_id: i64 }
+    /// # async fn run(db: &Db, post: &Post) -> orm_core::Result<()> {
+    /// post.tags_relation()
+    ///     .consistency(Consistency::Quorum)
+    ///     .timeout(std::time::Duration::from_secs(1))
+    ///     .sync(db, [1, 2, 3])
+    ///     .await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    impl[P: Model, R, Pv, D] BelongsToMany<P, R, Pv, D>
+);
 
 impl<P, R, Pv, D> BelongsToMany<P, R, Pv, D>
 where
-    P: Model,
-    R: Model,
+    P: PivotModel,
+    R: PivotModel,
     Pv: Pivot,
     D: Side<Pv, P, R>,
-    P::PrimaryKey: PivotKey,
-    R::PrimaryKey: PivotKey,
 {
     #[doc(hidden)]
     pub fn new(def: &'static RelationDef, key: P::PrimaryKey) -> Self {

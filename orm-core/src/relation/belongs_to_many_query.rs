@@ -19,7 +19,7 @@ use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::{Page, QueryError, rows};
 use crate::relation::RelationDef;
-use crate::relation::belongs_to_many::{DEFAULT_CONCURRENCY, PivotKey, WithPivot};
+use crate::relation::belongs_to_many::{DEFAULT_CONCURRENCY, PivotModel, WithPivot};
 use crate::relation::pivot::{Pivot, Side};
 
 /// The related rows of one parent of a `belongs_to_many`, as a query: built by the
@@ -108,27 +108,19 @@ impl<P: Model, R, Pv, D> std::fmt::Debug for BelongsToManyQuery<P, R, Pv, D> {
     }
 }
 
-/// Consistency, timeout, tracing and idempotence apply to every statement the query sends
-/// (the pivot reads and the related rows' reads); the page size to the pivot reads of
-/// `get`, `page` and `stream`.
-impl<P: Model, R, Pv, D> Configure for BelongsToManyQuery<P, R, Pv, D> {
-    fn options(&self) -> &StatementOptions {
-        &self.options
-    }
-
-    fn options_mut(&mut self) -> &mut StatementOptions {
-        &mut self.options
-    }
-}
+crate::options::configure_by_options_field!(
+    /// Consistency, timeout, tracing and idempotence apply to every statement the query sends
+    /// (the pivot reads and the related rows' reads); the page size to the pivot reads of
+    /// `get`, `page` and `stream`.
+    impl[P: Model, R, Pv, D] BelongsToManyQuery<P, R, Pv, D>
+);
 
 impl<P, R, Pv, D> BelongsToManyQuery<P, R, Pv, D>
 where
-    P: Model,
-    R: Model,
+    P: PivotModel,
+    R: PivotModel,
     Pv: Pivot,
     D: Side<Pv, P, R>,
-    P::PrimaryKey: PivotKey,
-    R::PrimaryKey: PivotKey,
 {
     pub(crate) fn new(def: &'static RelationDef, key: P::PrimaryKey) -> Self {
         BelongsToManyQuery {
@@ -433,12 +425,10 @@ impl<P: Model, R, Pv, D> std::fmt::Debug for EagerBelongsToMany<P, R, Pv, D> {
 
 impl<P, R, Pv, D> EagerBelongsToMany<P, R, Pv, D>
 where
-    P: Model,
-    R: Model,
+    P: PivotModel,
+    R: PivotModel,
     Pv: Pivot,
     D: Side<Pv, P, R>,
-    P::PrimaryKey: PivotKey,
-    R::PrimaryKey: PivotKey,
 {
     /// Also loads `relations`.
     pub fn with(mut self, relations: impl IntoWith<R>) -> Self {

@@ -221,14 +221,8 @@ impl<C: CustomRelationship> QueryRelationship for Custom<C> {
     }
 }
 
-/// Consistency, timeout and the other options apply to every statement the relationship
-/// sends.
-impl<C: CustomRelationship> Configure for Custom<C> {
-    fn options(&self) -> &StatementOptions {
-        &self.options
-    }
-
-    fn options_mut(&mut self) -> &mut StatementOptions {
-        &mut self.options
-    }
-}
+crate::options::configure_by_options_field!(
+    /// Consistency, timeout and the other options apply to every statement the relationship
+    /// sends.
+    impl[C: CustomRelationship] Custom<C>
+);

@@ -9,18 +9,16 @@ use crate::db::Db;
 use crate::error::Result;
 use crate::model::Model;
 use crate::relation::{
-    BelongsToMany, MorphTargets, MorphTo, Pivot, PivotKey, RelationDef, Relationship, Side,
+    BelongsToMany, MorphTargets, MorphTo, Pivot, PivotModel, RelationDef, Relationship, Side,
     WithPivot,
 };
 
 impl<P, R, Pv, D> Relationship for BelongsToMany<P, R, Pv, D>
 where
-    P: Model,
-    R: Model,
+    P: PivotModel,
+    R: PivotModel,
     Pv: Pivot,
     D: Side<Pv, P, R>,
-    P::PrimaryKey: PivotKey,
-    R::PrimaryKey: PivotKey,
 {
     type Parent = P;
     type Related = R;

@@ -124,6 +124,7 @@ mod relationship;
 mod statements;
 
 pub(crate) use base::constrained_query;
+pub(crate) use belongs_to_many::PivotModel;
 pub use belongs_to_many::{BelongsToMany, DEFAULT_CONCURRENCY, PivotChanges, PivotKey, WithPivot};
 pub use belongs_to_many_query::{BelongsToManyQuery, EagerBelongsToMany};
 pub use cardinality::{Cardinality, Many, One, Optional};

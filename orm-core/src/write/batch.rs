@@ -7,7 +7,7 @@ use tracing::Instrument;
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::explain::{Explain, PlannedStatement, StatementCount};
-use crate::options::{Configure, StatementOptions};
+use crate::options::StatementOptions;
 use crate::query::AccessPath;
 use crate::statement::StaticStatement;
 use crate::trace::Operation;
@@ -188,12 +188,4 @@ impl<'a> Batch<'a> {
     }
 }
 
-impl Configure for Batch<'_> {
-    fn options(&self) -> &StatementOptions {
-        &self.options
-    }
-
-    fn options_mut(&mut self) -> &mut StatementOptions {
-        &mut self.options
-    }
-}
+crate::options::configure_by_options_field!(impl[] Batch<'_>);

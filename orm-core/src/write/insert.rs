@@ -274,15 +274,7 @@ impl<M: Model> InsertIfNotExists<'_, M> {
     }
 }
 
-impl<M> Configure for Insert<'_, M> {
-    fn options(&self) -> &StatementOptions {
-        &self.options
-    }
-
-    fn options_mut(&mut self) -> &mut StatementOptions {
-        &mut self.options
-    }
-}
+crate::options::configure_by_options_field!(impl[M] Insert<'_, M>);
 
 impl<M> Configure for InsertIfNotExists<'_, M> {
     fn options(&self) -> &StatementOptions {

@@ -16,7 +16,7 @@ use crate::explain::{Explain, StatementCount};
 use crate::hooks::Rejection;
 use crate::meta::KeyRole;
 use crate::model::Model;
-use crate::options::{Configure, StatementOptions};
+use crate::options::StatementOptions;
 use crate::query::validate::{self, Clause};
 use crate::query::{AccessPath, QueryError};
 use crate::row::{Null, UnsetIfNull, now};
@@ -514,15 +514,7 @@ impl<M: Model, K> KeyedWrite for Update<M, K> {
     }
 }
 
-impl<M, K> Configure for Update<M, K> {
-    fn options(&self) -> &StatementOptions {
-        &self.options
-    }
-
-    fn options_mut(&mut self) -> &mut StatementOptions {
-        &mut self.options
-    }
-}
+crate::options::configure_by_options_field!(impl[M, K] Update<M, K>);
 
 impl<'a, M: Model> IntoBatchItem<'a> for Update<M, Unconditional> {
     fn into_batch_item(self) -> Result<BatchItem<'a>> {
