@@ -511,7 +511,7 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     }
 
     /// One page of rows starting at `state` (`PagingState::start()` for the first), with
-    /// the state to resume from. The page size is [`Configure::page_size`] (default 5000).
+    /// the state to resume from. The page size is [`Configure::page_size`](crate::Configure::page_size) (default 5000).
     pub async fn page(self, db: &Db, state: PagingState) -> Result<Page<R>> {
         let cql = self.cql()?;
         let values = self.values(&self.limit);
