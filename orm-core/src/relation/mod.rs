@@ -283,17 +283,13 @@ impl RelationDef {
         foreign_key: &'static str,
         local_key: &'static str,
     ) -> Self {
-        RelationDef {
+        RelationDef::new(
             name,
-            kind: RelationKind::Custom,
+            RelationKind::Custom,
             model,
             related,
             foreign_key,
             local_key,
-            query_column: foreign_key,
-            allow_filtering: false,
-            morph_type: None,
-            statements: None,
-        }
+        )
     }
 }
