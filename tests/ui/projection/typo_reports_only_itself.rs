@@ -2,12 +2,7 @@
 // selecting it reports nothing more.
 use orm_core::{Model, Projection};
 
-#[derive(Model)]
-struct Post {
-    #[orm(partition_key)]
-    id: i64,
-    title: String,
-}
+include!("../shared/post_with_title.rs");
 
 #[derive(Projection)]
 #[orm(modle = Post)]

@@ -1,11 +1,6 @@
-use orm_core::{Model, Projection};
+use orm_core::Projection;
 
-#[derive(Model)]
-struct Post {
-    #[orm(partition_key)]
-    id: i64,
-    title: String,
-}
+include!("../shared/post_with_title.rs");
 
 #[derive(Projection)]
 #[orm(model = Post)]

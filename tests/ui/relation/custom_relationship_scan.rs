@@ -9,12 +9,7 @@ struct User {
     id: i64,
 }
 
-#[derive(Model)]
-struct Post {
-    #[orm(partition_key)]
-    id: i64,
-    user_id: i64,
-}
+include!("../shared/posts_by_id.rs");
 
 fn own_posts(query: Select<Post>, id: &i64) -> Select<Post> {
     query.filter(Post::USER_ID.eq(*id))

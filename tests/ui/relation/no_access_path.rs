@@ -7,13 +7,8 @@ struct User {
     id: i64,
 }
 
-/// Posts are partitioned by id: `user_id` is a plain column, so finding a user's posts
-/// would scan the table.
-#[derive(Model)]
-struct Post {
-    #[orm(partition_key)]
-    id: i64,
-    user_id: i64,
-}
+// Posts are partitioned by id: `user_id` is a plain column, so finding a user's posts
+// would scan the table.
+include!("../shared/posts_by_id.rs");
 
 fn main() {}

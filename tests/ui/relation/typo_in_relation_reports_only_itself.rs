@@ -9,13 +9,7 @@ struct User {
     id: i64,
 }
 
-#[derive(Model)]
-struct Post {
-    #[orm(partition_key)]
-    user_id: i64,
-    #[orm(clustering_key)]
-    id: i64,
-}
+include!("../shared/posts_by_user.rs");
 
 fn main() {
     let user = User { id: 1 };
