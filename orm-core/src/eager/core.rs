@@ -31,7 +31,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use futures::future::BoxFuture;
-use futures::{StreamExt, TryStreamExt, stream};
+use futures::stream::FuturesUnordered;
+use futures::TryStreamExt;
 use scylla::statement::prepared::PreparedStatement;
 
 use crate::db::{Cql, Db};
@@ -92,17 +93,20 @@ impl<T> PerParent<T> {
     /// a time, and keeps each output in its key's place. A slow fetch does not hold back
     /// the others; the first error ends the whole load.
     ///
-    /// The futures are all built before any runs, so the returned future holds no
-    /// closure over borrowed data (which would keep it from being `Send`).
+    /// Each fetch's future is built only when a place frees up: a built future holds
+    /// its whole state (the driver's request included, a few KB), so building them all
+    /// first would hold memory in proportion to the parents (`bench --bin memory`).
     pub fn fetch_each<'a, O: Send + 'a>(
         self,
         concurrency: usize,
-        fetch: impl FnMut(T) -> BoxFuture<'a, Result<O>>,
-    ) -> impl Future<Output = Result<PerParent<O>>> + Send + 'a {
-        let futures: Vec<_> = self.distinct.into_iter().map(fetch).collect();
-        let slots = self.slots;
+        fetch: impl FnMut(T) -> BoxFuture<'a, Result<O>> + Send + 'a,
+    ) -> impl Future<Output = Result<PerParent<O>>> + Send + 'a
+    where
+        T: Send + 'a,
+    {
+        let PerParent { distinct, slots } = self;
         async move {
-            let distinct = in_order(futures, concurrency.max(1)).await?;
+            let distinct = in_order(distinct, fetch, concurrency.max(1)).await?;
             Ok(PerParent { distinct, slots })
         }
     }
@@ -402,24 +406,30 @@ impl ShapeCache {
     }
 }
 
-/// Runs `futures` at most `concurrency` at a time, in whatever order they finish (a slow
-/// one does not hold back the others, as it would with `buffered`), and returns their
-/// outputs in input order.
-async fn in_order<'a, T: Send + 'a>(
-    futures: Vec<BoxFuture<'a, Result<T>>>,
+/// Runs `fetch` on each input, at most `concurrency` at a time, in whatever order they
+/// finish (a slow one does not hold back the others, as it would with `buffered`), and
+/// returns their outputs in input order. A future is built only when it can start.
+async fn in_order<'a, I, T: Send + 'a>(
+    inputs: Vec<I>,
+    mut fetch: impl FnMut(I) -> BoxFuture<'a, Result<T>>,
     concurrency: usize,
 ) -> Result<Vec<T>> {
-    let count = futures.len();
-    // Tagged before the stream is built, so it holds no closure (which would keep the
-    // whole future from being `Send`).
-    let tagged: Vec<Tagged<'a, T>> = futures
-        .into_iter()
-        .enumerate()
-        .map(|(index, future)| Tagged { index, future })
-        .collect();
-    let mut outputs: Vec<Option<T>> = std::iter::repeat_with(|| None).take(count).collect();
-    let mut finished = stream::iter(tagged).buffer_unordered(concurrency);
-    while let Some((index, output)) = finished.try_next().await? {
+    let mut outputs: Vec<Option<T>> = std::iter::repeat_with(|| None).take(inputs.len()).collect();
+    let mut waiting = inputs.into_iter().enumerate();
+    let mut running = FuturesUnordered::new();
+    loop {
+        while running.len() < concurrency {
+            let Some((index, input)) = waiting.next() else {
+                break;
+            };
+            running.push(Tagged {
+                index,
+                future: fetch(input),
+            });
+        }
+        let Some((index, output)) = running.try_next().await? else {
+            break;
+        };
         outputs[index] = Some(output);
     }
     Ok(outputs.into_iter().flatten().collect())
