@@ -9,7 +9,7 @@
 #
 #   scripts/db up && bench/callgrind.sh            # all operations, every side
 #   bench/callgrind.sh find                         # one operation
-#   bench/callgrind.sh update,delete                # writes by key (ORM and raw sides)
+#   bench/callgrind.sh update,delete                # writes by key
 #
 # Needs valgrind. Writes the profiles to $OUT (default target/callgrind), for
 # `callgrind_annotate --inclusive=no FILE`.
@@ -41,7 +41,7 @@ for op in ${ops//,/ }; do
     case $op in
         stream) n1=5 n2=15 unit=$((10 * 10000)) sides="raw ORM charybdis raw+model raw-tuple" ;;
         insert) n1=1000 n2=9000 unit=8000 sides="raw ORM charybdis raw+model" ;;
-        update | delete) n1=1000 n2=9000 unit=8000 sides="raw ORM" ;;
+        update | delete) n1=1000 n2=9000 unit=8000 sides="raw ORM charybdis" ;;
         *) n1=1000 n2=9000 unit=8000 sides="raw ORM charybdis raw+model raw-tuple" ;;
     esac
     raw=

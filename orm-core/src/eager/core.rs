@@ -30,9 +30,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use futures::TryStreamExt;
 use futures::future::BoxFuture;
 use futures::stream::FuturesUnordered;
-use futures::TryStreamExt;
 use scylla::statement::prepared::PreparedStatement;
 
 use crate::db::{Cql, Db};

@@ -67,8 +67,9 @@ impl Side {
         match op {
             // An insert binds a tuple on the raw side already.
             Op::Insert => self != Side::RawTuple,
-            // Writes by key read no rows and bind a tuple: only the ORM and raw sides.
-            Op::Update | Op::Delete => matches!(self, Side::Orm | Side::Raw),
+            // Writes by key read no rows and bind a tuple: the variants of the raw side
+            // that differ in how they read rows have nothing to vary.
+            Op::Update | Op::Delete => matches!(self, Side::Orm | Side::Raw | Side::Charybdis),
             Op::Find | Op::Stream => true,
         }
     }

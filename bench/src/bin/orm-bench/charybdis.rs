@@ -11,9 +11,9 @@ use charybdis::types::{BigInt, Int, Text, Uuid};
 use scylla::client::caching_session::CachingSession;
 use scylla::client::session_builder::SessionBuilder;
 
+use crate::Result;
 use crate::ops::{drive, found, read_to_end};
 use crate::tables::WriteRow;
-use crate::{BoxError, Result};
 
 /// Prepared statements the caching session keeps (charybdis's README uses a cache of this
 /// order; every statement here is one of five).
@@ -52,8 +52,8 @@ charybdis_tables! {
 }
 
 // The one-column update, as charybdis's README has it: a partial model of the key and
-// the column.
-partial_ch_write_row!(ScoreChWriteRow, pk, ck, score);
+// the column (`name`, the column the other sides update).
+partial_ch_write_row!(NameChWriteRow, pk, ck, name);
 
 impl From<&WriteRow> for ChWriteRow {
     fn from(row: &WriteRow) -> Self {
@@ -122,56 +122,27 @@ pub(crate) async fn stream(
     .await
 }
 
-// Until the benchmark has update and delete operations.
-#[allow(dead_code)]
-/// Sets the score of each row in `keys` by its primary key.
-pub(crate) async fn update_score(
+/// Sets `name` of the row at `key` (a partial model's update, as charybdis's README has it).
+pub(crate) async fn update_name(
     session: &CachingSession,
-    concurrency: usize,
-    keys: &[(Uuid, i64)],
-) -> Result<u64> {
-    by_key(concurrency, keys, |i, pk, ck| async move {
-        let partial = ScoreChWriteRow {
-            pk,
-            ck,
-            score: i as i32,
-        };
-        partial.update().execute(session).await
-    })
-    .await
+    key: (Uuid, i64),
+    name: &str,
+) -> Result<()> {
+    let (pk, ck) = key;
+    let partial = NameChWriteRow {
+        pk,
+        ck,
+        name: name.to_owned(),
+    };
+    partial.update().execute(session).await?;
+    Ok(())
 }
 
-// Until the benchmark has update and delete operations.
-#[allow(dead_code)]
-/// Deletes each row in `keys` by its primary key.
-pub(crate) async fn delete(
-    session: &CachingSession,
-    concurrency: usize,
-    keys: &[(Uuid, i64)],
-) -> Result<u64> {
-    by_key(concurrency, keys, |_, pk, ck| {
-        ChWriteRow::delete_by_pk_and_ck(pk, ck).execute(session)
-    })
-    .await
-}
-
-// Until the benchmark has update and delete operations.
-#[allow(dead_code)]
-/// Runs `write(i, pk, ck)` for the `i`th key in `keys`, at most `concurrency` at a time;
-/// returns the writes done.
-async fn by_key<F, Fut, T, E>(concurrency: usize, keys: &[(Uuid, i64)], write: F) -> Result<u64>
-where
-    F: Fn(usize, Uuid, i64) -> Fut,
-    Fut: Future<Output = Result<T, E>>,
-    BoxError: From<E>,
-{
-    drive(keys.len(), concurrency, |i| {
-        let (pk, ck) = keys[i];
-        let done = write(i, pk, ck);
-        async move {
-            done.await?;
-            Ok(1)
-        }
-    })
-    .await
+/// Deletes the row at `key` (the generated `delete_by_…` helper).
+pub(crate) async fn delete(session: &CachingSession, key: (Uuid, i64)) -> Result<()> {
+    let (pk, ck) = key;
+    ChWriteRow::delete_by_pk_and_ck(pk, ck)
+        .execute(session)
+        .await?;
+    Ok(())
 }

@@ -6,6 +6,7 @@ use orm_core::Model;
 
 use crate::Result;
 use crate::args::{Op, Side};
+use crate::charybdis;
 use crate::ops::{Ctx, drive};
 use crate::tables::WriteRow;
 
@@ -39,6 +40,10 @@ pub(crate) async fn run_key_write(
                     .await?
             }
             (Side::Orm, _) => WriteRow::delete_by_key(db, &key).await?,
+            (Side::Charybdis, Op::Update) => {
+                charybdis::update_name(&ctx.charybdis, key, NEW_NAME).await?
+            }
+            (Side::Charybdis, _) => charybdis::delete(&ctx.charybdis, key).await?,
             (_, Op::Update) => {
                 session
                     .execute_unpaged(raw, (NEW_NAME, key.0, key.1))
