@@ -2,9 +2,18 @@
 //! ordering, limits, `USING` and `IF`. Never its values: those are bound, so a description
 //! is the statement's *shape*, and equal shapes render the same text.
 
+use smallvec::SmallVec;
+
 use crate::condition::{Condition, Operator, Target};
 use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 use crate::query::Computed;
+
+/// A statement's `WHERE` conditions, inline up to four (a key of four columns): building
+/// a shape to look up allocates nothing.
+pub(crate) type Conds = SmallVec<[Cond; 4]>;
+
+/// An update's assignments, inline up to four.
+pub(crate) type Sets = SmallVec<[Set; 4]>;
 
 /// A `SELECT`, `INSERT`, `UPDATE` or `DELETE`, without its values.
 ///
@@ -16,7 +25,7 @@ pub(crate) struct Statement {
     pub action: Action,
     pub using: Using,
     /// The `WHERE` conditions, joined by `AND`.
-    pub conditions: Vec<Cond>,
+    pub conditions: Conds,
     /// `ORDER BY`, for a `SELECT`.
     pub orderings: Vec<(&'static str, ClusteringOrder)>,
     /// `PER PARTITION LIMIT ?`.
@@ -81,7 +90,7 @@ pub(crate) enum Action {
     /// `INSERT INTO t (<columns>) VALUES (?, ...)`.
     Insert(Vec<&'static str>),
     /// `UPDATE t SET <assignments>`.
-    Update(Vec<Set>),
+    Update(Sets),
     /// `DELETE FROM t`.
     Delete,
 }
@@ -127,7 +136,7 @@ impl Cond {
     }
 
     /// The shapes of `conditions`.
-    pub fn all<M>(conditions: &[Condition<M>]) -> Vec<Self> {
+    pub fn all<M>(conditions: &[Condition<M>]) -> Conds {
         conditions.iter().map(Cond::of).collect()
     }
 
@@ -154,7 +163,7 @@ pub(crate) enum Guard {
     None,
     Exists,
     NotExists,
-    Conditions(Vec<Cond>),
+    Conditions(Conds),
 }
 
 impl Guard {
@@ -177,7 +186,7 @@ impl Statement {
             table: Table::of(table),
             action,
             using: Using::default(),
-            conditions: Vec::new(),
+            conditions: Conds::new(),
             orderings: Vec::new(),
             per_partition_limit: false,
             limit: false,
@@ -206,18 +215,18 @@ impl Statement {
     }
 
     /// `SELECT` of every column of `table`, with `conditions`.
-    pub fn select_all(table: &TableMeta, conditions: Vec<Cond>) -> Self {
+    pub fn select_all(table: &TableMeta, conditions: impl IntoIterator<Item = Cond>) -> Self {
         let columns = table.columns.iter().map(|c| Selector::Column(c.name));
         Statement {
-            conditions,
+            conditions: conditions.into_iter().collect(),
             ..Statement::new(table, Action::Select(columns.collect()))
         }
     }
 
     /// `SELECT COUNT(*)` of `table`, with `conditions`.
-    pub fn count(table: &TableMeta, conditions: Vec<Cond>) -> Self {
+    pub fn count(table: &TableMeta, conditions: impl IntoIterator<Item = Cond>) -> Self {
         Statement {
-            conditions,
+            conditions: conditions.into_iter().collect(),
             ..Statement::new(table, Action::Count)
         }
     }

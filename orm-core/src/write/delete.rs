@@ -20,7 +20,7 @@ use crate::statement::StaticStatement;
 use crate::write::keyed::{self, KeyedWrite};
 use crate::write::update::{OwnedValues, check_guard};
 use crate::write::using::Using;
-use crate::write::{
+use crate::write::{BoundValues, 
     BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
 };
 
@@ -236,8 +236,8 @@ impl<M: Model, K> Delete<M, K> {
         }
     }
 
-    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
-        let mut values: Vec<&(dyn SerializeValue + Send + Sync)> = self.using.values().collect();
+    fn values(&self) -> BoundValues<'_> {
+        let mut values: BoundValues<'_> = self.using.values().collect();
         values.extend(self.conditions.iter().map(|c| c.value.as_ref()));
         values.extend(self.checks.iter().map(|c| c.value.as_ref()));
         values
@@ -273,7 +273,7 @@ impl<M: Model, K> KeyedWrite for Delete<M, K> {
         self.fixed()
     }
 
-    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
+    fn values(&self) -> BoundValues<'_> {
         Delete::values(self)
     }
 

@@ -8,7 +8,7 @@ use scylla::value::Counter;
 
 use crate::column::Column;
 use crate::condition::Condition;
-use crate::cql::{Action, Cond, Guard, Set, Statement};
+use crate::cql::{Action, Cond, Guard, Set, Sets, Statement};
 use crate::cql_type::{Element, FieldType, MapKey};
 use crate::db::Db;
 use crate::error::Result;
@@ -24,7 +24,7 @@ use crate::statement::StaticStatement;
 use crate::write::assignment::{Assignment, CounterValue, Removable};
 use crate::write::keyed::{self, KeyedWrite};
 use crate::write::using::Using;
-use crate::write::{
+use crate::write::{BoundValues, 
     BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
 };
 
@@ -346,7 +346,7 @@ impl<M: Model, K> Update<M, K> {
         }
         check_guard::<M>(self.if_exists, &self.conditions, self.using)?;
         self.check_scope()?;
-        let mut sets: Vec<Set> = Vec::with_capacity(self.assignments.len() + 1);
+        let mut sets = Sets::new();
         sets.extend(self.assignments.iter().map(Assignment::shape));
         sets.extend(updated_at.map(Set::Value));
         Ok(Statement {
@@ -431,8 +431,8 @@ impl<M: Model, K> Update<M, K> {
         self
     }
 
-    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
-        let mut values: Vec<&(dyn SerializeValue + Send + Sync)> = self.using.values().collect();
+    fn values(&self) -> BoundValues<'_> {
+        let mut values: BoundValues<'_> = self.using.values().collect();
         for assignment in &self.assignments {
             values.extend(assignment.values());
         }
@@ -497,7 +497,7 @@ impl<M: Model, K> KeyedWrite for Update<M, K> {
         self.fixed()
     }
 
-    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
+    fn values(&self) -> BoundValues<'_> {
         Update::values(self)
     }
 
@@ -531,7 +531,7 @@ impl<'a, M: Model> IntoBatchItem<'a> for Update<M, Unconditional> {
 /// The bound values of a write that owns them, for batches.
 pub(crate) struct OwnedValues<W>(
     pub W,
-    pub fn(&W) -> Vec<&(dyn SerializeValue + Send + Sync)>,
+    pub fn(&W) -> BoundValues<'_>,
 );
 
 impl<M: Model> OwnedValues<Update<M, Unconditional>> {
@@ -546,10 +546,10 @@ impl<W: Send + Sync> scylla::serialize::row::SerializeRow for OwnedValues<W> {
         ctx: &scylla::serialize::row::RowSerializationContext<'_>,
         writer: &mut scylla::serialize::writers::RowWriter<'_>,
     ) -> Result<(), scylla::serialize::SerializationError> {
-        scylla::serialize::row::SerializeRow::serialize(&(self.1)(&self.0), ctx, writer)
+        scylla::serialize::row::SerializeRow::serialize(&(self.1)(&self.0).as_slice(), ctx, writer)
     }
 
     fn is_empty(&self) -> bool {
-        scylla::serialize::row::SerializeRow::is_empty(&(self.1)(&self.0))
+        (self.1)(&self.0).is_empty()
     }
 }
