@@ -163,7 +163,7 @@ pub(crate) enum Guard {
     None,
     Exists,
     NotExists,
-    Conditions(Conds),
+    Conditions(Vec<Cond>),
 }
 
 impl Guard {
@@ -174,7 +174,7 @@ impl Guard {
         } else if conditions.is_empty() {
             Guard::None
         } else {
-            Guard::Conditions(Cond::all(conditions))
+            Guard::Conditions(conditions.iter().map(Cond::of).collect())
         }
     }
 }

@@ -130,7 +130,7 @@ fn renders_each_statement_shape() {
                     timestamp: true,
                 },
                 conditions: key(),
-                guard: Guard::Conditions(smallvec![cond("title", Operator::Ne)]),
+                guard: Guard::Conditions(vec![cond("title", Operator::Ne)]),
                 ..Statement::new(
                     &POSTS,
                     Action::Update(smallvec![

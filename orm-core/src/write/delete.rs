@@ -20,8 +20,8 @@ use crate::statement::StaticStatement;
 use crate::write::keyed::{self, KeyedWrite};
 use crate::write::update::{OwnedValues, check_guard};
 use crate::write::using::Using;
-use crate::write::{BoundValues, 
-    BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
+use crate::write::{
+    BatchItem, BoundValues, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
 };
 
 /// A delete by conditions on the primary key. Built with [`Model::delete_query`]; see also

@@ -24,8 +24,8 @@ use crate::statement::StaticStatement;
 use crate::write::assignment::{Assignment, CounterValue, Removable};
 use crate::write::keyed::{self, KeyedWrite};
 use crate::write::using::Using;
-use crate::write::{BoundValues, 
-    BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
+use crate::write::{
+    BatchItem, BoundValues, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
 };
 
 /// An update of one row by its full primary key, built with [`Model::update`]; or of a
@@ -529,10 +529,7 @@ impl<'a, M: Model> IntoBatchItem<'a> for Update<M, Unconditional> {
 }
 
 /// The bound values of a write that owns them, for batches.
-pub(crate) struct OwnedValues<W>(
-    pub W,
-    pub fn(&W) -> BoundValues<'_>,
-);
+pub(crate) struct OwnedValues<W>(pub W, pub fn(&W) -> BoundValues<'_>);
 
 impl<M: Model> OwnedValues<Update<M, Unconditional>> {
     fn from_update(update: Update<M, Unconditional>) -> Self {
