@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use scylla::serialize::value::SerializeValue;
 use scylla::value::Counter;
+use smallvec::SmallVec;
 
 use crate::column::Column;
 use crate::condition::Condition;
@@ -107,7 +108,8 @@ use crate::write::{
 pub struct Update<M, K = Unconditional> {
     scope: Scope,
     key: Vec<Condition<M>>,
-    assignments: Vec<Assignment>,
+    /// Inline up to two: the usual update sets a column or two (and `updated_at`).
+    assignments: SmallVec<[Assignment; 2]>,
     conditions: Vec<Condition<M>>,
     if_exists: bool,
     using: Using,
@@ -153,7 +155,7 @@ impl<M: Model> Update<M> {
         Update {
             scope,
             key,
-            assignments: Vec::new(),
+            assignments: SmallVec::new(),
             conditions: Vec::new(),
             if_exists: false,
             using: Using::default(),
