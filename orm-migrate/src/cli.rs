@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use orm_core::Db;
 use orm_core::schema::{Schema, SyncOptions};
 
-use crate::error::Result;
+use crate::error::{MigrateError, Result};
 use crate::migrator::{Migrator, MigratorOptions, chain};
 use crate::new_file::new_migration_file;
 use crate::source::Migrations;
@@ -130,6 +130,7 @@ pub fn run_cli_from(
             return ExitCode::from(error.exit_code().clamp(0, 255) as u8);
         }
     };
+    let is_down = matches!(cli.command, Command::Down { .. });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -143,6 +144,14 @@ pub fn run_cli_from(
     match runtime.block_on(run(cli, schema, migrations)) {
         Ok(code) => code,
         Err(error) => {
+            if let MigrateError::Failed { done, .. } = &error {
+                for version in done {
+                    println!(
+                        "{} {version:04}",
+                        if is_down { "reverted" } else { "applied" }
+                    );
+                }
+            }
             eprintln!("error: {}", chain(&error));
             ExitCode::from(if error.is_refusal() {
                 EXIT_REFUSED

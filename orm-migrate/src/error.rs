@@ -53,6 +53,8 @@ pub enum MigrateError {
         error: String,
         /// What to do next.
         advice: String,
+        /// The versions this run applied (or reverted) before the failure.
+        done: Vec<i64>,
     },
     /// Another migrator holds the lease and kept it for longer than this one waits.
     #[error(

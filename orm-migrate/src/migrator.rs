@@ -254,7 +254,12 @@ impl Migrator {
         let mut applied = Vec::new();
         for migration in pending {
             let record = records.iter().find(|r| r.version == migration.version);
-            self.apply(migration, record, lease).await?;
+            if let Err(mut error) = self.apply(migration, record, lease).await {
+                if let MigrateError::Failed { done, .. } = &mut error {
+                    done.clone_from(&applied);
+                }
+                return Err(error);
+            }
             applied.push(migration.version);
         }
         Ok(applied)
@@ -399,6 +404,7 @@ impl Migrator {
             statement,
             error,
             advice,
+            done: Vec::new(),
         }
     }
 
@@ -487,6 +493,7 @@ impl Migrator {
                          so write it with IF EXISTS), or `resolve {}` to keep the migration applied",
                         record.version
                     ),
+                    done: reverted,
                 });
             }
             record::delete(&self.db, &self.keyspace, record.version).await?;

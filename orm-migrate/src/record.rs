@@ -93,7 +93,7 @@ pub(crate) async fn create_tables(db: &Db, keyspace: &str) -> Result<()> {
     let records = format!(
         "CREATE TABLE IF NOT EXISTS {} (version bigint PRIMARY KEY, name text, checksum text, \
          outcome text, statements_done int, done_checksum text, failed_statement int, \
-         failed_cql text, error text, at timestamp, by text)",
+         failed_cql text, error text, applied_at timestamp, applied_by text)",
         table(keyspace, RECORD_TABLE)
     );
     let lease = format!(
@@ -123,7 +123,7 @@ pub(crate) async fn read_all(db: &Db, keyspace: &str) -> Result<Vec<Record>> {
     }
     let cql = format!(
         "SELECT version, name, checksum, outcome, statements_done, done_checksum, \
-         failed_statement, failed_cql, error, at, by FROM {}",
+         failed_statement, failed_cql, error, applied_at, applied_by FROM {}",
         table(keyspace, RECORD_TABLE)
     );
     let result = db.query_unpaged(cql.clone(), ()).await?;
@@ -177,7 +177,7 @@ pub(crate) async fn read_all(db: &Db, keyspace: &str) -> Result<Vec<Record>> {
 pub(crate) async fn write(db: &Db, keyspace: &str, record: &Record) -> Result<()> {
     let cql = format!(
         "INSERT INTO {} (version, name, checksum, outcome, statements_done, done_checksum, \
-         failed_statement, failed_cql, error, at, by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         failed_statement, failed_cql, error, applied_at, applied_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         table(keyspace, RECORD_TABLE)
     );
     db.query_unpaged(
