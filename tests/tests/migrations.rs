@@ -830,3 +830,78 @@ async fn the_command_line_end_to_end() {
         stderr(&sync)
     );
 }
+
+fn crashing(_db: &Db) -> MigrationFuture<'_> {
+    Box::pin(async move { panic!("the migrator's process dies here") })
+}
+
+fn recovering(db: &Db) -> MigrationFuture<'_> {
+    Box::pin(async move {
+        db.query_unpaged(
+            "CREATE TABLE IF NOT EXISTS recovered (id int PRIMARY KEY)",
+            (),
+        )
+        .await?;
+        Ok(())
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_migrator_that_dies_midway_leaves_an_interrupted_record_that_up_finishes() {
+    let (db, keyspace) = fresh_keyspace("crash", true).await;
+    let dir = fresh_dir("crash");
+    write(
+        &dir,
+        "0001_a.cql",
+        "CREATE TABLE IF NOT EXISTS a (id int PRIMARY KEY);",
+    );
+    let short_lease = MigratorOptions::default().lease_ttl(Duration::from_secs(2));
+    let crashing = Migrator::new(
+        &db,
+        &keyspace,
+        Migrations::new().dir(&dir).rust(2, "b", crashing),
+    )
+    .options(short_lease);
+    // The panic ends the task as a crash ends a process: no release, no record of the end.
+    let crash = tokio::spawn(async move { crashing.up(None).await }).await;
+    assert!(crash.unwrap_err().is_panic());
+
+    let fixed = Migrator::new(
+        &db,
+        &keyspace,
+        Migrations::new().dir(&dir).rust(2, "b", recovering),
+    );
+    let status = fixed.status().await.unwrap();
+    assert_eq!(status[0].state, State::Applied);
+    assert_eq!(status[1].state, State::Interrupted, "{:?}", status[1]);
+    // Its lease expires (two seconds), then `up` finishes the interrupted migration.
+    assert_eq!(fixed.up(None).await.unwrap(), [2]);
+    assert!(table_exists(&db, &keyspace, "recovered").await);
+    assert_eq!(fixed.status().await.unwrap()[1].state, State::Applied);
+}
+
+/// Fails unless the lease row is still there after more than its TTL.
+fn outlives_the_lease_ttl(db: &Db) -> MigrationFuture<'_> {
+    Box::pin(async move {
+        tokio::time::sleep(Duration::from_secs(4)).await;
+        let result = db
+            .query_unpaged(format!("SELECT owner FROM \"{LEASE_TABLE}\""), ())
+            .await?;
+        match result.into_rows_result()?.rows_num() {
+            1 => Ok(()),
+            n => Err(format!("{n} lease rows after twice the TTL").into()),
+        }
+    })
+}
+
+#[tokio::test]
+async fn a_migration_longer_than_the_lease_ttl_keeps_the_lease_renewed() {
+    let (db, keyspace) = fresh_keyspace("renewal", true).await;
+    let migrator = Migrator::new(
+        &db,
+        &keyspace,
+        Migrations::new().rust(1, "slow", outlives_the_lease_ttl),
+    )
+    .options(MigratorOptions::default().lease_ttl(Duration::from_secs(2)));
+    assert_eq!(migrator.up(None).await.unwrap(), [1]);
+}
