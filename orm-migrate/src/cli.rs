@@ -26,7 +26,11 @@ pub const EXIT_FAILED: u8 = 1;
 /// Exit codes: 0 done (or nothing to do), 1 failed, 2 bad arguments, 3 refused (nothing
 /// was run).
 #[derive(Debug, Parser)]
-#[command(version, about, long_about = None)]
+#[command(
+    version,
+    about = "Schema sync and versioned migrations of one keyspace",
+    long_about = None
+)]
 pub struct Cli {
     /// The server's contact points: `host:port`, several separated by commas.
     #[arg(

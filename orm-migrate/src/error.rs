@@ -11,7 +11,7 @@ pub enum MigrateError {
     #[error(transparent)]
     Orm(#[from] orm_core::Error),
     /// The migrations folder (or a file in it) could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}", path.display())]
     Io {
         /// The folder or file.
         path: PathBuf,

@@ -1,3 +1,5 @@
+#![warn(missing_debug_implementations, missing_docs)]
+
 //! Versioned migrations and a command-line tool for `orm-core`.
 //!
 //! - [`Migrations`]: `.cql` files of a folder (`0001_add_email.cql`, with an optional

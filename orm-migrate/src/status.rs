@@ -6,7 +6,7 @@ use crate::record::{Outcome, Record};
 use crate::source::Migration;
 
 /// Where a migration stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
     /// Not applied yet.
     Pending,
@@ -136,6 +136,7 @@ fn one_line(cql: &str) -> String {
 /// assert!(table.starts_with("VERSION  NAME  STATE    APPLIED AT (UTC)     DOWN  NOTE"));
 /// assert!(table.contains("0001     init  applied  1970-01-01 00:00:00  yes"));
 /// ```
+#[derive(Debug)]
 pub struct StatusTable<'a>(pub &'a [MigrationStatus]);
 
 impl fmt::Display for StatusTable<'_> {

@@ -905,3 +905,89 @@ async fn a_migration_longer_than_the_lease_ttl_keeps_the_lease_renewed() {
     .options(MigratorOptions::default().lease_ttl(Duration::from_secs(2)));
     assert_eq!(migrator.up(None).await.unwrap(), [1]);
 }
+
+/// The example tool (`examples/migrate.rs`), run in this process on its own keyspace.
+#[allow(dead_code)]
+mod example {
+    include!("../../examples/migrate.rs");
+
+    /// The example's migrations, its folder named from this crate.
+    fn example_migrations() -> Migrations {
+        migrations().dir(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/migrations"
+        ))
+    }
+
+    fn run(keyspace: &str, args: &[&str]) -> ExitCode {
+        let mut all = vec!["migrate", "--keyspace", keyspace];
+        all.extend_from_slice(args);
+        orm_migrate::run_cli_from(all, schema(), example_migrations())
+    }
+
+    #[test]
+    fn the_example_tool_syncs_migrates_and_reverts() {
+        let keyspace = format!("{}mig_example", super::prefix());
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let db = runtime.block_on(async {
+            let db = Db::connect(&super::scylla_uri()).await.unwrap();
+            db.drop_keyspace(&keyspace).await.unwrap();
+            db
+        });
+        assert_eq!(
+            run(&keyspace, &["up"]),
+            ExitCode::from(1),
+            "no keyspace yet"
+        );
+        assert_eq!(run(&keyspace, &["sync"]), ExitCode::SUCCESS);
+        assert_eq!(run(&keyspace, &["up"]), ExitCode::SUCCESS);
+        assert_eq!(run(&keyspace, &["status"]), ExitCode::SUCCESS);
+        let (names, states) = runtime.block_on(async {
+            let result = db
+                .query_unpaged(
+                    format!("SELECT display_name FROM \"{keyspace}\".mig_users"),
+                    (),
+                )
+                .await
+                .unwrap();
+            let mut names: Vec<String> = result
+                .into_rows_result()
+                .unwrap()
+                .rows::<(Option<String>,)>()
+                .unwrap()
+                .map(|row| row.unwrap().0.unwrap_or_default())
+                .collect();
+            names.sort();
+            let status = orm_migrate::Migrator::new(&db, &keyspace, example_migrations())
+                .status()
+                .await
+                .unwrap();
+            (
+                names,
+                status.into_iter().map(|s| s.state).collect::<Vec<_>>(),
+            )
+        });
+        assert_eq!(names, ["ada", "grace"], "the Rust backfill ran");
+        assert_eq!(states, [super::State::Applied; 3]);
+        assert_eq!(run(&keyspace, &["down", "--to", "0"]), ExitCode::SUCCESS);
+        let users = runtime.block_on(async {
+            let result = db
+                .query_unpaged(format!("SELECT id FROM \"{keyspace}\".mig_users"), ())
+                .await
+                .unwrap();
+            result.into_rows_result().unwrap().rows_num()
+        });
+        assert_eq!(users, 0, "the down files ran");
+    }
+}
+
+#[test]
+fn the_readme_shows_the_migrate_example_word_for_word() {
+    let readme = include_str!("../../README.md");
+    let example = include_str!("../../examples/migrate.rs");
+    let block = format!("```rust,ignore\n{example}```");
+    assert!(
+        readme.contains(&block),
+        "README.md's migration-tool block differs from examples/migrate.rs; copy the file into the README"
+    );
+}
