@@ -148,8 +148,8 @@ pub fn run_cli_from(
     match runtime.block_on(run(cli, schema, migrations)) {
         Ok(code) => code,
         Err(error) => {
-            if let MigrateError::Failed { done, .. } = &error {
-                for version in done {
+            if let MigrateError::Failed(failure) = &error {
+                for version in &failure.done {
                     println!(
                         "{} {version:04}",
                         if is_down { "reverted" } else { "applied" }

@@ -38,24 +38,8 @@ pub enum MigrateError {
     #[error("{0}")]
     Blocked(String),
     /// A migration failed; its record says which statement and why.
-    #[error(
-        "migration {version} ({name}) failed{}: {error}; {advice}",
-        statement.as_ref().map(|(index, cql)| format!(" at statement {} `{cql}`", index + 1)).unwrap_or_default()
-    )]
-    Failed {
-        /// Its version.
-        version: i64,
-        /// Its name.
-        name: String,
-        /// The failed statement (0-based index and CQL), for a `.cql` migration.
-        statement: Option<(usize, String)>,
-        /// The server's (or the Rust migration's) error.
-        error: String,
-        /// What to do next.
-        advice: String,
-        /// The versions this run applied (or reverted) before the failure.
-        done: Vec<i64>,
-    },
+    #[error("{0}")]
+    Failed(Box<Failure>),
     /// Another migrator holds the lease and kept it for longer than this one waits.
     #[error(
         "another migrator ({owner}) holds the migration lease of keyspace {keyspace}; waited {waited:?}"
@@ -94,6 +78,27 @@ impl MigrateError {
                 | MigrateError::Orm(orm_core::Error::SchemaRefused { .. })
         )
     }
+}
+
+/// A migration (or its down migration) that failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "migration {version} ({name}) failed{}: {error}; {advice}",
+    statement.as_ref().map(|(index, cql)| format!(" at statement {} `{cql}`", index + 1)).unwrap_or_default()
+)]
+pub struct Failure {
+    /// Its version.
+    pub version: i64,
+    /// Its name.
+    pub name: String,
+    /// The failed statement (0-based index and CQL), for a `.cql` migration.
+    pub statement: Option<(usize, String)>,
+    /// The server's (or the Rust migration's) error.
+    pub error: String,
+    /// What to do next.
+    pub advice: String,
+    /// The versions this run applied (or reverted) before the failure.
+    pub done: Vec<i64>,
 }
 
 /// The result of a migration operation.

@@ -41,7 +41,7 @@ mod split;
 mod status;
 
 pub use cli::{Cli, Command, EXIT_FAILED, EXIT_REFUSED, run, run_cli, run_cli_from};
-pub use error::{MigrateError, Result};
+pub use error::{Failure, MigrateError, Result};
 pub use migrator::{Migrator, MigratorOptions};
 pub use new_file::new_migration_file;
 pub use record::{LEASE_TABLE, RECORD_TABLE};

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use orm_core::Db;
 
-use crate::error::{MigrateError, Result};
+use crate::error::{Failure, MigrateError, Result};
 use crate::lease::Lease;
 use crate::record::{self, Outcome, Record};
 use crate::source::{Body, Migration, Migrations, checksum};
@@ -255,8 +255,8 @@ impl Migrator {
         for migration in pending {
             let record = records.iter().find(|r| r.version == migration.version);
             if let Err(mut error) = self.apply(migration, record, lease).await {
-                if let MigrateError::Failed { done, .. } = &mut error {
-                    done.clone_from(&applied);
+                if let MigrateError::Failed(failure) = &mut error {
+                    failure.done.clone_from(&applied);
                 }
                 return Err(error);
             }
@@ -398,14 +398,14 @@ impl Migrator {
         if let Err(write_error) = record::write(&self.db, &self.keyspace, &progress).await {
             tracing::error!(%write_error, "recording the failure failed");
         }
-        MigrateError::Failed {
+        MigrateError::Failed(Box::new(Failure {
             version: progress.version,
             name: progress.name,
             statement,
             error,
             advice,
             done: Vec::new(),
-        }
+        }))
     }
 
     async fn down_leased(
@@ -483,7 +483,7 @@ impl Migrator {
                 failed.error = Some(error.clone());
                 failed.at = record::now();
                 record::write(&self.db, &self.keyspace, &failed).await?;
-                return Err(MigrateError::Failed {
+                return Err(MigrateError::Failed(Box::new(Failure {
                     version: record.version,
                     name: record.name.clone(),
                     statement,
@@ -494,7 +494,7 @@ impl Migrator {
                         record.version
                     ),
                     done: reverted,
-                });
+                })));
             }
             record::delete(&self.db, &self.keyspace, record.version).await?;
             tracing::info!(version = record.version, "reverted");

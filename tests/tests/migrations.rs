@@ -196,7 +196,7 @@ async fn concurrent_migrators_apply_each_migration_once() {
     assert_eq!(
         status
             .iter()
-            .map(|s| (s.version, s.state.clone()))
+            .map(|s| (s.version, s.state))
             .collect::<Vec<_>>(),
         [
             (1, State::Applied),
@@ -230,24 +230,14 @@ async fn a_failing_migration_records_its_statement_and_up_resumes_there_once_fix
     write(&dir, "0002_broken.cql", broken);
 
     let error = migrator(&db, &keyspace, &dir).up(None).await.unwrap_err();
-    let MigrateError::Failed {
-        version,
-        statement,
-        error: server_error,
-        ..
-    } = &error
-    else {
+    let MigrateError::Failed(failure) = &error else {
         panic!("expected a failed migration, got {error}");
     };
-    assert_eq!(*version, 2);
-    assert_eq!(statement.as_ref().map(|(index, _)| *index), Some(1));
-    assert!(
-        statement
-            .as_ref()
-            .unwrap()
-            .1
-            .starts_with("CREAT TABLE oops")
-    );
+    assert_eq!((failure.version, failure.done.as_slice()), (2, &[1][..]));
+    let (index, cql) = failure.statement.as_ref().expect("the failed statement");
+    assert_eq!(*index, 1);
+    assert!(cql.starts_with("CREAT TABLE oops"), "{cql}");
+    let server_error = &failure.error;
     assert!(!server_error.is_empty());
     assert!(error.to_string().contains("run `up` again"), "{error}");
     assert_eq!(
@@ -539,11 +529,7 @@ async fn rust_migrations_run_in_version_order_with_the_files() {
     assert!(
         matches!(
             &error,
-            MigrateError::Failed {
-                version: 3,
-                statement: None,
-                ..
-            }
+            MigrateError::Failed(failure) if failure.version == 3 && failure.statement.is_none()
         ),
         "{error}"
     );
