@@ -98,7 +98,9 @@ pub enum Command {
 }
 
 /// Runs the command line of the process with the application's schema and migrations,
-/// printing results to stdout and errors to stderr. Call it from a small binary:
+/// printing results to stdout and errors to stderr. It starts its own async runtime, so
+/// call it from a plain `fn main` (from async code, call [`run`] with [`Cli`] parsed by
+/// `clap::Parser::parse`). A small binary of the application:
 ///
 /// ```no_run
 /// use std::process::ExitCode;

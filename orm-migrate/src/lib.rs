@@ -25,6 +25,7 @@
 //! its success being recorded (a crash between the two), write statements that can run
 //! twice: `CREATE ... IF NOT EXISTS`, `DROP ... IF EXISTS`, and writes of fixed values.
 //! A Rust migration is resumed by running it again from its start: make it idempotent.
+//! Its checksum is of its name only, so an edit of its code is not detected.
 //!
 //! A migration is never run twice: one whose statements changed after it was applied is
 //! reported (`ChecksumMismatch`, `CHANGED` in `status`) and nothing runs until the edit is

@@ -301,9 +301,14 @@ impl Migrator {
                 for (index, statement) in up.iter().enumerate().skip(start) {
                     lease.check()?;
                     if let Err(error) = self.run_statement(statement).await {
+                        let ran = match index {
+                            0 => "none before it ran".to_owned(),
+                            1 => "statement 1 ran and will not run again".to_owned(),
+                            n => format!("statements 1 to {n} ran and will not run again"),
+                        };
                         let advice = format!(
-                            "fix statement {} of {} (the {index} before it ran and will not run again) \
-                             and run `up` again: it resumes at that statement; or finish by hand and run `resolve {}`",
+                            "fix statement {} of {} ({ran}) and run `up` again: it resumes at that \
+                             statement; or finish by hand and run `resolve {}`",
                             index + 1,
                             path.display(),
                             migration.version

@@ -83,7 +83,8 @@ pub struct Migration {
     pub name: String,
     /// The statements or the functions.
     pub body: Body,
-    /// The SHA-256 of the up statements (of the name, for a Rust migration), in hex.
+    /// The SHA-256 of the up statements, in hex. A Rust migration's is of its name only:
+    /// an edit of its code is not detected.
     pub checksum: String,
 }
 

@@ -4,7 +4,9 @@
 //! quote), a quoted identifier (`"..."`, with `""`), a `$$...$$` string (function bodies),
 //! a line comment (`--` or `//`) or a block comment (`/* ... */`). Comments are kept in
 //! the statement they sit in, except that a piece holding only comments and blanks is no
-//! statement. Each statement is trimmed and has no trailing `;`.
+//! statement. Each statement is trimmed and has no trailing `;`. A batch
+//! (`BEGIN [UNLOGGED | COUNTER] BATCH ... APPLY BATCH`) is one statement, whatever `;` it
+//! holds.
 
 /// An unterminated quote or comment, with the 1-based line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,6 +35,9 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
     let mut start = 0;
     // Whether the current piece holds something other than comments and blanks.
     let mut has_code = false;
+    // The current piece's words outside strings and comments (a string is `''`), to tell
+    // a batch from the statements inside it.
+    let mut words = String::new();
     let mut i = 0;
     let line_at = |at: usize| script[..at].matches('\n').count() + 1;
     while i < bytes.len() {
@@ -67,6 +72,7 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
                     }
                 }
                 has_code = true;
+                words.push_str(" '' ");
             }
             b'$' if rest.starts_with(b"$$") => {
                 let open = i;
@@ -80,6 +86,7 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
                     }
                 }
                 has_code = true;
+                words.push_str(" '' ");
             }
             b'-' | b'/' if rest.starts_with(b"--") || rest.starts_with(b"//") => {
                 i = script[i..]
@@ -87,6 +94,7 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
                     .map_or(bytes.len(), |end| i + end + 1);
             }
             b'/' if rest.starts_with(b"/*") => {
+                words.push(' ');
                 let open = i;
                 match script[i + 2..].find("*/") {
                     Some(end) => i += 2 + end + 2,
@@ -98,6 +106,10 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
                     }
                 }
             }
+            b';' if inside_batch(&words) => {
+                words.push(' ');
+                i += 1;
+            }
             b';' => {
                 if has_code {
                     statements.push(script[start..i].trim().to_owned());
@@ -105,10 +117,15 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
                 i += 1;
                 start = i;
                 has_code = false;
+                words.clear();
             }
-            b if b.is_ascii_whitespace() => i += 1,
-            _ => {
+            b if b.is_ascii_whitespace() => {
+                words.push(' ');
+                i += 1;
+            }
+            b => {
                 has_code = true;
+                words.push(char::from(b));
                 i += 1;
             }
         }
@@ -117,6 +134,22 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
         statements.push(script[start..].trim().to_owned());
     }
     Ok(statements)
+}
+
+/// Whether `words` (a piece so far) opened a batch that `APPLY BATCH` has not closed.
+fn inside_batch(words: &str) -> bool {
+    let mut words = words.split_whitespace();
+    if !words
+        .next()
+        .is_some_and(|first| first.eq_ignore_ascii_case("BEGIN"))
+    {
+        return false;
+    }
+    let words: Vec<&str> = words.collect();
+    !matches!(
+        words.as_slice(),
+        [.., apply, batch] if apply.eq_ignore_ascii_case("APPLY") && batch.eq_ignore_ascii_case("BATCH")
+    )
 }
 
 #[cfg(test)]
@@ -204,6 +237,23 @@ mod tests {
         assert_eq!(
             split("SELECT a - b / c FROM t; SELECT 2"),
             ["SELECT a - b / c FROM t", "SELECT 2"]
+        );
+    }
+
+    #[test]
+    fn a_batch_is_one_statement() {
+        let batch = "BEGIN UNLOGGED BATCH\n  INSERT INTO t (a) VALUES (1);\n  \
+                     INSERT INTO t (a) VALUES ('apply batch;');\napply batch";
+        assert_eq!(
+            split(&format!("SELECT 0; {batch}; SELECT 1;")),
+            ["SELECT 0", batch, "SELECT 1"]
+        );
+        assert_eq!(
+            split("begin batch update t set a = 1 where k = 1; /* APPLY BATCH */ APPLY BATCH;x"),
+            [
+                "begin batch update t set a = 1 where k = 1; /* APPLY BATCH */ APPLY BATCH",
+                "x"
+            ]
         );
     }
 

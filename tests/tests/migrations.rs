@@ -977,3 +977,27 @@ fn the_readme_shows_the_migrate_example_word_for_word() {
         "README.md's migration-tool block differs from examples/migrate.rs; copy the file into the README"
     );
 }
+
+#[test]
+fn new_empty_writes_the_next_file_without_a_server() {
+    let dir = fresh_dir("new_empty");
+    write(&dir, "0007_first.cql", "SELECT now() FROM system.local;");
+    let output = Command::new(FIXTURE)
+        .args(["--uri", "127.0.0.1:1", "--dir", dir.to_str().unwrap()])
+        .args(["new", "second", "--empty"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let written = std::fs::read_to_string(dir.join("0008_second.cql")).unwrap();
+    assert!(written.contains("Write the statements here"), "{written}");
+    let bad = Command::new(FIXTURE)
+        .args(["--dir", dir.to_str().unwrap(), "new", "Bad-Name", "--empty"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(orm_migrate::EXIT_FAILED.into()));
+    assert!(
+        stderr(&bad).contains("`Bad-Name` is not a migration name"),
+        "{}",
+        stderr(&bad)
+    );
+}
