@@ -3,7 +3,7 @@
 //! one blocks the others for one TTL at most.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use orm_core::Db;
@@ -22,6 +22,11 @@ pub(crate) struct Lease {
     keyspace: String,
     owner: String,
     lost: Arc<AtomicBool>,
+    /// When the lease was taken.
+    taken: Instant,
+    /// Milliseconds after `taken` of the last successful renewal.
+    renewed: Arc<AtomicU64>,
+    ttl: Duration,
     renewal: tokio::task::JoinHandle<()>,
 }
 
@@ -41,13 +46,15 @@ impl Lease {
              IF NOT EXISTS USING TTL ?"
         );
         let mut pause = Duration::from_millis(100);
-        loop {
+        let taken = loop {
+            // The TTL counts from when the statement was sent, at the latest.
+            let sent = Instant::now();
             let result = db
                 .query_unpaged(insert.clone(), (LEASE_NAME, owner, now(), ttl_secs))
                 .await?;
             let (applied, holder) = lwt_outcome(result)?;
             if applied {
-                break;
+                break sent;
             }
             if started.elapsed() >= wait {
                 return Err(MigrateError::LeaseBusy {
@@ -59,28 +66,42 @@ impl Lease {
             tracing::info!(holder = ?holder, "waiting for the migration lease");
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_secs(1));
-        }
+        };
         let lost = Arc::new(AtomicBool::new(false));
-        let renewal = tokio::spawn(renew(
-            db.clone(),
-            keyspace.to_owned(),
-            owner.to_owned(),
-            ttl,
-            lost.clone(),
-        ));
+        let renewed = Arc::new(AtomicU64::new(0));
+        let renewal = tokio::spawn(
+            Renewal {
+                db: db.clone(),
+                keyspace: keyspace.to_owned(),
+                owner: owner.to_owned(),
+                ttl,
+                lost: lost.clone(),
+                taken,
+                renewed: renewed.clone(),
+            }
+            .run(),
+        );
         Ok(Lease {
             db: db.clone(),
             keyspace: keyspace.to_owned(),
             owner: owner.to_owned(),
             lost,
+            taken,
+            renewed,
+            ttl,
             renewal,
         })
     }
 
-    /// Fails when the lease could not be renewed: the caller must stop before its next
-    /// statement, since another migrator may hold the lease now.
+    /// Fails when the lease was taken by another migrator, or when it has not been renewed
+    /// for two thirds of its TTL (it may expire during the next statement): the caller
+    /// must stop before its next statement.
     pub(crate) fn check(&self) -> Result<()> {
-        if self.lost.load(Ordering::SeqCst) {
+        let since_renewal = self
+            .taken
+            .elapsed()
+            .saturating_sub(Duration::from_millis(self.renewed.load(Ordering::SeqCst)));
+        if self.lost.load(Ordering::SeqCst) || since_renewal > self.ttl * 2 / 3 {
             return Err(MigrateError::LeaseLost(self.keyspace.clone()));
         }
         Ok(())
@@ -106,32 +127,52 @@ impl Drop for Lease {
     }
 }
 
-/// Renews the lease every third of its TTL, while this migrator still owns it.
-async fn renew(db: Db, keyspace: String, owner: String, ttl: Duration, lost: Arc<AtomicBool>) {
-    let ttl_secs = ttl.as_secs().max(1) as i32;
-    let update = format!(
-        "UPDATE \"{keyspace}\".\"{LEASE_TABLE}\" USING TTL ? SET owner = ?, since = ? \
-         WHERE name = ? IF owner = ?"
-    );
-    loop {
-        tokio::time::sleep(ttl / 3).await;
-        let renewed = db
-            .query_unpaged(
-                update.clone(),
-                (ttl_secs, &owner, now(), LEASE_NAME, &owner),
-            )
-            .await
-            .map_err(MigrateError::from)
-            .and_then(lwt_outcome);
-        match renewed {
-            Ok((true, _)) => {}
-            Ok((false, holder)) => {
-                tracing::warn!(holder = ?holder, "the migration lease was taken by another migrator");
-                lost.store(true, Ordering::SeqCst);
-                return;
+/// What the renewal task needs.
+struct Renewal {
+    db: Db,
+    keyspace: String,
+    owner: String,
+    ttl: Duration,
+    lost: Arc<AtomicBool>,
+    taken: Instant,
+    renewed: Arc<AtomicU64>,
+}
+
+impl Renewal {
+    /// Renews the lease every third of its TTL, while this migrator still owns it.
+    async fn run(self) {
+        let ttl_secs = self.ttl.as_secs().max(1) as i32;
+        let update = format!(
+            "UPDATE \"{}\".\"{LEASE_TABLE}\" USING TTL ? SET owner = ?, since = ? \
+             WHERE name = ? IF owner = ?",
+            self.keyspace
+        );
+        loop {
+            tokio::time::sleep(self.ttl / 3).await;
+            let sent = self.taken.elapsed();
+            let renewed = self
+                .db
+                .query_unpaged(
+                    update.clone(),
+                    (ttl_secs, &self.owner, now(), LEASE_NAME, &self.owner),
+                )
+                .await
+                .map_err(MigrateError::from)
+                .and_then(lwt_outcome);
+            match renewed {
+                // The new TTL counts from when the renewal was sent, at the latest.
+                Ok((true, _)) => self
+                    .renewed
+                    .store(sent.as_millis() as u64, Ordering::SeqCst),
+                Ok((false, holder)) => {
+                    tracing::warn!(holder = ?holder, "the migration lease was taken by another migrator");
+                    self.lost.store(true, Ordering::SeqCst);
+                    return;
+                }
+                // A failed renewal may be transient: the next one may still come in time
+                // (`Lease::check` stops the run if none does).
+                Err(error) => tracing::warn!(%error, "renewing the migration lease failed"),
             }
-            // A failed renewal may be transient: the next one may still come in time.
-            Err(error) => tracing::warn!(%error, "renewing the migration lease failed"),
         }
     }
 }
