@@ -127,6 +127,22 @@ impl Drop for Lease {
     }
 }
 
+/// The migrator that holds the lease of `keyspace`, if one does.
+pub(crate) async fn holder(db: &Db, keyspace: &str) -> Result<Option<String>> {
+    if !crate::record::table_exists(db, keyspace, LEASE_TABLE).await? {
+        return Ok(None);
+    }
+    let select = format!("SELECT owner FROM \"{keyspace}\".\"{LEASE_TABLE}\" WHERE name = ?");
+    let result = db.query_unpaged(select, (LEASE_NAME,)).await?;
+    Ok(crate::record::rows(result)?
+        .next()
+        .and_then(|row| row.columns.into_iter().next().flatten())
+        .and_then(|value| match value {
+            CqlValue::Text(text) => Some(text),
+            _ => None,
+        }))
+}
+
 /// What the renewal task needs.
 struct Renewal {
     db: Db,

@@ -125,7 +125,12 @@ impl Migrator {
         let migrations = self.migrations.load()?;
         self.check_keyspace().await?;
         let records = record::read_all(&self.db, &self.keyspace).await?;
-        Ok(crate::status::merge(&migrations, &records))
+        let holder = crate::lease::holder(&self.db, &self.keyspace).await?;
+        Ok(crate::status::merge(
+            &migrations,
+            &records,
+            holder.as_deref(),
+        ))
     }
 
     /// Applies the pending migrations in version order, up to `to` (inclusive) when given.
@@ -214,7 +219,7 @@ impl Migrator {
     ) -> Result<Vec<i64>> {
         // Read under the lease: what another migrator applied before is seen here.
         let records = record::read_all(&self.db, &self.keyspace).await?;
-        let changed: Vec<String> = crate::status::merge(migrations, &records)
+        let changed: Vec<String> = crate::status::merge(migrations, &records, Some(&self.owner))
             .into_iter()
             .filter(|status| status.state == State::Changed)
             .map(|status| format!("{:04} {}", status.version, status.name))

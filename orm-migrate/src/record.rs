@@ -110,15 +110,20 @@ pub(crate) async fn create_tables(db: &Db, keyspace: &str) -> Result<()> {
     Ok(())
 }
 
-/// Every record, by version; none when the record table does not exist yet.
-pub(crate) async fn read_all(db: &Db, keyspace: &str) -> Result<Vec<Record>> {
+/// Whether `keyspace` has `table`.
+pub(crate) async fn table_exists(db: &Db, keyspace: &str, table: &str) -> Result<bool> {
     let exists = db
         .query_unpaged(
             "SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?",
-            (keyspace, RECORD_TABLE),
+            (keyspace, table),
         )
         .await?;
-    if rows(exists)?.next().is_none() {
+    Ok(rows(exists)?.next().is_some())
+}
+
+/// Every record, by version; none when the record table does not exist yet.
+pub(crate) async fn read_all(db: &Db, keyspace: &str) -> Result<Vec<Record>> {
+    if !table_exists(db, keyspace, RECORD_TABLE).await? {
         return Ok(Vec::new());
     }
     let cql = format!(

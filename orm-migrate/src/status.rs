@@ -16,6 +16,9 @@ pub enum State {
     Changed,
     /// A statement failed (the note names it); `up` resumes there.
     Failed,
+    /// The migrator that holds the lease is running it (or died less than a lease TTL
+    /// ago: until its lease expires, a dead migrator cannot be told from a live one).
+    Running,
     /// Its migrator stopped midway; `up` resumes where it stopped.
     Interrupted,
     /// Its down migration failed.
@@ -31,6 +34,7 @@ impl State {
             State::Applied => "applied",
             State::Changed => "CHANGED",
             State::Failed => "FAILED",
+            State::Running => "running",
             State::Interrupted => "INTERRUPTED",
             State::DownFailed => "DOWN FAILED",
             State::Missing => "missing here",
@@ -55,8 +59,13 @@ pub struct MigrationStatus {
     pub has_down: bool,
 }
 
-/// The state of every migration known here or recorded, by version.
-pub(crate) fn merge(migrations: &[Migration], records: &[Record]) -> Vec<MigrationStatus> {
+/// The state of every migration known here or recorded, by version. `lease_holder` is the
+/// migrator that holds the lease, if one does: its migration is running, not interrupted.
+pub(crate) fn merge(
+    migrations: &[Migration],
+    records: &[Record],
+    lease_holder: Option<&str>,
+) -> Vec<MigrationStatus> {
     let mut lines: Vec<MigrationStatus> = migrations
         .iter()
         .map(|migration| {
@@ -70,6 +79,13 @@ pub(crate) fn merge(migrations: &[Migration], records: &[Record]) -> Vec<Migrati
                     ),
                     Outcome::Applied => (State::Applied, String::new()),
                     Outcome::Failed => (State::Failed, failure_note(record)),
+                    Outcome::Running if lease_holder == Some(record.by.as_str()) => (
+                        State::Running,
+                        format!(
+                            "{} statement(s) done so far, by {}",
+                            record.statements_done, record.by
+                        ),
+                    ),
                     Outcome::Running => (
                         State::Interrupted,
                         format!(

@@ -842,14 +842,14 @@ async fn a_migrator_that_dies_midway_leaves_an_interrupted_record_that_up_finish
         "CREATE TABLE IF NOT EXISTS a (id int PRIMARY KEY);",
     );
     let short_lease = MigratorOptions::default().lease_ttl(Duration::from_secs(2));
-    let crashing = Migrator::new(
+    let dying = Migrator::new(
         &db,
         &keyspace,
         Migrations::new().dir(&dir).rust(2, "b", crashing),
     )
     .options(short_lease);
     // The panic ends the task as a crash ends a process: no release, no record of the end.
-    let crash = tokio::spawn(async move { crashing.up(None).await }).await;
+    let crash = tokio::spawn(async move { dying.up(None).await }).await;
     assert!(crash.unwrap_err().is_panic());
 
     let fixed = Migrator::new(
@@ -857,13 +857,44 @@ async fn a_migrator_that_dies_midway_leaves_an_interrupted_record_that_up_finish
         &keyspace,
         Migrations::new().dir(&dir).rust(2, "b", recovering),
     );
+    // Until its lease expires, a dead migrator cannot be told from a live one.
     let status = fixed.status().await.unwrap();
     assert_eq!(status[0].state, State::Applied);
-    assert_eq!(status[1].state, State::Interrupted, "{:?}", status[1]);
-    // Its lease expires (two seconds), then `up` finishes the interrupted migration.
+    assert_eq!(status[1].state, State::Running, "{:?}", status[1]);
+    // `up` waits for the lease to expire (two seconds), then finishes the migration.
     assert_eq!(fixed.up(None).await.unwrap(), [2]);
     assert!(table_exists(&db, &keyspace, "recovered").await);
     assert_eq!(fixed.status().await.unwrap()[1].state, State::Applied);
+
+    // Once its lease is gone (deleted here, as its expiry would), it reads as interrupted.
+    let dying = Migrator::new(
+        &db,
+        &keyspace,
+        Migrations::new().dir(&dir).rust(3, "c", crashing),
+    )
+    .options(short_lease);
+    let crash = tokio::spawn(async move { dying.up(None).await }).await;
+    assert!(crash.unwrap_err().is_panic());
+    db.query_unpaged(
+        format!("DELETE FROM \"{keyspace}\".\"{LEASE_TABLE}\" WHERE name = 'migrate'"),
+        (),
+    )
+    .await
+    .unwrap();
+    let status = Migrator::new(
+        &db,
+        &keyspace,
+        Migrations::new().dir(&dir).rust(3, "c", recovering),
+    )
+    .status()
+    .await
+    .unwrap();
+    assert_eq!(status[2].state, State::Interrupted, "{:?}", status[2]);
+    assert!(
+        status[2].note.contains("stopped after 0 statement(s)"),
+        "{}",
+        status[2].note
+    );
 }
 
 /// Fails unless the lease row is still there after more than its TTL.
@@ -880,16 +911,27 @@ fn outlives_the_lease_ttl(db: &Db) -> MigrationFuture<'_> {
     })
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn a_migration_longer_than_the_lease_ttl_keeps_the_lease_renewed() {
     let (db, keyspace) = fresh_keyspace("renewal", true).await;
-    let migrator = Migrator::new(
-        &db,
-        &keyspace,
-        Migrations::new().rust(1, "slow", outlives_the_lease_ttl),
-    )
-    .options(MigratorOptions::default().lease_ttl(Duration::from_secs(2)));
-    assert_eq!(migrator.up(None).await.unwrap(), [1]);
+    let migrations = Migrations::new().rust(1, "slow", outlives_the_lease_ttl);
+    let migrator = Migrator::new(&db, &keyspace, migrations.clone())
+        .options(MigratorOptions::default().lease_ttl(Duration::from_secs(2)));
+    let running = tokio::spawn(async move { migrator.up(None).await });
+
+    // Meanwhile, another migrator's `status` says it runs (its holder has the lease).
+    let observer = Migrator::new(&db, &keyspace, migrations);
+    let mut seen = None;
+    while seen.is_none() && !running.is_finished() {
+        if let Ok(status) = observer.status().await {
+            seen = status.into_iter().find(|s| s.state == State::Running);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(running.await.unwrap().unwrap(), [1]);
+    let seen = seen.expect("status showed the migration running");
+    assert!(seen.note.contains("done so far"), "{}", seen.note);
+    assert_eq!(observer.status().await.unwrap()[0].state, State::Applied);
 }
 
 /// The example tool (`examples/migrate.rs`), run in this process on its own keyspace.
