@@ -103,6 +103,20 @@ impl Schema {
         self
     }
 
+    /// The same schema in another keyspace (a command-line `--keyspace`, a test's own).
+    ///
+    /// # Example
+    /// ```
+    /// use orm_core::schema::{Replication, Schema};
+    ///
+    /// let schema = Schema::new("app", Replication::Simple(1)).with_keyspace("app_staging");
+    /// assert_eq!(schema.keyspace(), "app_staging");
+    /// ```
+    pub fn with_keyspace(mut self, keyspace: impl Into<String>) -> Schema {
+        self.keyspace = keyspace.into();
+        self
+    }
+
     /// The keyspace.
     pub fn keyspace(&self) -> &str {
         &self.keyspace
