@@ -18,4 +18,4 @@ mod tests;
 
 pub(crate) use fixed::fixed;
 pub(crate) use render::column_list;
-pub(crate) use statement::{Action, Cond, Guard, Selector, Set, Sets, Statement, Using};
+pub(crate) use statement::{Action, Cond, Guard, Selector, Set, Statement, Using};

@@ -2,18 +2,9 @@
 //! ordering, limits, `USING` and `IF`. Never its values: those are bound, so a description
 //! is the statement's *shape*, and equal shapes render the same text.
 
-use smallvec::SmallVec;
-
 use crate::condition::{Condition, Operator, Target};
 use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
 use crate::query::Computed;
-
-/// A statement's `WHERE` conditions, inline up to four (a key of four columns): building
-/// a shape to look up allocates nothing.
-pub(crate) type Conds = SmallVec<[Cond; 4]>;
-
-/// An update's assignments, inline up to four.
-pub(crate) type Sets = SmallVec<[Set; 4]>;
 
 /// A `SELECT`, `INSERT`, `UPDATE` or `DELETE`, without its values.
 ///
@@ -25,7 +16,7 @@ pub(crate) struct Statement {
     pub action: Action,
     pub using: Using,
     /// The `WHERE` conditions, joined by `AND`.
-    pub conditions: Conds,
+    pub conditions: Vec<Cond>,
     /// `ORDER BY`, for a `SELECT`.
     pub orderings: Vec<(&'static str, ClusteringOrder)>,
     /// `PER PARTITION LIMIT ?`.
@@ -90,7 +81,7 @@ pub(crate) enum Action {
     /// `INSERT INTO t (<columns>) VALUES (?, ...)`.
     Insert(Vec<&'static str>),
     /// `UPDATE t SET <assignments>`.
-    Update(Sets),
+    Update(Vec<Set>),
     /// `DELETE FROM t`.
     Delete,
 }
@@ -136,7 +127,7 @@ impl Cond {
     }
 
     /// The shapes of `conditions`.
-    pub fn all<M>(conditions: &[Condition<M>]) -> Conds {
+    pub fn all<M>(conditions: &[Condition<M>]) -> Vec<Self> {
         conditions.iter().map(Cond::of).collect()
     }
 
@@ -174,7 +165,7 @@ impl Guard {
         } else if conditions.is_empty() {
             Guard::None
         } else {
-            Guard::Conditions(conditions.iter().map(Cond::of).collect())
+            Guard::Conditions(Cond::all(conditions))
         }
     }
 }
@@ -186,7 +177,7 @@ impl Statement {
             table: Table::of(table),
             action,
             using: Using::default(),
-            conditions: Conds::new(),
+            conditions: Vec::new(),
             orderings: Vec::new(),
             per_partition_limit: false,
             limit: false,
@@ -215,18 +206,18 @@ impl Statement {
     }
 
     /// `SELECT` of every column of `table`, with `conditions`.
-    pub fn select_all(table: &TableMeta, conditions: impl IntoIterator<Item = Cond>) -> Self {
+    pub fn select_all(table: &TableMeta, conditions: Vec<Cond>) -> Self {
         let columns = table.columns.iter().map(|c| Selector::Column(c.name));
         Statement {
-            conditions: conditions.into_iter().collect(),
+            conditions,
             ..Statement::new(table, Action::Select(columns.collect()))
         }
     }
 
     /// `SELECT COUNT(*)` of `table`, with `conditions`.
-    pub fn count(table: &TableMeta, conditions: impl IntoIterator<Item = Cond>) -> Self {
+    pub fn count(table: &TableMeta, conditions: Vec<Cond>) -> Self {
         Statement {
-            conditions: conditions.into_iter().collect(),
+            conditions,
             ..Statement::new(table, Action::Count)
         }
     }

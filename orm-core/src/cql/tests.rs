@@ -1,8 +1,6 @@
 //! Rendering, table by table: each row a statement description and the text it must give.
 
 use crate::condition::{Operator, Target, TupleColumns};
-use smallvec::smallvec;
-
 use crate::cql::{Action, Cond, Guard, Selector, Set, Statement, Using, fixed};
 use crate::cql_type::CqlType;
 use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
@@ -56,9 +54,7 @@ static TITLE_TTL: Computed = Computed {
 
 #[test]
 fn renders_each_statement_shape() {
-    let key = || -> super::statement::Conds {
-        smallvec![cond("user_id", Operator::Eq), cond("region", Operator::Eq)]
-    };
+    let key = || vec![cond("user_id", Operator::Eq), cond("region", Operator::Eq)];
     let cases: Vec<(&str, Statement, &str)> = vec![
         (
             "insert",
@@ -85,7 +81,7 @@ fn renders_each_statement_shape() {
         (
             "select with projection, order, limits, filtering",
             Statement {
-                conditions: smallvec![cond("user_id", Operator::Eq), cond("title", Operator::Gt)],
+                conditions: vec![cond("user_id", Operator::Eq), cond("title", Operator::Gt)],
                 orderings: vec![("id", ClusteringOrder::Asc)],
                 per_partition_limit: true,
                 limit: true,
@@ -133,7 +129,7 @@ fn renders_each_statement_shape() {
                 guard: Guard::Conditions(vec![cond("title", Operator::Ne)]),
                 ..Statement::new(
                     &POSTS,
-                    Action::Update(smallvec![
+                    Action::Update(vec![
                         Set::Value("a"),
                         Set::Add("b"),
                         Set::Subtract("c"),
@@ -156,7 +152,7 @@ fn renders_each_statement_shape() {
                     ttl: false,
                     timestamp: true,
                 },
-                conditions: smallvec![cond("user_id", Operator::In), cond("id", Operator::Lt)],
+                conditions: vec![cond("user_id", Operator::In), cond("id", Operator::Lt)],
                 ..Statement::new(&POSTS, Action::Delete)
             },
             r#"DELETE FROM "posts" USING TIMESTAMP ? WHERE "user_id" IN ? AND "id" < ?"#,
@@ -164,7 +160,7 @@ fn renders_each_statement_shape() {
         (
             "delete if exists, quoting inner quotes",
             Statement {
-                conditions: smallvec![cond("we\"ird", Operator::Eq)],
+                conditions: vec![cond("we\"ird", Operator::Eq)],
                 guard: Guard::Exists,
                 ..Statement::new(&PINNED, Action::Delete)
             },

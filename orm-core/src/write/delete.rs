@@ -21,7 +21,7 @@ use crate::write::keyed::{self, KeyedWrite};
 use crate::write::update::{OwnedValues, check_guard};
 use crate::write::using::Using;
 use crate::write::{
-    BatchItem, BoundValues, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
+    BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
 };
 
 /// A delete by conditions on the primary key. Built with [`Model::delete_query`]; see also
@@ -236,8 +236,11 @@ impl<M: Model, K> Delete<M, K> {
         }
     }
 
-    fn values(&self) -> BoundValues<'_> {
-        let mut values: BoundValues<'_> = self.using.values().collect();
+    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
+        // At most: its `USING` values, one per condition. One allocation, no growth.
+        let most = 2 + self.conditions.len() + self.checks.len();
+        let mut values: Vec<&(dyn SerializeValue + Send + Sync)> = Vec::with_capacity(most);
+        values.extend(self.using.values());
         values.extend(self.conditions.iter().map(|c| c.value.as_ref()));
         values.extend(self.checks.iter().map(|c| c.value.as_ref()));
         values
@@ -273,7 +276,7 @@ impl<M: Model, K> KeyedWrite for Delete<M, K> {
         self.fixed()
     }
 
-    fn values(&self) -> BoundValues<'_> {
+    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
         Delete::values(self)
     }
 

@@ -1,6 +1,8 @@
 //! Running a write by key (an update or a delete), conditional or not: the statement of
 //! its shape, its hooks, its span.
 
+use scylla::serialize::value::SerializeValue;
+
 use crate::db::{Cql, Db};
 use crate::error::Result;
 use crate::hooks::Rejection;
@@ -8,7 +10,7 @@ use crate::model::Model;
 use crate::options::StatementOptions;
 use crate::query::QueryError;
 use crate::statement::StaticStatement;
-use crate::write::{BoundValues, LwtOutcome, hook_verdict};
+use crate::write::{LwtOutcome, hook_verdict};
 
 /// What running an update or a delete needs from it.
 pub(crate) trait KeyedWrite: Sized {
@@ -23,7 +25,7 @@ pub(crate) trait KeyedWrite: Sized {
     /// The statement of this write's shape (rendered once per shape), or why not.
     fn statement(&self) -> Result<&'static StaticStatement, QueryError>;
     /// The bound values, in marker order.
-    fn values(&self) -> BoundValues<'_>;
+    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)>;
     fn options(&self) -> &StatementOptions;
     fn before(&self) -> Result<(), Rejection>;
     fn after(&self);
@@ -35,8 +37,7 @@ pub(crate) async fn run<W: KeyedWrite>(write: W, db: &Db) -> Result<()> {
     let sent = async move {
         let statement = write.statement()?;
         hook_verdict(W::Model::TABLE, W::OPERATION, write.before())?;
-        let values = write.values();
-        db.execute(Cql::Static(statement), values.as_slice(), write.options())
+        db.execute(Cql::Static(statement), write.values(), write.options())
             .await?;
         write.after();
         Ok(())
@@ -51,9 +52,8 @@ pub(crate) async fn run_conditional<W: KeyedWrite>(write: W, db: &Db) -> Result<
     let sent = async move {
         let statement = Cql::Static(write.statement()?);
         hook_verdict(W::Model::TABLE, W::OPERATION, write.before())?;
-        let values = write.values();
         let result = db
-            .execute(statement, values.as_slice(), write.options())
+            .execute(statement, write.values(), write.options())
             .await?;
         let outcome = LwtOutcome::from_result(W::Model::TABLE.model, statement, result)?;
         if outcome.applied {

@@ -18,16 +18,9 @@ pub use update::Update;
 
 pub(crate) use insert::insert_row;
 
-use scylla::serialize::value::SerializeValue;
-use smallvec::SmallVec;
-
 use crate::error::{Error, Result};
 use crate::hooks::Rejection;
 use crate::meta::TableMeta;
-
-/// A write's bound values in marker order, borrowed from the write; inline up to eight,
-/// so a write by key collects them without allocating.
-pub(crate) type BoundValues<'a> = SmallVec<[&'a (dyn SerializeValue + Send + Sync); 8]>;
 
 /// A write whose outcome is unconditional: it returns `()`.
 #[derive(Debug, Clone, Copy)]

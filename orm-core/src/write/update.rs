@@ -5,11 +5,10 @@ use std::sync::Arc;
 
 use scylla::serialize::value::SerializeValue;
 use scylla::value::Counter;
-use smallvec::SmallVec;
 
 use crate::column::Column;
 use crate::condition::Condition;
-use crate::cql::{Action, Cond, Guard, Set, Sets, Statement};
+use crate::cql::{Action, Cond, Guard, Set, Statement};
 use crate::cql_type::{Element, FieldType, MapKey};
 use crate::db::Db;
 use crate::error::Result;
@@ -26,7 +25,7 @@ use crate::write::assignment::{Assignment, CounterValue, Removable};
 use crate::write::keyed::{self, KeyedWrite};
 use crate::write::using::Using;
 use crate::write::{
-    BatchItem, BoundValues, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
+    BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
 };
 
 /// An update of one row by its full primary key, built with [`Model::update`]; or of a
@@ -108,8 +107,7 @@ use crate::write::{
 pub struct Update<M, K = Unconditional> {
     scope: Scope,
     key: Vec<Condition<M>>,
-    /// Inline up to two: the usual update sets a column or two (and `updated_at`).
-    assignments: SmallVec<[Assignment; 2]>,
+    assignments: Vec<Assignment>,
     conditions: Vec<Condition<M>>,
     if_exists: bool,
     using: Using,
@@ -155,7 +153,7 @@ impl<M: Model> Update<M> {
         Update {
             scope,
             key,
-            assignments: SmallVec::new(),
+            assignments: Vec::new(),
             conditions: Vec::new(),
             if_exists: false,
             using: Using::default(),
@@ -348,7 +346,7 @@ impl<M: Model, K> Update<M, K> {
         }
         check_guard::<M>(self.if_exists, &self.conditions, self.using)?;
         self.check_scope()?;
-        let mut sets = Sets::new();
+        let mut sets: Vec<Set> = Vec::with_capacity(self.assignments.len() + 1);
         sets.extend(self.assignments.iter().map(Assignment::shape));
         sets.extend(updated_at.map(Set::Value));
         Ok(Statement {
@@ -433,8 +431,12 @@ impl<M: Model, K> Update<M, K> {
         self
     }
 
-    fn values(&self) -> BoundValues<'_> {
-        let mut values: BoundValues<'_> = self.using.values().collect();
+    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
+        // At most: TTL and timestamp, two per assignment (a map entry's key and value),
+        // one per condition. One allocation, no growth.
+        let most = 2 + 2 * self.assignments.len() + self.key.len() + self.conditions.len();
+        let mut values: Vec<&(dyn SerializeValue + Send + Sync)> = Vec::with_capacity(most);
+        values.extend(self.using.values());
         for assignment in &self.assignments {
             values.extend(assignment.values());
         }
@@ -499,7 +501,7 @@ impl<M: Model, K> KeyedWrite for Update<M, K> {
         self.fixed()
     }
 
-    fn values(&self) -> BoundValues<'_> {
+    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
         Update::values(self)
     }
 
@@ -531,7 +533,10 @@ impl<'a, M: Model> IntoBatchItem<'a> for Update<M, Unconditional> {
 }
 
 /// The bound values of a write that owns them, for batches.
-pub(crate) struct OwnedValues<W>(pub W, pub fn(&W) -> BoundValues<'_>);
+pub(crate) struct OwnedValues<W>(
+    pub W,
+    pub fn(&W) -> Vec<&(dyn SerializeValue + Send + Sync)>,
+);
 
 impl<M: Model> OwnedValues<Update<M, Unconditional>> {
     fn from_update(update: Update<M, Unconditional>) -> Self {
@@ -545,10 +550,10 @@ impl<W: Send + Sync> scylla::serialize::row::SerializeRow for OwnedValues<W> {
         ctx: &scylla::serialize::row::RowSerializationContext<'_>,
         writer: &mut scylla::serialize::writers::RowWriter<'_>,
     ) -> Result<(), scylla::serialize::SerializationError> {
-        scylla::serialize::row::SerializeRow::serialize(&(self.1)(&self.0).as_slice(), ctx, writer)
+        scylla::serialize::row::SerializeRow::serialize(&(self.1)(&self.0), ctx, writer)
     }
 
     fn is_empty(&self) -> bool {
-        (self.1)(&self.0).is_empty()
+        scylla::serialize::row::SerializeRow::is_empty(&(self.1)(&self.0))
     }
 }
