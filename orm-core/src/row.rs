@@ -287,6 +287,18 @@ pub fn read_value<'f, 'm, T: FieldType>(
     }
 }
 
+/// Reads one CQL value into `field` (a key a factory fills in by column name).
+pub fn read_cell<'f, T: FieldType>(
+    model: &'static str,
+    column: &'static str,
+    field: &mut T,
+    typ: &ColumnType<'_>,
+    cell: Option<scylla::deserialize::FrameSlice<'f>>,
+) -> Result<(), DeserializationError> {
+    *field = T::deserialize(typ, cell).map_err(|err| value_error(model, column, &err))?;
+    Ok(())
+}
+
 /// The error of a value that did not deserialize, kept off the per-row path.
 #[cold]
 #[inline(never)]

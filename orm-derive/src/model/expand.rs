@@ -96,6 +96,7 @@ fn model_trait(model: &Model) -> TokenStream {
         quote!(#name)
     }));
     let values = column_values(model);
+    let set_cell = set_cell(model);
 
     quote! {
         #[automatically_derived]
@@ -125,6 +126,8 @@ fn model_trait(model: &Model) -> TokenStream {
             ) -> #p::Result<(), #p::SerializationError> {
                 visit(&[#(#values),*])
             }
+
+            #set_cell
 
             #key_fns
         }
@@ -207,6 +210,33 @@ fn key_items(model: &Model) -> (TokenStream, TokenStream) {
         }
     };
     (types, fns)
+}
+
+/// `__set_cell`: reads one CQL value into the field of a column named at run time (what
+/// factories fill relation keys with).
+fn set_cell(model: &Model) -> TokenStream {
+    let p = model.runtime.private();
+    let model_name = model.ident.to_string();
+    let arms = model.columns.iter().map(|column| {
+        let name = &column.name;
+        let field = &column.field;
+        quote! {
+            #name => #p::Some(#p::read_cell(#model_name, #name, &mut self.#field, typ, cell)),
+        }
+    });
+    quote! {
+        fn __set_cell(
+            &mut self,
+            column: &str,
+            typ: &#p::ColumnType<'_>,
+            cell: #p::Option<#p::FrameSlice<'_>>,
+        ) -> #p::Option<#p::Result<(), #p::DeserializationError>> {
+            match column {
+                #(#arms)*
+                _ => #p::None,
+            }
+        }
+    }
 }
 
 /// `(name, value)` of each column of `self`, automatic timestamps filled with `now`.
