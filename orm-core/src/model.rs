@@ -107,14 +107,15 @@ pub trait Model:
         visit: &mut dyn FnMut(&ColumnValues<'_>) -> Result<(), SerializationError>,
     ) -> Result<(), SerializationError>;
 
-    /// Reads `cell`, a CQL value of type `typ`, into the field of `column`; `None` when
-    /// the model has no such column. Factories fill relation keys with it.
+    /// Reads `cell`, a CQL value of type `typ` (its length first, as in a row), into the
+    /// field of `column`; `None` when the model has no such column. Factories fill
+    /// relation keys with it.
     #[doc(hidden)]
     fn __set_cell(
         &mut self,
         column: &str,
         typ: &scylla::cluster::metadata::ColumnType<'_>,
-        cell: Option<scylla::deserialize::FrameSlice<'_>>,
+        cell: scylla::deserialize::FrameSlice<'_>,
     ) -> Option<Result<(), scylla::deserialize::DeserializationError>> {
         let _ = (column, typ, cell);
         None

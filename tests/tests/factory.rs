@@ -10,6 +10,7 @@ use orm_core::factory::fake::faker::lorem::en::{Sentence, Word};
 use orm_core::factory::fake::faker::name::en::Name;
 use orm_core::factory::{Factory, FactoryError, MAX_COUNT, Seeder, Seeding};
 use orm_core::prelude::*;
+use orm_core::schema::{Replication, Schema};
 use orm_core::scylla::value::Counter;
 use orm_core::{Pivot, TableMeta};
 use orm_tests::db;
@@ -19,6 +20,7 @@ use uuid::Uuid;
 #[orm(table = "fac_users")]
 #[has_many(Post, foreign_key = "user_id")]
 #[has_many(Ghost, foreign_key = "user_id")]
+#[has_one(Profile, foreign_key = "user_id")]
 struct User {
     #[orm(partition_key)]
     id: Uuid,
@@ -71,6 +73,14 @@ struct PostTag {
     weight: Option<i32>,
 }
 
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "fac_profiles")]
+struct Profile {
+    #[orm(partition_key)]
+    user_id: Uuid,
+    bio: String,
+}
+
 /// A counter table with a composite partition key and a clustering key.
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "fac_page_views")]
@@ -95,7 +105,8 @@ struct Ghost {
     n: i64,
 }
 
-const TABLES: [&TableMeta; 7] = [
+const TABLES: [&TableMeta; 8] = [
+    Profile::TABLE,
     User::TABLE,
     Post::TABLE,
     Comment::TABLE,
@@ -128,6 +139,13 @@ fn comments() -> Factory<Comment> {
         post_id: Uuid::nil(),
         n: f.sequence() as i64,
         body: Sentence(3..8).fake_with_rng(f.rng()),
+    })
+}
+
+fn profiles() -> Factory<Profile> {
+    Factory::new(|f| Profile {
+        user_id: Uuid::nil(),
+        bio: Sentence(3..8).fake_with_rng(f.rng()),
     })
 }
 
@@ -311,6 +329,19 @@ async fn for_fills_owner_keys_from_a_factory_or_a_row() {
         .expect("the owner was written");
     assert_eq!(author.posts_relation().get(&db).await.unwrap().len(), 3);
 
+    // has_one: each user gets its one profile.
+    let seeded = users()
+        .times(3)
+        .has("profile", profiles())
+        .create(&db)
+        .await
+        .unwrap();
+    assert_eq!(seeded.report.rows("Profile"), 3);
+    for user in &seeded.rows {
+        let profile = user.profile_relation().get(&db).await.unwrap();
+        assert_eq!(profile.map(|p| p.user_id), Some(user.id));
+    }
+
     let existing = users().create_one(&db).await.unwrap();
     let seeded = posts()
         .times(2)
@@ -354,7 +385,7 @@ async fn mistakes_are_reported_before_anything_is_written() {
         ),
         (
             users().has("postz", posts()).create(&db).await.unwrap_err(),
-            "User has no relation `postz`; its relations are: [posts, ghosts]",
+            "User has no relation `postz`; its relations are: [posts, ghosts, profile]",
         ),
         (
             posts().has("user", users()).create(&db).await.unwrap_err(),
@@ -367,6 +398,14 @@ async fn mistakes_are_reported_before_anything_is_written() {
                 .await
                 .unwrap_err(),
             "User.posts: leads to Post, but the factory given makes Comment",
+        ),
+        (
+            users()
+                .has("profile", profiles().times(2))
+                .create(&db)
+                .await
+                .unwrap_err(),
+            "User.profile: is a has_one relation, so each row has one: `times(2)` asks for more",
         ),
         (
             users().times(0).create(&db).await.unwrap_err(),
@@ -492,8 +531,12 @@ async fn seeders_call_seeders_and_truncate_first() {
         "the row written before the run was truncated"
     );
 
+    // The tables of a schema, this time.
+    let schema = Schema::new("unused", Replication::Simple(1))
+        .model::<Shelf>()
+        .model::<Book>();
     let report = Seeding::new(&db)
-        .truncate_tables(&tables)
+        .truncate(&schema)
         .run(&LibrarySeeder)
         .await
         .unwrap();

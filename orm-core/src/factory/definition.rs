@@ -267,6 +267,16 @@ fn copy(error: &FactoryError) -> FactoryError {
             relation,
             reason: reason.clone(),
         },
+        FactoryError::Key {
+            model,
+            column,
+            reason,
+        } => FactoryError::Key {
+            model,
+            column: column.clone(),
+            reason: reason.clone(),
+        },
+        // Only the mistakes above are kept; anything else is kept by its message.
         other => FactoryError::Relation {
             model: "factory",
             relation: "",

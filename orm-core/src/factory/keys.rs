@@ -11,7 +11,7 @@ use crate::factory::FactoryError;
 use crate::meta::{ColumnMeta, TableMeta};
 use crate::model::Model;
 
-/// A key column's value, serialized.
+/// A key column's value, serialized as in a row: its length, then its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct KeyValue {
     cql_type: &'static CqlType,
@@ -109,7 +109,6 @@ pub(crate) fn read<M: Model>(row: &M, name: &str) -> Result<KeyValue, FactoryErr
             "the key is empty (None): give the row a key before using it in a relation",
         ));
     }
-    buf.drain(..4);
     Ok(KeyValue {
         cql_type: meta.cql_type,
         bytes: buf,
@@ -138,7 +137,7 @@ pub(crate) fn write<M: Model>(row: &mut M, name: &str, key: &KeyValue) -> Result
         )
     })?;
     let cell = FrameSlice::new_borrowed(&key.bytes);
-    match row.__set_cell(meta.name, &typ, Some(cell)) {
+    match row.__set_cell(meta.name, &typ, cell) {
         Some(Ok(())) => Ok(()),
         Some(Err(err)) => Err(key_error(model, name, err.to_string())),
         None => Err(key_error(
@@ -154,8 +153,9 @@ pub(crate) fn counter<M: Model>(row: &M, name: &str) -> Result<i64, FactoryError
     match read(row, name) {
         Ok(KeyValue { bytes, .. }) => {
             let bytes: [u8; 8] = bytes
-                .try_into()
-                .map_err(|_| key_error(M::TABLE.model, name, "a counter is 8 bytes"))?;
+                .get(4..)
+                .and_then(|value| value.try_into().ok())
+                .ok_or_else(|| key_error(M::TABLE.model, name, "a counter is 8 bytes"))?;
             Ok(i64::from_be_bytes(bytes))
         }
         Err(FactoryError::Key { reason, .. }) if reason.starts_with("the key is empty") => Ok(0),

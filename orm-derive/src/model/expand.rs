@@ -220,8 +220,17 @@ fn set_cell(model: &Model) -> TokenStream {
     let arms = model.columns.iter().map(|column| {
         let name = &column.name;
         let field = &column.field;
-        quote! {
-            #name => #p::Some(#p::read_cell(#model_name, #name, &mut self.#field, typ, cell)),
+        let ty = &column.ty;
+        // Spanned at the field's type and reading through `read_value` as the row
+        // deserializer does, so a type that does not fit gets the same one error.
+        let span = ty.span();
+        let p = model.runtime.private_at(span);
+        quote_spanned! {span=>
+            #name => #p::Some(#p::with_cell(#name, typ, cell, |column| {
+                let value: #ty = #p::read_value(#model_name, #name, column)?;
+                self.#field = value;
+                #p::Result::Ok(())
+            })),
         }
     });
     quote! {
@@ -229,7 +238,7 @@ fn set_cell(model: &Model) -> TokenStream {
             &mut self,
             column: &str,
             typ: &#p::ColumnType<'_>,
-            cell: #p::Option<#p::FrameSlice<'_>>,
+            cell: #p::FrameSlice<'_>,
         ) -> #p::Option<#p::Result<(), #p::DeserializationError>> {
             match column {
                 #(#arms)*
