@@ -14,6 +14,7 @@
 use std::time::{Duration, Instant};
 
 use futures::{StreamExt, stream};
+use orm_bench::process_cpu;
 use orm_core::factory::Factory;
 use orm_core::factory::fake::Fake;
 use orm_core::factory::fake::faker::lorem::en::Sentence;
@@ -174,27 +175,37 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     by_hand(&db, &args).await;
 
     let (mut factory_rates, mut hand_rates, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut factory_cpu, mut hand_cpu, mut cpu_ratios) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..args.rounds {
         let mut rates = [0.0; 2];
+        // Client CPU (every thread, the driver's included) per row, in microseconds.
+        let mut cpu = [0.0; 2];
         let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
         for side in order {
-            let start = Instant::now();
+            let (start, cpu_start) = (Instant::now(), process_cpu());
             let rows = if side == 0 {
                 factory(&db, &args).await
             } else {
                 by_hand(&db, &args).await
             };
-            rates[side] = rows as f64 / start.elapsed().max(Duration::from_micros(1)).as_secs_f64();
+            let elapsed = start.elapsed().max(Duration::from_micros(1));
+            rates[side] = rows as f64 / elapsed.as_secs_f64();
+            cpu[side] = (process_cpu() - cpu_start).as_secs_f64() * 1e6 / rows as f64;
         }
         println!(
-            "round {round}: factory {:.0} rows/s, hand-written {:.0} rows/s, ratio {:.3}",
+            "round {round}: factory {:.0} rows/s ({:.1} us CPU/row), hand-written {:.0} rows/s ({:.1} us CPU/row), ratio {:.3}",
             rates[0],
+            cpu[0],
             rates[1],
+            cpu[1],
             rates[0] / rates[1]
         );
         factory_rates.push(rates[0]);
         hand_rates.push(rates[1]);
         ratios.push(rates[0] / rates[1]);
+        factory_cpu.push(cpu[0]);
+        hand_cpu.push(cpu[1]);
+        cpu_ratios.push(cpu[0] / cpu[1]);
     }
     let (low, high) = ratios
         .iter()
@@ -207,6 +218,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         low,
         high,
         load_average()
+    );
+    println!(
+        "client CPU per row, median: factory {:.1} us, hand-written {:.1} us; factory/hand-written paired median {:.3}",
+        median(&mut factory_cpu),
+        median(&mut hand_cpu),
+        median(&mut cpu_ratios)
     );
     Ok(())
 }
