@@ -16,6 +16,8 @@ use orm_core::{Pivot, TableMeta};
 use orm_tests::db;
 use uuid::Uuid;
 
+// Two relations by one foreign key are not duplicates (rust-lang/rust-clippy#13238).
+#[allow(clippy::duplicated_attributes)]
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "fac_users")]
 #[has_many(Post, foreign_key = "user_id")]
