@@ -52,6 +52,7 @@
 //! # Cargo features
 //! - `chrono`: fields of type `chrono::DateTime<Utc>` (CQL `timestamp`), `chrono::NaiveDate`
 //!   (`date`) and `chrono::NaiveTime` (`time`).
+//! - `factory`: test data, [`factory::Factory`] and seeders (pulls in `fake` and `rand`).
 //! - `time`: fields of type `time::OffsetDateTime` (`timestamp`), `time::Date` (`date`) and
 //!   `time::Time` (`time`).
 //!
@@ -77,6 +78,8 @@ mod db;
 pub mod eager;
 mod error;
 pub mod explain;
+#[cfg(feature = "factory")]
+pub mod factory;
 mod fault;
 mod hooks;
 mod idempotence;

@@ -107,6 +107,20 @@ pub trait Model:
         visit: &mut dyn FnMut(&ColumnValues<'_>) -> Result<(), SerializationError>,
     ) -> Result<(), SerializationError>;
 
+    /// Reads `cell`, a CQL value of type `typ` (its length first, as in a row), into the
+    /// field of `column`; `None` when the model has no such column. Factories fill
+    /// relation keys with it.
+    #[doc(hidden)]
+    fn __set_cell(
+        &mut self,
+        column: &str,
+        typ: &scylla::cluster::metadata::ColumnType<'_>,
+        cell: scylla::deserialize::FrameSlice<'_>,
+    ) -> Option<Result<(), scylla::deserialize::DeserializationError>> {
+        let _ = (column, typ, cell);
+        None
+    }
+
     #[doc(hidden)]
     fn __primary_key_values(key: &Self::PrimaryKey) -> impl SerializeRow + Send + '_;
 

@@ -31,6 +31,7 @@ pub use crate::relation::{
 pub use crate::row::{
     ColumnValues, TimestampField, TypeChecker, check_columns, column_value, created_at,
     missing_column, read_value, serialize_by_name, type_checker, unexpected_column, updated_at,
+    with_cell,
 };
 pub use core::option::Option::{None, Some};
 pub use scylla::value::CqlTimestamp;

@@ -287,6 +287,25 @@ pub fn read_value<'f, 'm, T: FieldType>(
     }
 }
 
+/// Calls `read` with `cell` (a serialized value, its length first, as in a row) as the
+/// value of a column `column` of type `typ`: how a model's `__set_cell` reads one value
+/// into a field (a key a factory fills in by column name) through the same
+/// [`read_value`] as its rows.
+pub fn with_cell<'f>(
+    column: &str,
+    typ: &ColumnType<'_>,
+    cell: scylla::deserialize::FrameSlice<'f>,
+    read: impl for<'m> FnOnce(RawColumn<'f, 'm>) -> Result<(), DeserializationError>,
+) -> Result<(), DeserializationError> {
+    let table = scylla::frame::response::result::TableSpec::borrowed("", "");
+    let specs = [ColumnSpec::borrowed(column, typ.clone(), table)];
+    let mut columns = scylla::deserialize::row::ColumnIterator::new(&specs, cell);
+    match columns.next() {
+        Some(raw) => read(raw?),
+        None => Err(missing_column("", "")),
+    }
+}
+
 /// The error of a value that did not deserialize, kept off the per-row path.
 #[cold]
 #[inline(never)]

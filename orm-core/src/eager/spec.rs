@@ -99,6 +99,12 @@ impl<P> With<P> {
         self.inner.fetch(mode, db, parents, concurrency)
     }
 
+    /// The relation's definition, for the relations the derive gives one.
+    #[cfg_attr(not(feature = "factory"), allow(dead_code))]
+    pub(crate) fn definition(&self) -> Option<&'static RelationDef> {
+        self.inner.definition()
+    }
+
     /// Nests the relation at `path` (by name, on the related model) in this one.
     pub(crate) fn add_path(&mut self, path: &str) -> Result<(), QueryError> {
         self.inner.add_path(path)
@@ -355,6 +361,8 @@ trait Erased<P>: Send + Sync {
 
     fn add_path(&mut self, path: &str) -> Result<(), QueryError>;
 
+    fn definition(&self) -> Option<&'static RelationDef>;
+
     fn explain(
         &self,
         mode: Mode,
@@ -387,6 +395,10 @@ where
         self.nested
             .push(<Rel::Child as crate::eager::ChildModel>::by_path(path)?);
         Ok(())
+    }
+
+    fn definition(&self) -> Option<&'static RelationDef> {
+        self.def.map(|def| def())
     }
 
     fn explain(

@@ -206,6 +206,13 @@ impl<M: Model, K> Update<M, K> {
         self.assign(Assignment::Add(column.name(), Arc::new(Counter(by))))
     }
 
+    /// `counter = counter + by`, the counter named at run time (factories write counter
+    /// rows this way).
+    #[cfg(feature = "factory")]
+    pub(crate) fn increment_column(self, column: &'static str, by: i64) -> Self {
+        self.assign(Assignment::Add(column, Arc::new(Counter(by))))
+    }
+
     /// `counter = counter - by`.
     pub fn decrement<T: CounterValue>(self, column: Column<M, T>, by: i64) -> Self {
         self.assign(Assignment::Subtract(column.name(), Arc::new(Counter(by))))

@@ -96,6 +96,7 @@ fn model_trait(model: &Model) -> TokenStream {
         quote!(#name)
     }));
     let values = column_values(model);
+    let set_cell = set_cell(model);
 
     quote! {
         #[automatically_derived]
@@ -125,6 +126,8 @@ fn model_trait(model: &Model) -> TokenStream {
             ) -> #p::Result<(), #p::SerializationError> {
                 visit(&[#(#values),*])
             }
+
+            #set_cell
 
             #key_fns
         }
@@ -207,6 +210,42 @@ fn key_items(model: &Model) -> (TokenStream, TokenStream) {
         }
     };
     (types, fns)
+}
+
+/// `__set_cell`: reads one CQL value into the field of a column named at run time (what
+/// factories fill relation keys with).
+fn set_cell(model: &Model) -> TokenStream {
+    let p = model.runtime.private();
+    let model_name = model.ident.to_string();
+    let arms = model.columns.iter().map(|column| {
+        let name = &column.name;
+        let field = &column.field;
+        let ty = &column.ty;
+        // Spanned at the field's type and reading through `read_value` as the row
+        // deserializer does, so a type that does not fit gets the same one error.
+        let span = ty.span();
+        let p = model.runtime.private_at(span);
+        quote_spanned! {span=>
+            #name => #p::Some(#p::with_cell(#name, typ, cell, |column| {
+                let value: #ty = #p::read_value(#model_name, #name, column)?;
+                self.#field = value;
+                #p::Result::Ok(())
+            })),
+        }
+    });
+    quote! {
+        fn __set_cell(
+            &mut self,
+            column: &str,
+            typ: &#p::ColumnType<'_>,
+            cell: #p::FrameSlice<'_>,
+        ) -> #p::Option<#p::Result<(), #p::DeserializationError>> {
+            match column {
+                #(#arms)*
+                _ => #p::None,
+            }
+        }
+    }
 }
 
 /// `(name, value)` of each column of `self`, automatic timestamps filled with `now`.
