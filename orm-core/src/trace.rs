@@ -1,48 +1,68 @@
 //! One `tracing` span per ORM operation, with what it cost recorded when it ends.
 //!
 //! A span is named `orm` (target `orm_core`) with the fields `model`, `operation` (`get`,
-//! `first`, `count`, `exists`, `insert`, `update`, `delete`, `batch`, `eager get`, ...), `table`,
-//! `statement` (`SELECT`, `INSERT`, `UPDATE`, `DELETE`, `BATCH`) and `consistency` (when
-//! set), and records at its end `rows` (reads), `statements` (requests sent), `pages` (of a paged
-//! read), `duration_us`
-//! and, on failure, `error` (the kind of error, never a value). An eager load's span has a
-//! child `orm.level` span per relation level (`relation`, `related`, `mode`, `parents`,
-//! `distinct_keys`, `concurrency`); a nested level is a child of the level above.
-//! The CQL of each statement is a `debug` event inside the span; bound values are never
-//! logged.
+//! `first`, `count`, `exists`, `page`, `stream`, `insert`, `update`, `delete`, `batch`,
+//! `eager get`, ...), `table`, `statement` (`SELECT`, `INSERT`, `UPDATE`, `DELETE`,
+//! `BATCH`), `relation` (a read through a relation: its name) and `consistency` (when
+//! set), and records at its end `rows` (reads), `statements` (requests sent), `pages` (of a
+//! paged read), `duration_us` and, on failure, `error` (the kind of error, never a value).
+//! A stream's span ends when the stream ends, fails or is dropped. An eager load's span
+//! has a child `orm.level` span per relation level (`relation`, `related`, `mode`,
+//! `parents`, `distinct_keys`, `concurrency`); a nested level is a child of the level
+//! above. The CQL of each statement is a `debug` event inside the span; bound values are
+//! never logged.
 //!
-//! With no subscriber interested, starting and finishing a span reads no clock and formats
-//! nothing: `tracing`'s disabled span costs one check of a cached interest.
+//! Where a span ends is also where the `metrics` feature records an operation and where
+//! an operation slower than [`Db::slow_operation_threshold`] logs a `warn` event
+//! (`slow operation`, with its plan).
+//!
+//! With no subscriber interested, no threshold and no `metrics` feature, starting and
+//! finishing a span reads no clock and formats nothing: `tracing`'s disabled span costs one
+//! check of a cached interest.
 
-use std::time::Instant;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
+use futures::Stream;
 use tracing::Span;
 use tracing::field::Empty;
 
+use crate::db::Db;
 use crate::error::Error;
 use crate::meta::TableMeta;
 use crate::options::StatementOptions;
 
-/// An operation's span and the time it started (only when a subscriber listens).
+/// An operation's span, and what its end needs: when it started (only read when a
+/// subscriber listens, the `metrics` feature is on, or a slow-operation threshold is set),
+/// the threshold and the plan to show in a slow-operation warning.
 pub(crate) struct Operation {
     span: Span,
     started: Option<Instant>,
+    model: &'static str,
+    operation: &'static str,
+    /// The `Db`'s slow-operation threshold, when one is set.
+    slow: Option<Duration>,
+    /// The plan shown by a slow-operation warning (computed only when a threshold is set).
+    summary: Option<String>,
 }
 
 impl Operation {
     /// Starts the span of `operation` (a `statement` kind) on `table`.
     pub(crate) fn start(
+        db: &Db,
         table: &'static TableMeta,
         operation: &'static str,
         statement: &'static str,
         options: &StatementOptions,
     ) -> Operation {
-        Operation::on(table.model, table.name, operation, statement, options)
+        Operation::on(db, table.model, table.name, operation, statement, options)
     }
 
     /// Starts the span of an operation on `model`'s `table` (empty for a batch, which
     /// may write several).
     pub(crate) fn on(
+        db: &Db,
         model: &'static str,
         table: &'static str,
         operation: &'static str,
@@ -56,6 +76,7 @@ impl Operation {
             operation,
             table,
             statement,
+            relation = Empty,
             consistency = Empty,
             rows = Empty,
             statements = Empty,
@@ -63,19 +84,41 @@ impl Operation {
             duration_us = Empty,
             error = Empty,
         );
-        if span.is_disabled() {
-            return Operation {
-                span,
-                started: None,
-            };
-        }
-        if let Some(consistency) = options.consistency {
+        let slow = db.slow_operation_threshold();
+        let timed = !span.is_disabled() || slow.is_some() || cfg!(feature = "metrics");
+        if !span.is_disabled()
+            && let Some(consistency) = options.consistency
+        {
             span.record("consistency", tracing::field::debug(consistency));
         }
         Operation {
             span,
-            started: Some(Instant::now()),
+            started: timed.then(Instant::now),
+            model,
+            operation,
+            slow,
+            summary: None,
         }
+    }
+
+    /// Records the relation an operation reads through (a relation's own `get`).
+    pub(crate) fn relation(self, name: &'static str) -> Operation {
+        if !self.span.is_disabled() {
+            self.span.record("relation", name);
+        }
+        self
+    }
+
+    /// Keeps the plan a slow-operation warning shows: `explain` runs only when the `Db`
+    /// has a slow-operation threshold.
+    pub(crate) fn explained<E: std::fmt::Display>(
+        mut self,
+        explain: impl FnOnce() -> Option<E>,
+    ) -> Operation {
+        if self.slow.is_some() {
+            self.summary = explain().map(|plan| plan.to_string());
+        }
+        self
     }
 
     /// The span, to run the operation's future in.
@@ -105,24 +148,109 @@ impl Operation {
         rows: impl FnOnce(&T) -> Option<usize>,
         statements: impl FnOnce(&T) -> Option<u64>,
     ) {
+        match result {
+            Ok(value) => self.end(rows(value), statements(value), None),
+            Err(error) => self.end(None, None, Some(error_kind(error))),
+        }
+    }
+
+    /// Records a failure before the operation's stream or result existed.
+    pub(crate) fn failed(&self, error: &Error) {
+        self.end(None, None, Some(error_kind(error)));
+    }
+
+    /// The one place an operation ends: its span's fields, its metrics (with the
+    /// `metrics` feature) and the slow-operation warning.
+    fn end(&self, rows: Option<usize>, statements: Option<u64>, error: Option<&'static str>) {
         let Some(started) = self.started else {
             return;
         };
-        match result {
-            Ok(value) => {
-                if let Some(rows) = rows(value) {
-                    self.span.record("rows", rows);
-                }
-                if let Some(statements) = statements(value) {
-                    self.span.record("statements", statements);
-                }
+        let elapsed = started.elapsed();
+        if !self.span.is_disabled() {
+            if let Some(rows) = rows {
+                self.span.record("rows", rows);
             }
-            Err(error) => {
-                self.span.record("error", error_kind(error));
+            if let Some(statements) = statements {
+                self.span.record("statements", statements);
             }
+            if let Some(error) = error {
+                self.span.record("error", error);
+            }
+            self.span.record("duration_us", elapsed.as_micros() as u64);
         }
-        self.span
-            .record("duration_us", started.elapsed().as_micros() as u64);
+        #[cfg(feature = "metrics")]
+        crate::metrics::operation(self.model, self.operation, elapsed, error);
+        if let Some(threshold) = self.slow
+            && elapsed >= threshold
+        {
+            let _inside = self.span.enter();
+            tracing::warn!(
+                target: "orm_core",
+                model = self.model,
+                operation = self.operation,
+                duration_us = elapsed.as_micros() as u64,
+                threshold_us = threshold.as_micros() as u64,
+                plan = self.summary.as_deref().unwrap_or("(no plan)"),
+                "slow operation",
+            );
+        }
+    }
+}
+
+/// A stream of rows inside an operation's span: each poll runs in the span, the rows are
+/// counted, and the operation ends (rows, duration, error kind) when the stream ends,
+/// fails, or is dropped. One statement, as [`Db::statements_executed`] counts a stream.
+pub(crate) struct TracedStream<S> {
+    inner: Pin<Box<S>>,
+    operation: Option<Operation>,
+    rows: usize,
+}
+
+impl<S> TracedStream<S> {
+    /// `inner`, traced by `operation`.
+    pub(crate) fn new(operation: Operation, inner: S) -> Self {
+        TracedStream {
+            inner: Box::pin(inner),
+            operation: Some(operation),
+            rows: 0,
+        }
+    }
+
+    fn end(&mut self, error: Option<&'static str>) {
+        if let Some(operation) = self.operation.take() {
+            operation.end(Some(self.rows), Some(1), error);
+        }
+    }
+}
+
+impl<S, T> Stream for TracedStream<S>
+where
+    S: Stream<Item = Result<T, Error>>,
+{
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let polled = match &this.operation {
+            Some(operation) => {
+                let _inside = operation.span.enter();
+                this.inner.as_mut().poll_next(cx)
+            }
+            None => this.inner.as_mut().poll_next(cx),
+        };
+        match &polled {
+            Poll::Ready(Some(Ok(_))) => this.rows += 1,
+            Poll::Ready(Some(Err(error))) => this.end(Some(error_kind(error))),
+            Poll::Ready(None) => this.end(None),
+            Poll::Pending => {}
+        }
+        polled
+    }
+}
+
+impl<S> Drop for TracedStream<S> {
+    fn drop(&mut self) {
+        self.end(None);
     }
 }
 
@@ -158,13 +286,14 @@ pub(crate) fn sending(cql: &str) {
 
 /// Runs the write `future` inside the span of `operation`: one statement, no rows.
 pub(crate) async fn write<T>(
+    db: &Db,
     table: &'static TableMeta,
     operation: &'static str,
     statement: &'static str,
     options: &StatementOptions,
     future: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    Operation::start(table, operation, statement, options)
+    Operation::start(db, table, operation, statement, options)
         .run(future, |_| None, |_| Some(1))
         .await
 }

@@ -21,6 +21,7 @@ use crate::query::{Page, QueryError, rows};
 use crate::relation::RelationDef;
 use crate::relation::belongs_to_many::{DEFAULT_CONCURRENCY, PivotModel, WithPivot};
 use crate::relation::pivot::{Pivot, Side};
+use crate::trace::Operation;
 
 /// The related rows of one parent of a `belongs_to_many`, as a query: built by the
 /// relation's [`get_query`](crate::BelongsToMany::get_query),
@@ -225,6 +226,12 @@ where
     /// primary key, concurrently. With a [`limit`](Self::limit), pivot rows are read page
     /// by page until it is reached.
     pub async fn get(self, db: &Db) -> Result<Vec<WithPivot<R, Pv>>> {
+        self.operation(db, "get")
+            .run(self.get_untraced(db), |rows| Some(rows.len()), |_| None)
+            .await
+    }
+
+    async fn get_untraced(self, db: &Db) -> Result<Vec<WithPivot<R, Pv>>> {
         self.check()?;
         match self.limit {
             None => {
@@ -242,6 +249,13 @@ where
     /// [`concurrency`](Self::concurrency) when related rows are missing. A large pivot
     /// partition is never read whole to find one row.
     pub async fn first(self, db: &Db) -> Result<Option<WithPivot<R, Pv>>> {
+        let rows = |row: &Option<_>| Some(usize::from(row.is_some()));
+        self.operation(db, "first")
+            .run(self.first_untraced(db), rows, |_| None)
+            .await
+    }
+
+    async fn first_untraced(self, db: &Db) -> Result<Option<WithPivot<R, Pv>>> {
         self.check()?;
         Ok(self.collect_pages(db, 1).await?.into_iter().next())
     }
@@ -255,6 +269,12 @@ where
     /// server in the pivot partition (a pivot row whose related row was deleted still
     /// counts, though `get` skips it); with conditions or a limit, the rows `get` returns.
     pub async fn count(self, db: &Db) -> Result<i64> {
+        self.operation(db, "count")
+            .run(self.count_untraced(db), |_| Some(1), |_| None)
+            .await
+    }
+
+    async fn count_untraced(self, db: &Db) -> Result<i64> {
         self.check()?;
         if !self.conditions.is_empty() || self.limit.is_some() {
             let rows = self.get(db).await?.len();
@@ -272,6 +292,13 @@ where
     /// resolved to related rows, with the state to resume from. A page may hold fewer
     /// rows than the page size when related rows are missing or filtered out.
     pub async fn page(self, db: &Db, state: PagingState) -> Result<Page<WithPivot<R, Pv>>> {
+        let rows = |page: &Page<_>| Some(page.rows.len());
+        self.operation(db, "page")
+            .run(self.page_untraced(db, state), rows, |_| None)
+            .await
+    }
+
+    async fn page_untraced(self, db: &Db, state: PagingState) -> Result<Page<WithPivot<R, Pv>>> {
         self.check()?;
         let (pivots, next) = self.pivot_page(db, self.options.page_size, state).await?;
         let rows = self.resolve(db, pivots).await?;
@@ -280,8 +307,27 @@ where
 
     /// The related rows as a stream: pivot rows are read page by page as the stream is
     /// consumed, and related rows [`concurrency`](Self::concurrency) at a time, in pivot
-    /// order.
+    /// order. Its `stream` span ends when the stream does (or is dropped).
     pub async fn stream(
+        self,
+        db: &Db,
+    ) -> Result<impl Stream<Item = Result<WithPivot<R, Pv>>> + Send + use<P, R, Pv, D>> {
+        use tracing::Instrument;
+        let operation = self.operation(db, "stream");
+        let started = self
+            .stream_untraced(db)
+            .instrument(operation.span().clone())
+            .await;
+        match started {
+            Ok(rows) => Ok(crate::trace::TracedStream::new(operation, rows)),
+            Err(error) => {
+                operation.failed(&error);
+                Err(error)
+            }
+        }
+    }
+
+    async fn stream_untraced(
         self,
         db: &Db,
     ) -> Result<impl Stream<Item = Result<WithPivot<R, Pv>>> + Send + use<P, R, Pv, D>> {
@@ -306,6 +352,20 @@ where
             .try_filter_map(future::ok)
             .take(limit.unwrap_or(usize::MAX));
         Ok(rows)
+    }
+
+    /// The span of `operation` through this relation: on the related model, the pivot
+    /// table (which every read starts with).
+    fn operation(&self, db: &Db, operation: &'static str) -> Operation {
+        Operation::on(
+            db,
+            R::TABLE.model,
+            D::TABLE.name,
+            operation,
+            "SELECT",
+            &self.options,
+        )
+        .relation(self.def.name)
     }
 
     fn check(&self) -> Result<()> {
