@@ -9,6 +9,9 @@
 //! | `orm_errors_total` | counter | `model`, `operation`, `kind` | when an operation fails; `kind` as in its span's `error` field |
 //! | `orm_operation_duration_seconds` | histogram | `model`, `operation` | when an operation ends |
 //!
+//! `Model::insert` and `Model::find`, the hot paths, are no operation of their own (no span,
+//! not in `orm_operations_total`); their statements are counted.
+//!
 //! Retries happen inside the driver: [`Db::driver_metrics`](crate::Db::driver_metrics)
 //! gives its counters (requests, errors, retries, timeouts) and latency percentiles.
 
