@@ -15,6 +15,7 @@ use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
 use crate::eager::{DEFAULT_CONCURRENCY as EAGER_CONCURRENCY, IntoWith, Loaded, With};
 use crate::error::Result;
+use crate::explain::{Explain, many_to_many};
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::{Page, QueryError, rows};
@@ -204,9 +205,74 @@ where
         }
     }
 
+    /// What [`get`](Self::get) (and [`page`](Self::page), [`stream`](Self::stream))
+    /// will send, without contacting the server: the pivot partition (once per page),
+    /// then each related row by primary key, [`concurrency`](Self::concurrency) at a
+    /// time; see [`crate::explain`]. With a [`limit`](Self::limit), pivot pages are read
+    /// only until it is reached.
+    ///
+    /// # Example
+    /// ```
+    /// use orm_core::{Model, Pivot, explain::StatementCount};
+    ///
+    /// #[derive(Model)]
+    /// #[belongs_to_many(Tag, pivot = PostTag)]
+    /// struct Post {
+    ///     #[orm(partition_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// #[derive(Model)]
+    /// #[belongs_to_many(Post, pivot = PostTag, inverse)]
+    /// struct Tag {
+    ///     #[orm(partition_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// #[derive(Pivot, Default)]
+    /// #[pivot(left = Post, right = Tag)]
+    /// struct PostTag {
+    ///     #[pivot(left)]
+    ///     post_id: i64,
+    ///     #[pivot(right)]
+    ///     tag_id: i64,
+    /// }
+    ///
+    /// let post = Post { id: 1 };
+    /// let plan = post.tags_relation().get_query().explain().unwrap();
+    /// assert_eq!(plan.statements.len(), 2);
+    /// assert_eq!(plan.statements[0].cql, post.tags_relation().pivot_cql());
+    /// assert_eq!(
+    ///     plan.statements[1].count,
+    ///     StatementCount::PerRelatedRow { relation: "tags".into(), concurrency: 32 }
+    /// );
+    /// // One pivot page, then one read per related row.
+    /// assert_eq!(plan.requests(|_| 3), 4);
+    /// ```
+    pub fn explain(&self) -> Result<Explain, QueryError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        let (name, conditions) = (self.def.name, &self.conditions);
+        many_to_many::read::<Pv, P, R, D>(name, conditions, self.concurrency, &self.options)
+    }
+
+    /// What [`count`](Self::count) will send without conditions or a limit: one
+    /// `COUNT(*)` of the pivot partition (with them, it runs [`get`](Self::get): see
+    /// [`explain`](Self::explain)).
+    pub fn explain_count(&self) -> Result<Explain, QueryError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        if !self.conditions.is_empty() || self.limit.is_some() {
+            return self.explain();
+        }
+        Ok(many_to_many::count::<Pv, P, R, D>(&self.options))
+    }
+
     /// The pivot read: one partition of the pivot table for this direction.
     pub fn pivot_cql(&self) -> String {
-        Statement::select_all(D::TABLE, vec![Cond::eq(D::OWN_COLUMN)]).render()
+        pivot_read::<Pv, P, R, D>(false)
     }
 
     /// The pivot rows, in the pivot's clustering order.
@@ -280,7 +346,7 @@ where
             let rows = self.get(db).await?.len();
             return Ok(i64::try_from(rows).unwrap_or(i64::MAX));
         }
-        let cql = Statement::count(D::TABLE, vec![Cond::eq(D::OWN_COLUMN)]).render();
+        let cql = pivot_read::<Pv, P, R, D>(true);
         let result = db
             .execute(Cql::Built(&cql), (&self.key,), &self.options)
             .await?;
@@ -524,5 +590,16 @@ where
     pub async fn first(mut self, db: &Db) -> Result<Option<WithPivot<Loaded<R>, Pv>>> {
         self.query = self.query.limit(1);
         Ok(self.get(db).await?.into_iter().next())
+    }
+}
+
+/// The read of one parent's pivot partition in direction `D`: its rows, or (`count`)
+/// how many there are.
+pub(crate) fn pivot_read<Pv, P: Model, R: Model, D: Side<Pv, P, R>>(count: bool) -> String {
+    let conditions = vec![Cond::eq(D::OWN_COLUMN)];
+    if count {
+        Statement::count(D::TABLE, conditions).render()
+    } else {
+        Statement::select_all(D::TABLE, conditions).render()
     }
 }
