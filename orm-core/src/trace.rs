@@ -204,16 +204,30 @@ pub(crate) struct TracedStream<S> {
     inner: Pin<Box<S>>,
     operation: Option<Operation>,
     rows: usize,
+    /// Whether polling `inner` sends statements (which then belong in the span), so each
+    /// poll enters the span.
+    enter: bool,
 }
 
 impl<S> TracedStream<S> {
-    /// `inner`, traced by `operation`.
+    /// `inner`, traced by `operation`, each poll inside its span: for a stream whose
+    /// polls send statements (a many-to-many stream reads related rows as it goes).
     pub(crate) fn new(operation: Operation, inner: S) -> Self {
         TracedStream {
             inner: Box::pin(inner),
             operation: Some(operation),
             rows: 0,
+            enter: true,
         }
+    }
+
+    /// `inner`, traced by `operation`, polled outside its span: for a driver pager,
+    /// whose pages are fetched by the driver's own task, so that a listening subscriber
+    /// does not enter and leave the span once per row.
+    pub(crate) fn counted(operation: Operation, inner: S) -> Self {
+        let mut stream = TracedStream::new(operation, inner);
+        stream.enter = false;
+        stream
     }
 
     fn end(&mut self, error: Option<&'static str>) {
@@ -232,11 +246,11 @@ where
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         let polled = match &this.operation {
-            Some(operation) => {
+            Some(operation) if this.enter => {
                 let _inside = operation.span.enter();
                 this.inner.as_mut().poll_next(cx)
             }
-            None => this.inner.as_mut().poll_next(cx),
+            _ => this.inner.as_mut().poll_next(cx),
         };
         match &polled {
             Poll::Ready(Some(Ok(_))) => this.rows += 1,

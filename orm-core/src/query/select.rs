@@ -551,7 +551,7 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
             .instrument(operation.span().clone())
             .await;
         match started {
-            Ok(rows) => Ok(crate::trace::TracedStream::new(operation, rows)),
+            Ok(rows) => Ok(crate::trace::TracedStream::counted(operation, rows)),
             Err(error) => {
                 operation.failed(&error);
                 Err(error)
