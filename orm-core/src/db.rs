@@ -520,7 +520,7 @@ impl Db {
     /// ```no_run
     /// # async fn run(db: orm_core::Db) {
     /// let driver = db.driver_metrics();
-    /// println!("{} requests, {} retries", driver.get_queries_num(), driver.get_retries_num());
+    /// println!("{} errors, {} retries", driver.get_errors_num(), driver.get_retries_num());
     /// # }
     /// ```
     #[cfg(feature = "metrics")]
