@@ -202,10 +202,17 @@ impl Operation {
 /// fails, or is dropped. One statement, as [`Db::statements_executed`] counts a stream.
 pub(crate) struct TracedStream<S> {
     inner: Pin<Box<S>>,
-    operation: Option<Operation>,
+    /// `None` when nothing listens (no subscriber, no threshold, no `metrics` feature):
+    /// the stream is then polled as is, with nothing counted per row.
+    tracing: Option<Box<Tracing>>,
+}
+
+/// What a traced stream keeps to end its operation.
+struct Tracing {
+    operation: Operation,
     rows: usize,
-    /// Whether polling `inner` sends statements (which then belong in the span), so each
-    /// poll enters the span.
+    /// Whether polling the stream sends statements (which then belong in the span), so
+    /// each poll enters the span.
     enter: bool,
 }
 
@@ -213,26 +220,33 @@ impl<S> TracedStream<S> {
     /// `inner`, traced by `operation`, each poll inside its span: for a stream whose
     /// polls send statements (a many-to-many stream reads related rows as it goes).
     pub(crate) fn new(operation: Operation, inner: S) -> Self {
-        TracedStream {
-            inner: Box::pin(inner),
-            operation: Some(operation),
-            rows: 0,
-            enter: true,
-        }
+        TracedStream::with(operation, inner, true)
     }
 
     /// `inner`, traced by `operation`, polled outside its span: for a driver pager,
     /// whose pages are fetched by the driver's own task, so that a listening subscriber
     /// does not enter and leave the span once per row.
     pub(crate) fn counted(operation: Operation, inner: S) -> Self {
-        let mut stream = TracedStream::new(operation, inner);
-        stream.enter = false;
-        stream
+        TracedStream::with(operation, inner, false)
+    }
+
+    fn with(operation: Operation, inner: S, enter: bool) -> Self {
+        let tracing = operation.started.is_some().then(|| {
+            Box::new(Tracing {
+                operation,
+                rows: 0,
+                enter,
+            })
+        });
+        TracedStream {
+            inner: Box::pin(inner),
+            tracing,
+        }
     }
 
     fn end(&mut self, error: Option<&'static str>) {
-        if let Some(operation) = self.operation.take() {
-            operation.end(Some(self.rows), Some(1), error);
+        if let Some(tracing) = self.tracing.take() {
+            tracing.operation.end(Some(tracing.rows), Some(1), error);
         }
     }
 }
@@ -245,15 +259,17 @@ where
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        let polled = match &this.operation {
-            Some(operation) if this.enter => {
-                let _inside = operation.span.enter();
-                this.inner.as_mut().poll_next(cx)
-            }
-            _ => this.inner.as_mut().poll_next(cx),
+        let Some(tracing) = this.tracing.as_deref_mut() else {
+            return this.inner.as_mut().poll_next(cx);
+        };
+        let polled = if tracing.enter {
+            let _inside = tracing.operation.span.enter();
+            this.inner.as_mut().poll_next(cx)
+        } else {
+            this.inner.as_mut().poll_next(cx)
         };
         match &polled {
-            Poll::Ready(Some(Ok(_))) => this.rows += 1,
+            Poll::Ready(Some(Ok(_))) => tracing.rows += 1,
             Poll::Ready(Some(Err(error))) => this.end(Some(error_kind(error))),
             Poll::Ready(None) => this.end(None),
             Poll::Pending => {}
