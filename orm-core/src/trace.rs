@@ -33,12 +33,18 @@ use crate::error::Error;
 use crate::meta::TableMeta;
 use crate::options::StatementOptions;
 
-/// An operation's span, and what its end needs: when it started (only read when a
-/// subscriber listens, the `metrics` feature is on, or a slow-operation threshold is set),
-/// the threshold and the plan to show in a slow-operation warning.
+/// An operation's span, and what its end needs when someone listens.
 pub(crate) struct Operation {
     span: Span,
-    started: Option<Instant>,
+    /// `None` when nothing listens (no subscriber, no threshold, no `metrics` feature):
+    /// then no clock is read and nothing is allocated, and the operation's future stays
+    /// small.
+    timed: Option<Box<Timed>>,
+}
+
+/// What the end of a timed operation needs.
+struct Timed {
+    started: Instant,
     model: &'static str,
     operation: &'static str,
     /// The `Db`'s slow-operation threshold, when one is set.
@@ -91,14 +97,16 @@ impl Operation {
         {
             span.record("consistency", tracing::field::debug(consistency));
         }
-        Operation {
-            span,
-            started: timed.then(Instant::now),
-            model,
-            operation,
-            slow,
-            summary: None,
-        }
+        let timed = timed.then(|| {
+            Box::new(Timed {
+                started: Instant::now(),
+                model,
+                operation,
+                slow,
+                summary: None,
+            })
+        });
+        Operation { span, timed }
     }
 
     /// Records the relation an operation reads through (a relation's own `get`).
@@ -115,8 +123,10 @@ impl Operation {
         mut self,
         explain: impl FnOnce() -> Option<E>,
     ) -> Operation {
-        if self.slow.is_some() {
-            self.summary = explain().map(|plan| plan.to_string());
+        if let Some(timed) = &mut self.timed
+            && timed.slow.is_some()
+        {
+            timed.summary = explain().map(|plan| plan.to_string());
         }
         self
     }
@@ -162,10 +172,10 @@ impl Operation {
     /// The one place an operation ends: its span's fields, its metrics (with the
     /// `metrics` feature) and the slow-operation warning.
     fn end(&self, rows: Option<usize>, statements: Option<u64>, error: Option<&'static str>) {
-        let Some(started) = self.started else {
+        let Some(timed) = &self.timed else {
             return;
         };
-        let elapsed = started.elapsed();
+        let elapsed = timed.started.elapsed();
         if !self.span.is_disabled() {
             if let Some(rows) = rows {
                 self.span.record("rows", rows);
@@ -179,18 +189,18 @@ impl Operation {
             self.span.record("duration_us", elapsed.as_micros() as u64);
         }
         #[cfg(feature = "metrics")]
-        crate::metrics::operation(self.model, self.operation, elapsed, error);
-        if let Some(threshold) = self.slow
+        crate::metrics::operation(timed.model, timed.operation, elapsed, error);
+        if let Some(threshold) = timed.slow
             && elapsed >= threshold
         {
             let _inside = self.span.enter();
             tracing::warn!(
                 target: "orm_core",
-                model = self.model,
-                operation = self.operation,
+                model = timed.model,
+                operation = timed.operation,
                 duration_us = elapsed.as_micros() as u64,
                 threshold_us = threshold.as_micros() as u64,
-                plan = self.summary.as_deref().unwrap_or("(no plan)"),
+                plan = timed.summary.as_deref().unwrap_or("(no plan)"),
                 "slow operation",
             );
         }
@@ -231,7 +241,7 @@ impl<S> TracedStream<S> {
     }
 
     fn with(operation: Operation, inner: S, enter: bool) -> Self {
-        let tracing = operation.started.is_some().then(|| {
+        let tracing = operation.timed.is_some().then(|| {
             Box::new(Tracing {
                 operation,
                 rows: 0,
