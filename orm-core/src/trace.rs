@@ -131,6 +131,12 @@ impl Operation {
         self
     }
 
+    /// Whether anything listens (a subscriber, a slow-operation threshold, the `metrics`
+    /// feature): otherwise the operation's end records nothing.
+    pub(crate) fn is_timed(&self) -> bool {
+        self.timed.is_some()
+    }
+
     /// The span, to run the operation's future in.
     pub(crate) fn span(&self) -> &Span {
         &self.span

@@ -551,7 +551,11 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
             .instrument(operation.span().clone())
             .await;
         match started {
-            Ok(rows) => Ok(crate::trace::TracedStream::counted(operation, rows)),
+            // Nobody listens: the driver's stream as is, not even a row count per row.
+            Ok(rows) if !operation.is_timed() => Ok(futures::future::Either::Left(rows)),
+            Ok(rows) => Ok(futures::future::Either::Right(
+                crate::trace::TracedStream::counted(operation, rows),
+            )),
             Err(error) => {
                 operation.failed(&error);
                 Err(error)
