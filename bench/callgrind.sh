@@ -11,6 +11,10 @@
 #   bench/callgrind.sh find                         # one operation
 #   bench/callgrind.sh update,delete                # writes by key
 #
+# SUBSCRIBER=1 installs a tracing subscriber that keeps the ORM's spans (nothing printed),
+# to count what spans cost when someone listens. BIN=path runs that binary instead of
+# building one (say, one built at an earlier commit). SIDES=orm,raw limits the sides.
+#
 # Needs valgrind. Writes the profiles to $OUT (default target/callgrind), for
 # `callgrind_annotate --inclusive=no FILE`.
 set -euo pipefail
@@ -18,10 +22,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 ops=${1:-insert,find,stream,update,delete}
 out=${OUT:-target/callgrind}
-bin=${CARGO_TARGET_DIR:-target}/release/orm-bench
+bin=${BIN:-${CARGO_TARGET_DIR:-target}/release/orm-bench}
 mkdir -p "$out"
 
-cargo build --release -p orm-bench
+if [ -z "${BIN:-}" ]; then
+    cargo build --release -p orm-bench
+fi
 # Load the rows once, outside valgrind; the measured runs reuse them.
 "$bin" --only find --rounds 1 --ops 1 --ops-concurrent 1 --concurrency 1 --warmup 0 \
     --alloc-ops 0 >/dev/null 2>&1
@@ -31,7 +37,7 @@ instructions() { # op side n -> instructions of the whole run
     if [ "$op" = stream ]; then size=(--streams "$n"); else size=(--ops "$n" --slices 1); fi
     valgrind --tool=callgrind --callgrind-out-file="$out/$op-$side-$n.out" "$bin" \
         --current-thread --reuse-data --only "$op" --sides "$side" --concurrency 1 \
-        --rounds 1 --warmup 0 --alloc-ops 0 "${size[@]}" 2>&1 >/dev/null |
+        --rounds 1 --warmup 0 --alloc-ops 0 "${size[@]}" ${SUBSCRIBER:+--subscriber} 2>&1 >/dev/null |
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 
@@ -44,8 +50,9 @@ for op in ${ops//,/ }; do
         update | delete) n1=1000 n2=9000 unit=8000 sides="raw ORM charybdis" ;;
         *) n1=1000 n2=9000 unit=8000 sides="raw ORM charybdis raw+model raw-tuple" ;;
     esac
+    sides=${SIDES:-$sides}
     raw=
-    for side in $sides; do
+    for side in ${sides//,/ }; do
         a=$(instructions "$op" "$side" "$n1")
         b=$(instructions "$op" "$side" "$n2")
         per=$(((b - a) / unit))

@@ -62,6 +62,7 @@ pub struct DbBuilder {
     speculative: Option<Arc<dyn SpeculativeExecutionPolicy>>,
     #[cfg(feature = "tls")]
     tls: Option<scylla::client::session::TlsContext>,
+    slow_operation: Option<Duration>,
 }
 
 impl std::fmt::Debug for DbBuilder {
@@ -91,6 +92,7 @@ impl Default for DbBuilder {
             speculative: None,
             #[cfg(feature = "tls")]
             tls: None,
+            slow_operation: None,
         }
     }
 }
@@ -176,6 +178,13 @@ impl DbBuilder {
         self
     }
 
+    /// Logs a warning with its plan for every operation that takes `threshold` or
+    /// longer; see [`Db::set_slow_operation_threshold`].
+    pub fn slow_operation_threshold(mut self, threshold: Duration) -> Self {
+        self.slow_operation = Some(threshold);
+        self
+    }
+
     /// Connects. Fails with [`Error::Connect`] when no contact point answers within the
     /// connect timeout, or when the credentials are refused.
     pub async fn build(self) -> Result<Db> {
@@ -197,7 +206,9 @@ impl DbBuilder {
                 });
             }
         };
-        Ok(Db::from_session(session))
+        let db = Db::from_session(session);
+        db.set_slow_operation_threshold(self.slow_operation);
+        Ok(db)
     }
 
     fn session_builder(&self) -> SessionBuilder {

@@ -55,6 +55,8 @@ struct Inner {
     preparing: [tokio::sync::Mutex<()>; PREPARE_STRIPES],
     prepared: AtomicU64,
     executed: AtomicU64,
+    /// The slow-operation threshold in microseconds; `u64::MAX`: none.
+    slow_us: AtomicU64,
     in_flight: AtomicUsize,
     peak_in_flight: AtomicUsize,
 }
@@ -156,6 +158,7 @@ impl Db {
                 preparing: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
                 prepared: AtomicU64::new(0),
                 executed: AtomicU64::new(0),
+                slow_us: AtomicU64::new(u64::MAX),
                 in_flight: AtomicUsize::new(0),
                 peak_in_flight: AtomicUsize::new(0),
             }),
@@ -472,9 +475,57 @@ impl Db {
     /// Counts a statement as sent and in flight until the guard drops.
     fn start_statement(&self) -> InFlight<'_> {
         self.inner.executed.fetch_add(1, Ordering::Relaxed);
+        #[cfg(feature = "metrics")]
+        crate::metrics::statement();
         let now = self.inner.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
         self.inner.peak_in_flight.fetch_max(now, Ordering::Relaxed);
         InFlight(&self.inner.in_flight)
+    }
+
+    /// Logs a `tracing` warning (target `orm_core`, message `slow operation`) for every
+    /// operation that takes `threshold` or longer, with its plan (the CQL and access path
+    /// of [`explain`](crate::explain)); `None` turns the warning off (the default).
+    /// Shared by every clone of this `Db`. While a threshold is set, each operation
+    /// renders its plan before it runs.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(db: orm_core::Db) {
+    /// use std::time::Duration;
+    /// db.set_slow_operation_threshold(Some(Duration::from_millis(100)));
+    /// assert_eq!(db.slow_operation_threshold(), Some(Duration::from_millis(100)));
+    /// # }
+    /// ```
+    pub fn set_slow_operation_threshold(&self, threshold: Option<Duration>) {
+        let micros = threshold.map_or(u64::MAX, |t| {
+            u64::try_from(t.as_micros()).unwrap_or(u64::MAX - 1)
+        });
+        self.inner.slow_us.store(micros, Ordering::Relaxed);
+    }
+
+    /// The slow-operation threshold, if set; see
+    /// [`set_slow_operation_threshold`](Self::set_slow_operation_threshold).
+    pub fn slow_operation_threshold(&self) -> Option<Duration> {
+        match self.inner.slow_us.load(Ordering::Relaxed) {
+            u64::MAX => None,
+            micros => Some(Duration::from_micros(micros)),
+        }
+    }
+
+    /// The driver's own metrics (requests, errors, retries, latency percentiles,
+    /// connections) for this session; with the `metrics` feature, which turns on the
+    /// driver's.
+    ///
+    /// # Example
+    /// ```no_run
+    /// # async fn run(db: orm_core::Db) {
+    /// let driver = db.driver_metrics();
+    /// println!("{} errors, {} retries", driver.get_errors_num(), driver.get_retries_num());
+    /// # }
+    /// ```
+    #[cfg(feature = "metrics")]
+    pub fn driver_metrics(&self) -> Arc<scylla::observability::metrics::Metrics> {
+        self.inner.session.get_metrics()
     }
 
     /// The most statements this handle had in flight at once since it was created or

@@ -86,6 +86,8 @@ mod idempotence;
 #[doc(hidden)]
 pub mod ident;
 mod meta;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 mod model;
 mod options;
 pub mod query;

@@ -1,48 +1,74 @@
 //! One `tracing` span per ORM operation, with what it cost recorded when it ends.
 //!
 //! A span is named `orm` (target `orm_core`) with the fields `model`, `operation` (`get`,
-//! `first`, `count`, `exists`, `insert`, `update`, `delete`, `batch`, `eager get`, ...), `table`,
-//! `statement` (`SELECT`, `INSERT`, `UPDATE`, `DELETE`, `BATCH`) and `consistency` (when
-//! set), and records at its end `rows` (reads), `statements` (requests sent), `pages` (of a paged
-//! read), `duration_us`
-//! and, on failure, `error` (the kind of error, never a value). An eager load's span has a
-//! child `orm.level` span per relation level (`relation`, `related`, `mode`, `parents`,
-//! `distinct_keys`, `concurrency`); a nested level is a child of the level above.
-//! The CQL of each statement is a `debug` event inside the span; bound values are never
-//! logged.
+//! `first`, `count`, `exists`, `page`, `stream`, `insert`, `update`, `delete`, `batch`,
+//! `eager get`, ...), `table`, `statement` (`SELECT`, `INSERT`, `UPDATE`, `DELETE`,
+//! `BATCH`), `relation` (a read through a relation: its name) and `consistency` (when
+//! set), and records at its end `rows` (reads), `statements` (requests sent), `pages` (of a
+//! paged read), `duration_us` and, on failure, `error` (the kind of error, never a value).
+//! A stream's span ends when the stream ends, fails or is dropped. An eager load's span
+//! has a child `orm.level` span per relation level (`relation`, `related`, `mode`,
+//! `parents`, `distinct_keys`, `concurrency`); a nested level is a child of the level
+//! above. The CQL of each statement is a `debug` event inside the span; bound values are
+//! never logged.
 //!
-//! With no subscriber interested, starting and finishing a span reads no clock and formats
-//! nothing: `tracing`'s disabled span costs one check of a cached interest.
+//! Where a span ends is also where the `metrics` feature records an operation and where
+//! an operation slower than [`Db::slow_operation_threshold`] logs a `warn` event
+//! (`slow operation`, with its plan).
+//!
+//! With no subscriber interested, no threshold and no `metrics` feature, starting and
+//! finishing a span reads no clock and formats nothing: `tracing`'s disabled span costs one
+//! check of a cached interest.
 
-use std::time::Instant;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
+use futures::Stream;
 use tracing::Span;
 use tracing::field::Empty;
 
+use crate::db::Db;
 use crate::error::Error;
 use crate::meta::TableMeta;
 use crate::options::StatementOptions;
 
-/// An operation's span and the time it started (only when a subscriber listens).
+/// An operation's span, and what its end needs when someone listens.
 pub(crate) struct Operation {
     span: Span,
-    started: Option<Instant>,
+    /// `None` when nothing listens (no subscriber, no threshold, no `metrics` feature):
+    /// then no clock is read and nothing is allocated, and the operation's future stays
+    /// small.
+    timed: Option<Box<Timed>>,
+}
+
+/// What the end of a timed operation needs.
+struct Timed {
+    started: Instant,
+    model: &'static str,
+    operation: &'static str,
+    /// The `Db`'s slow-operation threshold, when one is set.
+    slow: Option<Duration>,
+    /// The plan shown by a slow-operation warning (computed only when a threshold is set).
+    summary: Option<String>,
 }
 
 impl Operation {
     /// Starts the span of `operation` (a `statement` kind) on `table`.
     pub(crate) fn start(
+        db: &Db,
         table: &'static TableMeta,
         operation: &'static str,
         statement: &'static str,
         options: &StatementOptions,
     ) -> Operation {
-        Operation::on(table.model, table.name, operation, statement, options)
+        Operation::on(db, table.model, table.name, operation, statement, options)
     }
 
     /// Starts the span of an operation on `model`'s `table` (empty for a batch, which
     /// may write several).
     pub(crate) fn on(
+        db: &Db,
         model: &'static str,
         table: &'static str,
         operation: &'static str,
@@ -56,6 +82,7 @@ impl Operation {
             operation,
             table,
             statement,
+            relation = Empty,
             consistency = Empty,
             rows = Empty,
             statements = Empty,
@@ -63,19 +90,51 @@ impl Operation {
             duration_us = Empty,
             error = Empty,
         );
-        if span.is_disabled() {
-            return Operation {
-                span,
-                started: None,
-            };
-        }
-        if let Some(consistency) = options.consistency {
+        let slow = db.slow_operation_threshold();
+        let timed = !span.is_disabled() || slow.is_some() || cfg!(feature = "metrics");
+        if !span.is_disabled()
+            && let Some(consistency) = options.consistency
+        {
             span.record("consistency", tracing::field::debug(consistency));
         }
-        Operation {
-            span,
-            started: Some(Instant::now()),
+        let timed = timed.then(|| {
+            Box::new(Timed {
+                started: Instant::now(),
+                model,
+                operation,
+                slow,
+                summary: None,
+            })
+        });
+        Operation { span, timed }
+    }
+
+    /// Records the relation an operation reads through (a relation's own `get`).
+    pub(crate) fn relation(self, name: &'static str) -> Operation {
+        if !self.span.is_disabled() {
+            self.span.record("relation", name);
         }
+        self
+    }
+
+    /// Keeps the plan a slow-operation warning shows: `explain` runs only when the `Db`
+    /// has a slow-operation threshold.
+    pub(crate) fn explained<E: std::fmt::Display>(
+        mut self,
+        explain: impl FnOnce() -> Option<E>,
+    ) -> Operation {
+        if let Some(timed) = &mut self.timed
+            && timed.slow.is_some()
+        {
+            timed.summary = explain().map(|plan| plan.to_string());
+        }
+        self
+    }
+
+    /// Whether anything listens (a subscriber, a slow-operation threshold, the `metrics`
+    /// feature): otherwise the operation's end records nothing.
+    pub(crate) fn is_timed(&self) -> bool {
+        self.timed.is_some()
     }
 
     /// The span, to run the operation's future in.
@@ -105,24 +164,139 @@ impl Operation {
         rows: impl FnOnce(&T) -> Option<usize>,
         statements: impl FnOnce(&T) -> Option<u64>,
     ) {
-        let Some(started) = self.started else {
+        match result {
+            Ok(value) => self.end(rows(value), statements(value), None),
+            Err(error) => self.end(None, None, Some(error_kind(error))),
+        }
+    }
+
+    /// Records a failure before the operation's stream or result existed.
+    pub(crate) fn failed(&self, error: &Error) {
+        self.end(None, None, Some(error_kind(error)));
+    }
+
+    /// The one place an operation ends: its span's fields, its metrics (with the
+    /// `metrics` feature) and the slow-operation warning.
+    fn end(&self, rows: Option<usize>, statements: Option<u64>, error: Option<&'static str>) {
+        let Some(timed) = &self.timed else {
             return;
         };
-        match result {
-            Ok(value) => {
-                if let Some(rows) = rows(value) {
-                    self.span.record("rows", rows);
-                }
-                if let Some(statements) = statements(value) {
-                    self.span.record("statements", statements);
-                }
+        let elapsed = timed.started.elapsed();
+        if !self.span.is_disabled() {
+            if let Some(rows) = rows {
+                self.span.record("rows", rows);
             }
-            Err(error) => {
-                self.span.record("error", error_kind(error));
+            if let Some(statements) = statements {
+                self.span.record("statements", statements);
             }
+            if let Some(error) = error {
+                self.span.record("error", error);
+            }
+            self.span.record("duration_us", elapsed.as_micros() as u64);
         }
-        self.span
-            .record("duration_us", started.elapsed().as_micros() as u64);
+        #[cfg(feature = "metrics")]
+        crate::metrics::operation(timed.model, timed.operation, elapsed, error);
+        if let Some(threshold) = timed.slow
+            && elapsed >= threshold
+        {
+            let _inside = self.span.enter();
+            tracing::warn!(
+                target: "orm_core",
+                model = timed.model,
+                operation = timed.operation,
+                duration_us = elapsed.as_micros() as u64,
+                threshold_us = threshold.as_micros() as u64,
+                plan = timed.summary.as_deref().unwrap_or("(no plan)"),
+                "slow operation",
+            );
+        }
+    }
+}
+
+/// A stream of rows inside an operation's span: each poll runs in the span, the rows are
+/// counted, and the operation ends (rows, duration, error kind) when the stream ends,
+/// fails, or is dropped. One statement, as [`Db::statements_executed`] counts a stream.
+pub(crate) struct TracedStream<S> {
+    inner: Pin<Box<S>>,
+    /// `None` when nothing listens (no subscriber, no threshold, no `metrics` feature):
+    /// the stream is then polled as is, with nothing counted per row.
+    tracing: Option<Box<Tracing>>,
+}
+
+/// What a traced stream keeps to end its operation.
+struct Tracing {
+    operation: Operation,
+    rows: usize,
+    /// Whether polling the stream sends statements (which then belong in the span), so
+    /// each poll enters the span.
+    enter: bool,
+}
+
+impl<S> TracedStream<S> {
+    /// `inner`, traced by `operation`, each poll inside its span: for a stream whose
+    /// polls send statements (a many-to-many stream reads related rows as it goes).
+    pub(crate) fn new(operation: Operation, inner: S) -> Self {
+        TracedStream::with(operation, inner, true)
+    }
+
+    /// `inner`, traced by `operation`, polled outside its span: for a driver pager,
+    /// whose pages are fetched by the driver's own task, so that a listening subscriber
+    /// does not enter and leave the span once per row.
+    pub(crate) fn counted(operation: Operation, inner: S) -> Self {
+        TracedStream::with(operation, inner, false)
+    }
+
+    fn with(operation: Operation, inner: S, enter: bool) -> Self {
+        let tracing = operation.timed.is_some().then(|| {
+            Box::new(Tracing {
+                operation,
+                rows: 0,
+                enter,
+            })
+        });
+        TracedStream {
+            inner: Box::pin(inner),
+            tracing,
+        }
+    }
+
+    fn end(&mut self, error: Option<&'static str>) {
+        if let Some(tracing) = self.tracing.take() {
+            tracing.operation.end(Some(tracing.rows), Some(1), error);
+        }
+    }
+}
+
+impl<S, T> Stream for TracedStream<S>
+where
+    S: Stream<Item = Result<T, Error>>,
+{
+    type Item = Result<T, Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        let Some(tracing) = this.tracing.as_deref_mut() else {
+            return this.inner.as_mut().poll_next(cx);
+        };
+        let polled = if tracing.enter {
+            let _inside = tracing.operation.span.enter();
+            this.inner.as_mut().poll_next(cx)
+        } else {
+            this.inner.as_mut().poll_next(cx)
+        };
+        match &polled {
+            Poll::Ready(Some(Ok(_))) => tracing.rows += 1,
+            Poll::Ready(Some(Err(error))) => this.end(Some(error_kind(error))),
+            Poll::Ready(None) => this.end(None),
+            Poll::Pending => {}
+        }
+        polled
+    }
+}
+
+impl<S> Drop for TracedStream<S> {
+    fn drop(&mut self) {
+        self.end(None);
     }
 }
 
@@ -158,13 +332,14 @@ pub(crate) fn sending(cql: &str) {
 
 /// Runs the write `future` inside the span of `operation`: one statement, no rows.
 pub(crate) async fn write<T>(
+    db: &Db,
     table: &'static TableMeta,
     operation: &'static str,
     statement: &'static str,
     options: &StatementOptions,
     future: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    Operation::start(table, operation, statement, options)
+    Operation::start(db, table, operation, statement, options)
         .run(future, |_| None, |_| Some(1))
         .await
 }

@@ -1,6 +1,7 @@
-//! `explain()` against the real server: for queries, relation reads, eager loads and
-//! writes, what runs sends the statements the plan predicted (their CQL, seen through the
-//! ORM's `debug` events, and their number, seen through `Db::statements_executed`).
+//! `explain()` against the real server: for queries, relation reads, eager loads, writes
+//! and many-to-many reads and writes, what runs sends the statements the plan predicted
+//! (their CQL, seen through the ORM's `debug` events, and their number, seen through
+//! `Db::statements_executed`).
 
 mod capture;
 
@@ -10,7 +11,7 @@ use orm_core::eager;
 use orm_core::explain::StatementCount;
 use orm_core::prelude::*;
 use orm_core::query::AccessPath;
-use orm_core::{Explain, Projection};
+use orm_core::{Explain, Pivot, Projection};
 use orm_tests::{db, unique_id};
 use uuid::Uuid;
 
@@ -19,6 +20,7 @@ use capture::{Captured, capture, clear};
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "explain_users")]
 #[has_many(Post, foreign_key = "user_id")]
+#[belongs_to_many(Tag, pivot = UserTag)]
 struct User {
     #[orm(partition_key)]
     id: Uuid,
@@ -42,6 +44,58 @@ struct Post {
 #[orm(model = Post)]
 struct Title {
     title: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "explain_tags")]
+#[belongs_to_many(User, pivot = UserTag, inverse)]
+struct Tag {
+    #[orm(partition_key)]
+    id: Uuid,
+    name: String,
+}
+
+#[derive(Pivot, Debug, Clone, PartialEq, Default)]
+#[pivot(
+    left = User,
+    right = Tag,
+    table = "explain_user_tags",
+    inverse_table = "explain_tag_users"
+)]
+struct UserTag {
+    #[pivot(left)]
+    user_id: Uuid,
+    #[pivot(right)]
+    tag_id: Uuid,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "explain_articles")]
+#[morph_many(Note, name = "notable")]
+struct Article {
+    #[orm(partition_key)]
+    id: Uuid,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "explain_videos")]
+#[morph_many(Note, name = "notable")]
+struct Video {
+    #[orm(partition_key)]
+    id: Uuid,
+}
+
+/// A note on an article or a video.
+#[derive(Model, Debug, Clone, PartialEq, Default)]
+#[orm(table = "explain_notes")]
+#[morph_to(name = "notable", types(Article, Video), derive(Debug))]
+struct Note {
+    #[orm(partition_key)]
+    notable_type: String,
+    #[orm(partition_key)]
+    notable_id: Uuid,
+    #[orm(clustering_key)]
+    id: i64,
 }
 
 async fn setup() -> Db {
@@ -345,6 +399,200 @@ async fn eager_loads_send_one_planned_statement_per_distinct_key() {
     assert_eq!(users.len(), 2);
     assert_eq!(db.statements_executed() - before, plan.requests(|_| 2));
     // The two levels run concurrently: compare the statements sent as sets.
+    let mut sent = captured.lock().unwrap().sent();
+    sent.sort();
+    sent.dedup();
+    let mut planned: Vec<String> = plan.statements.iter().map(|s| s.cql.clone()).collect();
+    planned.sort();
+    assert_eq!(sent, planned);
+}
+
+/// `count` tags, inserted.
+async fn new_tags(db: &Db, count: usize) -> Vec<Tag> {
+    let mut tags = Vec::new();
+    for i in 0..count {
+        let tag = Tag {
+            id: unique_id(),
+            name: format!("tag {i}"),
+        };
+        tag.insert(db).await.unwrap();
+        tags.push(tag);
+    }
+    tags
+}
+
+#[tokio::test]
+async fn many_to_many_reads_send_the_planned_statements() {
+    let (captured, _guard) = capture();
+    let tables = [User::TABLE, Tag::TABLE, UserTag::FORWARD, UserTag::INVERSE];
+    let db = db(&tables).await;
+    let (a, b) = (user_with_posts(&db, 0).await, user_with_posts(&db, 0).await);
+    let tags = new_tags(&db, 3).await;
+    for tag in &tags {
+        a.tags_relation().attach(&db, tag).await.unwrap();
+    }
+    b.tags_relation().attach(&db, &tags[0]).await.unwrap();
+
+    // The pivot partition, then each of the three tags by primary key.
+    let plan = a.tags_relation().explain().unwrap();
+    assert_eq!(plan.statements.len(), 2);
+    assert_eq!(
+        plan.statements[0].access_path,
+        Some(AccessPath::SinglePartition)
+    );
+    assert_eq!(plan.statements[0].count, StatementCount::PerPage);
+    assert_eq!(
+        plan.statements[1].count,
+        StatementCount::PerRelatedRow {
+            relation: "tags".into(),
+            concurrency: 32
+        }
+    );
+    let related = |set: &str| if set == "tags (related rows)" { 3 } else { 0 };
+    let tags_of_a = a.tags_relation();
+    let read = tags_of_a.get(&db);
+    let rows = sends_as_planned(&db, &captured, &plan, related, read).await;
+    assert_eq!(rows.len(), 3);
+
+    // With a condition, each related row is read by a query on its key that checks it.
+    let query = a.tags_relation().where_("name", "=", "tag 1");
+    let plan = query.explain().unwrap();
+    assert!(plan.statements[1].cql.contains("ALLOW FILTERING"), "{plan}");
+    let rows = sends_as_planned(&db, &captured, &plan, related, query.get(&db)).await;
+    assert_eq!(rows.len(), 1);
+
+    // Counting is one COUNT(*) of the pivot partition.
+    let plan = a.tags_relation().explain_count().unwrap();
+    assert!(plan.statements[0].cql.starts_with("SELECT COUNT(*)"));
+    let count = tags_of_a.count(&db);
+    assert_eq!(
+        sends_as_planned(&db, &captured, &plan, |_| 0, count).await,
+        3
+    );
+
+    // Eager: one pivot partition per distinct user, then each distinct tag once.
+    let load = User::query()
+        .filter(User::ID.in_([a.id, b.id]))
+        .with(User::tags_relation);
+    let plan = load.explain().unwrap();
+    assert_eq!(plan.statements.len(), 3, "{plan}");
+    assert_eq!(plan.statements[1].cql, a.tags_relation().pivot_cql());
+    assert!(matches!(
+        &plan.statements[2].count,
+        StatementCount::PerRelatedRow { relation, .. } if relation == "tags"
+    ));
+    let keys = |set: &str| match set {
+        "tags" => 2,                // two users
+        "tags (related rows)" => 3, // three distinct tags among them
+        _ => 0,
+    };
+    let users = sends_as_planned(&db, &captured, &plan, keys, load.get(&db)).await;
+    assert_eq!(users.len(), 2);
+
+    // Eager counts: one COUNT(*) per distinct user.
+    let counted = User::query()
+        .filter(User::ID.in_([a.id, b.id]))
+        .with_count(User::tags_relation);
+    let plan = counted.explain().unwrap();
+    assert!(
+        plan.statements[1].cql.starts_with("SELECT COUNT(*)"),
+        "{plan}"
+    );
+    let keys = |set: &str| if set == "tags" { 2 } else { 0 };
+    sends_as_planned(&db, &captured, &plan, keys, counted.get(&db)).await;
+}
+
+#[tokio::test]
+async fn many_to_many_writes_send_the_planned_batches() {
+    let (captured, _guard) = capture();
+    let tables = [User::TABLE, Tag::TABLE, UserTag::FORWARD, UserTag::INVERSE];
+    let db = db(&tables).await;
+    let user = user_with_posts(&db, 0).await;
+    let tags = new_tags(&db, 3).await;
+    let relation = user.tags_relation();
+
+    let plan = relation.explain_attach();
+    assert_eq!(plan.statements.len(), 2);
+    assert!(plan.statements.iter().all(|s| s.cql.starts_with("INSERT")));
+    let attach = relation.attach(&db, &tags[0]);
+    sends_as_planned(&db, &captured, &plan, |_| 0, attach).await;
+
+    let plan = relation.explain_detach();
+    assert!(plan.statements.iter().all(|s| s.cql.starts_with("DELETE")));
+    let detach = relation.detach(&db, &tags[0]);
+    sends_as_planned(&db, &captured, &plan, |_| 0, detach).await;
+
+    // Joined: tag 0. Sync to tag 1: read the pivot partition, attach one, detach one.
+    relation.attach(&db, &tags[0]).await.unwrap();
+    let plan = relation.explain_sync();
+    assert_eq!(plan.statements.len(), 5, "{plan}");
+    assert_eq!(plan.statements[0].cql, relation.pivot_cql());
+    let one_each = |set: &str| match set {
+        "attached" | "detached" => 1,
+        _ => 0,
+    };
+    let sync = relation.sync(&db, [tags[1].id]);
+    let changes = sends_as_planned(&db, &captured, &plan, one_each, sync).await;
+    assert_eq!((changes.attached.len(), changes.detached.len()), (1, 1));
+
+    // Joined: tag 1. Toggle tags 1 and 2: look both up (one IN), attach 2, detach 1.
+    let plan = relation.explain_toggle();
+    assert!(plan.statements[0].cql.contains(" IN "), "{plan}");
+    let toggled = |set: &str| match set {
+        "keys" => 2,
+        "attached" | "detached" => 1,
+        _ => 0,
+    };
+    let toggle = relation.toggle(&db, [tags[1].id, tags[2].id]);
+    let changes = sends_as_planned(&db, &captured, &plan, toggled, toggle).await;
+    assert_eq!(changes.attached, [tags[2].id]);
+    assert_eq!(changes.detached, [tags[1].id]);
+}
+
+#[tokio::test]
+async fn a_morph_to_level_sends_each_owner_types_find() {
+    let (captured, _guard) = capture();
+    let db = db(&[Article::TABLE, Video::TABLE, Note::TABLE]).await;
+    let article = Article { id: unique_id() };
+    let video = Video { id: unique_id() };
+    article.insert(&db).await.unwrap();
+    video.insert(&db).await.unwrap();
+    // Two notes on the article, one on the video: two distinct owners.
+    for id in 0..2 {
+        let mut note = article.notes_relation().related();
+        note.id = id;
+        note.insert(&db).await.unwrap();
+    }
+    let mut note = video.notes_relation().related();
+    note.id = 0;
+    note.insert(&db).await.unwrap();
+
+    let load = Note::query().full_scan().with(Note::notable_relation);
+    let plan = load.explain().unwrap();
+    assert_eq!(plan.statements.len(), 3, "{plan}");
+    let owners: Vec<_> = plan.statements[1..]
+        .iter()
+        .map(|s| s.count.key_set().unwrap())
+        .collect();
+    assert_eq!(owners, ["notable (Article)", "notable (Video)"]);
+    let keys = |set: &str| match set {
+        "notable (Article)" | "notable (Video)" => 1,
+        _ => 0,
+    };
+    clear(&captured);
+    let before = db.statements_executed();
+    let notes = load.get(&db).await.unwrap();
+    assert_eq!(notes.len(), 3);
+    for note in &notes {
+        let owner = note.related(Note::notable_relation).unwrap();
+        match owner {
+            Some(NoteNotable::Article(owner)) => assert_eq!(owner.id, article.id),
+            Some(NoteNotable::Video(owner)) => assert_eq!(owner.id, video.id),
+            None => panic!("every note has its owner"),
+        }
+    }
+    assert_eq!(db.statements_executed() - before, plan.requests(keys));
+    // The owners are read concurrently: compare the statements sent as sets.
     let mut sent = captured.lock().unwrap().sent();
     sent.sort();
     sent.dedup();

@@ -1,11 +1,17 @@
 //! The ORM's tracing spans, seen by a capturing subscriber: the span tree and fields of
-//! an eager load, and of failing queries; values are never logged.
+//! an eager load, of failing queries, of streams, pages and relation reads; values are
+//! never logged; the slow-operation warning.
 
 mod capture;
 
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use orm_core::Pivot;
 use orm_core::eager;
 use orm_core::prelude::*;
 use orm_tests::{db, unique_id};
+use scylla::response::PagingState;
 use uuid::Uuid;
 
 use capture::{CapturedSpan, capture};
@@ -37,6 +43,36 @@ struct Comment {
     #[orm(clustering_key)]
     id: i32,
     body: String,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "tracing_tags")]
+#[belongs_to_many(Article, pivot = ArticleTag, inverse)]
+struct Tag {
+    #[orm(partition_key)]
+    id: Uuid,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[orm(table = "tracing_articles")]
+#[belongs_to_many(Tag, pivot = ArticleTag)]
+struct Article {
+    #[orm(partition_key)]
+    id: Uuid,
+}
+
+#[derive(Pivot, Debug, Clone, PartialEq, Default)]
+#[pivot(
+    left = Article,
+    right = Tag,
+    table = "tracing_article_tags",
+    inverse_table = "tracing_tag_articles"
+)]
+struct ArticleTag {
+    #[pivot(left)]
+    article_id: Uuid,
+    #[pivot(right)]
+    tag_id: Uuid,
 }
 
 /// A model whose table is never created: every statement on it fails on the server.
@@ -182,4 +218,238 @@ async fn a_failing_query_records_its_error_kind() {
     assert_eq!(failed.field("table"), Some("tracing_missing"));
     assert_eq!(failed.field("error"), Some("prepare"));
     assert!(failed.field("duration_us").is_some());
+}
+
+/// A user with `posts` posts, inserted.
+async fn user_with_posts(db: &Db, posts: usize) -> User {
+    let user = User {
+        id: unique_id(),
+        name: "secret name".into(),
+    };
+    user.insert(db).await.unwrap();
+    for _ in 0..posts {
+        let post = Post {
+            user_id: user.id,
+            id: unique_id(),
+        };
+        post.insert(db).await.unwrap();
+    }
+    user
+}
+
+#[tokio::test]
+async fn a_stream_is_one_span_ending_with_the_rows_it_gave() {
+    let db = db(&[User::TABLE, Post::TABLE]).await;
+    let user = user_with_posts(&db, 3).await;
+    let (captured, _guard) = capture();
+
+    let stream = Post::query()
+        .filter(Post::USER_ID.eq(user.id))
+        .stream(&db)
+        .await
+        .unwrap();
+    let rows: Vec<Post> = stream.try_collect().await.unwrap();
+    assert_eq!(rows.len(), 3);
+    // A stream dropped after two rows records the two it gave.
+    let mut partly = Box::pin(
+        Post::query()
+            .filter(Post::USER_ID.eq(user.id))
+            .stream(&db)
+            .await
+            .unwrap(),
+    );
+    partly.next().await.unwrap().unwrap();
+    partly.next().await.unwrap().unwrap();
+    drop(partly);
+    // A stream refused before sending records its error kind.
+    let refused = Post::query()
+        .filter(Post::ID.eq(unique_id()))
+        .stream(&db)
+        .await;
+    assert!(refused.is_err());
+
+    let captured = captured.lock().unwrap();
+    let spans = captured.orm_spans();
+    assert_eq!(spans.len(), 3, "{spans:#?}");
+    for (_, span) in &spans {
+        assert_eq!(span.name, "orm");
+        assert_eq!(span.field("operation"), Some("stream"));
+        assert_eq!(span.field("model"), Some("Post"));
+        assert_eq!(span.field("table"), Some("tracing_posts"));
+        assert!(span.field("duration_us").is_some(), "{span:#?}");
+    }
+    let (whole, whole_span) = spans[0];
+    assert_eq!(whole_span.field("rows"), Some("3"));
+    assert_eq!(whole_span.field("statements"), Some("1"));
+    assert_eq!(whole_span.field("error"), None);
+    assert_eq!(spans[1].1.field("rows"), Some("2"));
+    assert_eq!(spans[2].1.field("error"), Some("query"));
+    assert_eq!(spans[2].1.field("rows"), None);
+    // The statement is sent inside the stream's span.
+    let sent: Vec<_> = captured
+        .orm_events()
+        .into_iter()
+        .filter(|e| e.fields.get("message").map(String::as_str) == Some("sending"))
+        .collect();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].span, Some(whole));
+}
+
+#[tokio::test]
+async fn a_page_is_one_span_with_its_rows() {
+    let db = db(&[User::TABLE, Post::TABLE]).await;
+    let user = user_with_posts(&db, 3).await;
+    let (captured, _guard) = capture();
+
+    let page = Post::query()
+        .filter(Post::USER_ID.eq(user.id))
+        .page_size(2)
+        .page(&db, PagingState::start())
+        .await
+        .unwrap();
+    assert_eq!(page.rows.len(), 2);
+
+    let captured = captured.lock().unwrap();
+    let spans = captured.orm_spans();
+    assert_eq!(spans.len(), 1, "{spans:#?}");
+    let (_, span) = spans[0];
+    assert_eq!(span.field("operation"), Some("page"));
+    assert_eq!(span.field("model"), Some("Post"));
+    assert_eq!(span.field("rows"), Some("2"));
+    assert_eq!(span.field("statements"), Some("1"));
+    assert!(span.field("duration_us").is_some());
+}
+
+#[tokio::test]
+async fn a_relation_read_is_one_span_naming_the_relation() {
+    let db = db(&[User::TABLE, Post::TABLE]).await;
+    let user = user_with_posts(&db, 2).await;
+    let (captured, _guard) = capture();
+
+    let posts = user.posts_relation().get(&db).await.unwrap();
+    assert_eq!(posts.len(), 2);
+    let first = user.posts_relation().first(&db).await.unwrap();
+    assert!(first.is_some());
+
+    let captured = captured.lock().unwrap();
+    let spans = captured.orm_spans();
+    assert_eq!(spans.len(), 2, "{spans:#?}");
+    let (get, get_span) = spans[0];
+    assert_eq!(get_span.field("operation"), Some("get"));
+    assert_eq!(get_span.field("relation"), Some("posts"));
+    assert_eq!(get_span.field("model"), Some("Post"));
+    assert_eq!(get_span.field("rows"), Some("2"));
+    assert_eq!(get_span.field("statements"), Some("1"));
+    let (_, first_span) = spans[1];
+    assert_eq!(first_span.field("operation"), Some("first"));
+    assert_eq!(first_span.field("relation"), Some("posts"));
+    assert_eq!(first_span.field("rows"), Some("1"));
+    let sent: Vec<_> = captured
+        .orm_events()
+        .into_iter()
+        .filter(|e| e.fields.get("message").map(String::as_str) == Some("sending"))
+        .collect();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].span, Some(get));
+}
+
+#[tokio::test]
+async fn a_many_to_many_stream_is_one_span_over_its_reads() {
+    let tables = [
+        Article::TABLE,
+        Tag::TABLE,
+        ArticleTag::FORWARD,
+        ArticleTag::INVERSE,
+    ];
+    let db = db(&tables).await;
+    let article = Article { id: unique_id() };
+    article.insert(&db).await.unwrap();
+    for _ in 0..3 {
+        let tag = Tag { id: unique_id() };
+        tag.insert(&db).await.unwrap();
+        article.tags_relation().attach(&db, &tag).await.unwrap();
+    }
+    let (captured, _guard) = capture();
+
+    let tags: Vec<_> = article
+        .tags_relation()
+        .stream(&db)
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(tags.len(), 3);
+
+    let captured = captured.lock().unwrap();
+    let spans = captured.orm_spans();
+    let (stream, stream_span) = only(&spans, "stream");
+    assert_eq!(stream_span.parent, None);
+    assert_eq!(stream_span.field("relation"), Some("tags"));
+    assert_eq!(stream_span.field("model"), Some("Tag"));
+    assert_eq!(stream_span.field("table"), Some("tracing_article_tags"));
+    assert_eq!(stream_span.field("rows"), Some("3"));
+    assert!(stream_span.field("duration_us").is_some());
+    // The pivot read and the three reads of related rows are all inside it.
+    let sent: Vec<_> = captured
+        .orm_events()
+        .into_iter()
+        .filter(|e| e.fields.get("message").map(String::as_str) == Some("sending"))
+        .collect();
+    assert_eq!(sent.len(), 4);
+    for event in sent {
+        let mut span = event.span;
+        while let Some(index) = span
+            && index != stream
+        {
+            span = captured.spans[index].parent;
+        }
+        assert_eq!(span, Some(stream), "{event:#?}");
+    }
+}
+
+#[tokio::test]
+async fn an_operation_over_the_slow_threshold_warns_with_its_plan() {
+    let db = db(&[User::TABLE, Post::TABLE]).await;
+    let user = user_with_posts(&db, 1).await;
+    let (captured, _guard) = capture();
+
+    // No threshold: no warning.
+    assert_eq!(db.slow_operation_threshold(), None);
+    let query = || Post::query().filter(Post::USER_ID.eq(user.id));
+    query().get(&db).await.unwrap();
+    // A zero threshold: every operation is slow.
+    db.set_slow_operation_threshold(Some(Duration::ZERO));
+    query().get(&db).await.unwrap();
+    db.set_slow_operation_threshold(None);
+    query().get(&db).await.unwrap();
+
+    let captured = captured.lock().unwrap();
+    let warnings: Vec<_> = captured
+        .orm_events()
+        .into_iter()
+        .filter(|e| e.fields.get("message").map(String::as_str) == Some("slow operation"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    let warning = warnings[0];
+    assert_eq!(
+        warning.fields.get("model").map(String::as_str),
+        Some("Post")
+    );
+    assert_eq!(
+        warning.fields.get("operation").map(String::as_str),
+        Some("get")
+    );
+    assert_eq!(
+        warning.fields.get("threshold_us").map(String::as_str),
+        Some("0")
+    );
+    let plan = &warning.fields["plan"];
+    assert!(plan.contains("single partition"), "{plan}");
+    let cql = query().cql().unwrap();
+    assert!(plan.contains(&cql), "{plan}");
+    // Inside the operation's span.
+    let spans = captured.orm_spans();
+    assert_eq!(spans.len(), 3, "{spans:#?}");
+    assert_eq!(warning.span, Some(spans[1].0));
 }

@@ -30,6 +30,37 @@ pub enum NotNestable {}
 #[derive(Debug, Clone, Copy)]
 pub struct NoQuery;
 
+/// One statement of an eager level's plan, for `explain()`.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct LevelStatement {
+    pub(crate) cql: String,
+    pub(crate) access_path: AccessPath,
+    pub(crate) per: Per,
+}
+
+/// What an eager level's statement is sent once for.
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum Per {
+    /// Each distinct parent key of the level.
+    DistinctKey,
+    /// Each distinct related row the level's pivot rows name (many-to-many).
+    RelatedRow,
+    /// Each distinct key of an owner of this type (`morph_to`).
+    Owner(&'static str),
+}
+
+impl LevelStatement {
+    fn per_key(cql: String, access_path: AccessPath) -> LevelStatement {
+        LevelStatement {
+            cql,
+            access_path,
+            per: Per::DistinctKey,
+        }
+    }
+}
+
 /// A constraint on a relation's query, as `with` and `where_has` give it.
 pub(crate) type Constraint<'a, Q> = Option<&'a (dyn Fn(Q) -> Q + Send + Sync)>;
 
@@ -77,18 +108,17 @@ pub trait Eager<P>: Send + Sync + Sized + 'static {
         concurrency: usize,
     ) -> BoxFuture<'a, Result<PerParent<i64>>>;
 
-    /// The statement [`load`](Eager::load) sends for each distinct key of the relation
-    /// `def` (`count`: [`count`](Eager::count)'s), with `constraint` applied, for
-    /// `explain()`.
+    /// The statements [`load`](Eager::load) sends for the relation `def` (`count`:
+    /// [`count`](Eager::count)'s), with `constraint` applied, for `explain()`.
     fn explain_level(
         def: &'static RelationDef,
         constraint: Constraint<'_, Self::Query>,
         count: bool,
-    ) -> Result<(String, AccessPath), QueryError> {
+    ) -> Result<Vec<LevelStatement>, QueryError> {
         let _ = (constraint, count);
         Err(QueryError::NotExplained {
             relation: def.name.to_owned(),
-            reason: "its reads depend on the rows read first (many-to-many and morph_to loads)",
+            reason: "its statements are its own code's (a custom relationship)",
         })
     }
 }
@@ -224,7 +254,7 @@ macro_rules! select_relation {
                 def: &'static RelationDef,
                 constraint: Constraint<'_, Select<R>>,
                 count: bool,
-            ) -> Result<(String, AccessPath), QueryError> {
+            ) -> Result<Vec<LevelStatement>, QueryError> {
                 // The shape every parent's query has; only the bound key differs.
                 let query = constrained(
                     crate::relation::constrained_query::<R>(def, Arc::new(crate::row::Null)),
@@ -235,7 +265,7 @@ macro_rules! select_relation {
                 } else {
                     query.shape(!$many)?
                 };
-                Ok((cql, query.access_path()?))
+                Ok(vec![LevelStatement::per_key(cql, query.access_path()?)])
             }
         }
     };
@@ -345,6 +375,36 @@ where
             Box::pin(async move { query.count(db).await })
         }))
     }
+
+    fn explain_level(
+        def: &'static RelationDef,
+        constraint: Constraint<'_, Self::Query>,
+        count: bool,
+    ) -> Result<Vec<LevelStatement>, QueryError> {
+        if constraint.is_some() {
+            // A constraint needs a parent's query to run on, and there is no parent.
+            return Err(QueryError::NotExplained {
+                relation: def.name.to_owned(),
+                reason: "a constrained many-to-many level is planned per parent query",
+            });
+        }
+        let pivot = crate::relation::pivot_read::<Pv, P, R, D>(count);
+        if count {
+            return Ok(vec![LevelStatement::per_key(
+                pivot,
+                AccessPath::SinglePartition,
+            )]);
+        }
+        let related = R::__statements().find.cql().to_owned();
+        Ok(vec![
+            LevelStatement::per_key(pivot, AccessPath::SinglePartition),
+            LevelStatement {
+                cql: related,
+                access_path: AccessPath::SinglePartition,
+                per: Per::RelatedRow,
+            },
+        ])
+    }
 }
 
 /// `morph_to`: the owner of each distinct (type, key) pair, read by its type's `find`.
@@ -390,5 +450,21 @@ where
         Box::pin(relations.fetch_each(concurrency, move |relation| {
             Box::pin(async move { Ok(i64::from(relation.get(db).await?.is_some())) })
         }))
+    }
+
+    fn explain_level(
+        _def: &'static RelationDef,
+        _constraint: Constraint<'_, NoQuery>,
+        _count: bool,
+    ) -> Result<Vec<LevelStatement>, QueryError> {
+        // Loading and counting both read each owner with its type's `find`.
+        Ok(E::finds()
+            .into_iter()
+            .map(|(type_name, cql)| LevelStatement {
+                cql: cql.to_owned(),
+                access_path: AccessPath::SinglePartition,
+                per: Per::Owner(type_name),
+            })
+            .collect())
     }
 }

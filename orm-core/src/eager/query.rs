@@ -195,7 +195,8 @@ impl<M: Model> EagerQuery<M> {
 
     /// The rows, with their relations loaded.
     pub async fn get(self, db: &Db) -> Result<Vec<Loaded<M>>> {
-        Operation::start(M::TABLE, "eager get", "SELECT", self.select.options())
+        Operation::start(db, M::TABLE, "eager get", "SELECT", self.select.options())
+            .explained(|| self.explain().ok())
             .run(self.get_untraced(db), |rows| Some(rows.len()), |_| None)
             .await
     }
@@ -211,7 +212,8 @@ impl<M: Model> EagerQuery<M> {
     /// The first row, with its relations loaded.
     pub async fn first(self, db: &Db) -> Result<Option<Loaded<M>>> {
         let rows = |row: &Option<Loaded<M>>| Some(usize::from(row.is_some()));
-        Operation::start(M::TABLE, "eager first", "SELECT", self.select.options())
+        Operation::start(db, M::TABLE, "eager first", "SELECT", self.select.options())
+            .explained(|| self.explain_first().ok())
             .run(self.first_untraced(db), rows, |_| None)
             .await
     }

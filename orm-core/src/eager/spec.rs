@@ -11,6 +11,7 @@ use tracing::Instrument;
 
 use crate::db::Db;
 use crate::eager::core::PerParent;
+use crate::eager::kinds::Per;
 use crate::eager::{Eager, Loaded};
 use crate::error::Result;
 use crate::explain::{PlannedStatement, StatementCount};
@@ -424,27 +425,41 @@ where
         } else {
             format!("{parent_path}.{}", def.name)
         };
-        let (cql, access_path) =
-            Rel::explain_level(def, self.constraint.as_deref(), mode != Mode::Load).map_err(
-                |error| match error {
-                    QueryError::NotExplained { reason, .. } => QueryError::NotExplained {
-                        relation: path.clone(),
-                        reason,
-                    },
-                    other => other,
+        let level = Rel::explain_level(def, self.constraint.as_deref(), mode != Mode::Load)
+            .map_err(|error| match error {
+                QueryError::NotExplained { reason, .. } => QueryError::NotExplained {
+                    relation: path.clone(),
+                    reason,
                 },
-            )?;
-        out.push(PlannedStatement::new(
-            cql,
-            Some(access_path),
-            StatementCount::PerDistinctKey {
-                relation: path.clone(),
-                concurrency: concurrency.max(1),
-            },
-            // Each parent's query runs with the settings the constraint gives it; the
-            // relation's own statement with the session's.
-            &StatementOptions::default(),
-        ));
+                other => other,
+            })?;
+        let concurrency = concurrency.max(1);
+        for statement in level {
+            let relation = path.clone();
+            let count = match statement.per {
+                Per::DistinctKey => StatementCount::PerDistinctKey {
+                    relation,
+                    concurrency,
+                },
+                Per::RelatedRow => StatementCount::PerRelatedRow {
+                    relation,
+                    concurrency,
+                },
+                Per::Owner(type_name) => StatementCount::PerOwnerKey {
+                    relation,
+                    type_name: type_name.to_owned(),
+                    concurrency,
+                },
+            };
+            out.push(PlannedStatement::new(
+                statement.cql,
+                Some(statement.access_path),
+                count,
+                // Each parent's query runs with the settings the constraint gives it; the
+                // relation's own statement with the session's.
+                &StatementOptions::default(),
+            ));
+        }
         if mode == Mode::Load {
             for nested in &self.nested {
                 nested.explain(Mode::Load, &path, concurrency, out)?;

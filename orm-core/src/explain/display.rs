@@ -65,6 +65,27 @@ impl fmt::Display for StatementCount {
                 f,
                 "1 per distinct parent key of `{relation}`, {concurrency} at a time"
             ),
+            StatementCount::PerRelatedRow {
+                relation,
+                concurrency,
+            } => write!(
+                f,
+                "1 per distinct related row of `{relation}`, {concurrency} at a time"
+            ),
+            StatementCount::PerOwnerKey {
+                relation,
+                type_name,
+                concurrency,
+            } => write!(
+                f,
+                "1 per distinct `{type_name}` owner of `{relation}`, {concurrency} at a time"
+            ),
+            StatementCount::PerChunk { keys, size } => {
+                write!(f, "1 per {size} {keys} keys")
+            }
+            StatementCount::InBatches { keys, size } => {
+                write!(f, "in one batch per {size} {keys} pairs")
+            }
         }
     }
 }

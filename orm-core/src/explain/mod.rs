@@ -32,6 +32,7 @@
 //! ```
 
 mod display;
+pub(crate) mod many_to_many;
 
 use std::time::Duration;
 
@@ -90,6 +91,66 @@ pub enum StatementCount {
         /// How many of these statements are in flight at most.
         concurrency: usize,
     },
+    /// Once per distinct related row named by the pivot rows a many-to-many read found
+    /// (the related rows, by primary key), at most `concurrency` at a time. Its key set
+    /// ([`key_set`](Self::key_set)) is `"<relation> (related rows)"`.
+    PerRelatedRow {
+        /// The many-to-many relation (its path, in an eager load).
+        relation: String,
+        /// How many of these statements are in flight at most.
+        concurrency: usize,
+    },
+    /// Once per distinct key of a polymorphic owner of type `type_name` (a `morph_to`
+    /// level reads each owner with its type's `find`), at most `concurrency` at a time.
+    /// Its key set is `"<relation> (<type_name>)"`.
+    PerOwnerKey {
+        /// The `morph_to` relation's path.
+        relation: String,
+        /// The owner type this statement reads.
+        type_name: String,
+        /// How many of these statements are in flight at most.
+        concurrency: usize,
+    },
+    /// Once per `size` keys (or fewer) of the key set `keys`: a read with `IN`, split so
+    /// that no statement binds more than `size` values.
+    PerChunk {
+        /// What the keys are (`keys`: the ones given to `toggle`).
+        keys: String,
+        /// Keys per statement at most.
+        size: usize,
+    },
+    /// In one batch per `size` pairs (or fewer) of the key set `keys`; the statements
+    /// with the same `keys` go in the same batches.
+    InBatches {
+        /// What the pairs are (`attached`, `detached`).
+        keys: String,
+        /// Pairs per batch at most.
+        size: usize,
+    },
+}
+
+impl StatementCount {
+    /// The name of the key set this count depends on, as [`Explain::requests`] asks for
+    /// it: the relation path of [`PerDistinctKey`](Self::PerDistinctKey),
+    /// `"<relation> (related rows)"`, `"<relation> (<type name>)"`, or the `keys` of a
+    /// chunked statement; `None` for a count that depends on no keys.
+    pub fn key_set(&self) -> Option<String> {
+        match self {
+            StatementCount::One | StatementCount::PerPage | StatementCount::InBatch => None,
+            StatementCount::PerDistinctKey { relation, .. } => Some(relation.clone()),
+            StatementCount::PerRelatedRow { relation, .. } => {
+                Some(format!("{relation} (related rows)"))
+            }
+            StatementCount::PerOwnerKey {
+                relation,
+                type_name,
+                ..
+            } => Some(format!("{relation} ({type_name})")),
+            StatementCount::PerChunk { keys, .. } | StatementCount::InBatches { keys, .. } => {
+                Some(keys.clone())
+            }
+        }
+    }
 }
 
 impl Explain {
@@ -118,8 +179,9 @@ impl Explain {
         }
     }
 
-    /// How many requests the plan sends when every read fits one page and the level at
-    /// each relation path has `distinct_keys(path)` distinct parent keys: the figure
+    /// How many requests the plan sends when every read fits one page and each key set
+    /// ([`StatementCount::key_set`]: the level at a relation path, the related rows of a
+    /// many-to-many read, ...) has `distinct_keys(name)` distinct keys: the figure
     /// [`Db::statements_executed`](crate::Db::statements_executed) goes up by.
     ///
     /// # Example
@@ -140,12 +202,27 @@ impl Explain {
     /// ```
     pub fn requests(&self, distinct_keys: impl Fn(&str) -> u64) -> u64 {
         let mut batched = false;
+        let mut batches: Vec<&str> = Vec::new();
         let mut total = 0;
         for statement in &self.statements {
-            match &statement.count {
+            let count = &statement.count;
+            match count {
                 StatementCount::One | StatementCount::PerPage => total += 1,
                 StatementCount::InBatch => batched = true,
-                StatementCount::PerDistinctKey { relation, .. } => total += distinct_keys(relation),
+                StatementCount::PerChunk { keys, size } => {
+                    total += distinct_keys(keys).div_ceil(*size as u64);
+                }
+                StatementCount::InBatches { keys, size } => {
+                    if !batches.contains(&keys.as_str()) {
+                        batches.push(keys);
+                        total += distinct_keys(keys).div_ceil(*size as u64);
+                    }
+                }
+                StatementCount::PerDistinctKey { .. }
+                | StatementCount::PerRelatedRow { .. }
+                | StatementCount::PerOwnerKey { .. } => {
+                    total += count.key_set().map_or(0, |set| distinct_keys(&set));
+                }
             }
         }
         total + u64::from(batched)

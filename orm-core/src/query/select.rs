@@ -397,7 +397,8 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     /// Every matching row, fetched page by page (each page is one request).
     pub async fn get(self, db: &Db) -> Result<Vec<R>> {
         // `statements` (one per page) is recorded by the paging loop.
-        Operation::start(M::TABLE, "get", "SELECT", &self.options)
+        Operation::start(db, M::TABLE, "get", "SELECT", &self.options)
+            .explained(|| self.explain().ok())
             .run(self.get_untraced(db), |rows| Some(rows.len()), |_| None)
             .await
     }
@@ -448,7 +449,8 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     /// The first matching row (`LIMIT 1`), if any.
     pub async fn first(self, db: &Db) -> Result<Option<R>> {
         let rows = |row: &Option<R>| Some(usize::from(row.is_some()));
-        Operation::start(M::TABLE, "first", "SELECT", &self.options)
+        Operation::start(db, M::TABLE, "first", "SELECT", &self.options)
+            .explained(|| self.explain_first().ok())
             .run(self.first_untraced(db), rows, |_| Some(1))
             .await
     }
@@ -463,7 +465,8 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
 
     /// How many rows match (`SELECT COUNT(*)`).
     pub async fn count(self, db: &Db) -> Result<i64> {
-        let operation = Operation::start(M::TABLE, "count", "SELECT", &self.options);
+        let operation = Operation::start(db, M::TABLE, "count", "SELECT", &self.options)
+            .explained(|| self.count_shape().ok());
         let count = async {
             let cql = self.count_shape()?;
             self.count_shaped(db, Cql::Built(&cql)).await
@@ -491,7 +494,8 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     /// Whether any row matches (reads at most one row's primary key).
     pub async fn exists(self, db: &Db) -> Result<bool> {
         let rows = |found: &bool| Some(usize::from(*found));
-        Operation::start(M::TABLE, "exists", "SELECT", &self.options)
+        Operation::start(db, M::TABLE, "exists", "SELECT", &self.options)
+            .explained(|| self.explain_first().ok())
             .run(self.exists_untraced(db), rows, |_| Some(1))
             .await
     }
@@ -513,6 +517,14 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
     /// One page of rows starting at `state` (`PagingState::start()` for the first), with
     /// the state to resume from. The page size is [`Configure::page_size`](crate::Configure::page_size) (default 5000).
     pub async fn page(self, db: &Db, state: PagingState) -> Result<Page<R>> {
+        let rows = |page: &Page<R>| Some(page.rows.len());
+        Operation::start(db, M::TABLE, "page", "SELECT", &self.options)
+            .explained(|| self.explain().ok())
+            .run(self.page_untraced(db, state), rows, |_| Some(1))
+            .await
+    }
+
+    async fn page_untraced(self, db: &Db, state: PagingState) -> Result<Page<R>> {
         let cql = self.cql()?;
         let values = self.values(&self.limit);
         let (result, next) = db
@@ -528,8 +540,33 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
 
     /// The matching rows as a stream, fetched page by page as it is consumed (the driver
     /// fetches the next page ahead). The whole stream counts as one statement in
-    /// [`Db::statements_executed`].
+    /// [`Db::statements_executed`]. Its `stream` span ends when the stream does (or is
+    /// dropped), recording the rows it gave.
     pub async fn stream(self, db: &Db) -> Result<impl Stream<Item = Result<R>> + Send + use<M, R>> {
+        use tracing::Instrument;
+        let operation = Operation::start(db, M::TABLE, "stream", "SELECT", &self.options)
+            .explained(|| self.explain().ok());
+        let started = self
+            .stream_untraced(db)
+            .instrument(operation.span().clone())
+            .await;
+        match started {
+            // Nobody listens: the driver's stream as is, not even a row count per row.
+            Ok(rows) if !operation.is_timed() => Ok(futures::future::Either::Left(rows)),
+            Ok(rows) => Ok(futures::future::Either::Right(
+                crate::trace::TracedStream::counted(operation, rows),
+            )),
+            Err(error) => {
+                operation.failed(&error);
+                Err(error)
+            }
+        }
+    }
+
+    async fn stream_untraced(
+        self,
+        db: &Db,
+    ) -> Result<impl Stream<Item = Result<R>> + Send + use<M, R>> {
         let cql = self.cql()?;
         let values = self.values(&self.limit);
         let pager = db

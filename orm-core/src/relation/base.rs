@@ -101,6 +101,12 @@ where
         }
     }
 
+    /// Whether `all_as` and `first` send the relation's fixed statement (rather than
+    /// running `get_query()`, which traces itself).
+    pub(crate) fn has_fixed_statement(&self) -> bool {
+        self.key.is_some() && self.def.statements.is_some()
+    }
+
     /// Every related row, each through `wrap`: the relation's fixed statement when it
     /// has one (no CQL to render or look up), else `get_query()`.
     pub(crate) async fn all_as<T>(&self, db: &Db, wrap: fn(R) -> T) -> Result<Vec<T>> {

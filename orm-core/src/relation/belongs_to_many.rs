@@ -17,12 +17,16 @@ use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
 use crate::eager::IntoWith;
 use crate::error::Result;
+use crate::explain::Explain;
+use crate::explain::many_to_many::{self, PivotWrite};
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
+use crate::query::QueryError;
 use crate::query::{MAX_IN_VALUES, Page, rows};
 use crate::relation::RelationDef;
 use crate::relation::belongs_to_many_query::{BelongsToManyQuery, EagerBelongsToMany};
 use crate::relation::pivot::{Pivot, Side};
+use crate::trace::Operation;
 use crate::write::BatchItem;
 
 /// How many related rows a many-to-many read fetches at once, by default.
@@ -280,6 +284,99 @@ where
         self.get_query().stream(db).await
     }
 
+    /// What [`get`](Self::get) will send; see [`BelongsToManyQuery::explain`].
+    pub fn explain(&self) -> std::result::Result<Explain, QueryError> {
+        self.get_query().explain()
+    }
+
+    /// What [`count`](Self::count) will send: one `COUNT(*)` of the pivot partition.
+    pub fn explain_count(&self) -> std::result::Result<Explain, QueryError> {
+        self.get_query().explain_count()
+    }
+
+    /// What [`attach`](Self::attach) (and `attach_key`, `attach_with`) will send: one
+    /// `LOGGED` batch inserting the pivot row into both pivot tables.
+    ///
+    /// # Example
+    /// ```
+    /// use orm_core::{Model, Pivot, explain::StatementCount};
+    ///
+    /// #[derive(Model)]
+    /// #[belongs_to_many(Tag, pivot = PostTag)]
+    /// struct Post {
+    ///     #[orm(partition_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// #[derive(Model)]
+    /// #[belongs_to_many(Post, pivot = PostTag, inverse)]
+    /// struct Tag {
+    ///     #[orm(partition_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// #[derive(Pivot, Default)]
+    /// #[pivot(left = Post, right = Tag)]
+    /// struct PostTag {
+    ///     #[pivot(left)]
+    ///     post_id: i64,
+    ///     #[pivot(right)]
+    ///     tag_id: i64,
+    /// }
+    ///
+    /// let plan = Post { id: 1 }.tags_relation().explain_attach();
+    /// assert_eq!(plan.statements.len(), 2);
+    /// assert!(plan.statements.iter().all(|s| s.count == StatementCount::InBatch));
+    /// assert_eq!(plan.requests(|_| 0), 1);
+    /// ```
+    pub fn explain_attach(&self) -> Explain {
+        self.explain_write(PivotWrite::Attach)
+    }
+
+    /// What [`detach`](Self::detach) (and `detach_key`) will send: one `LOGGED` batch
+    /// deleting the pivot row from both pivot tables.
+    pub fn explain_detach(&self) -> Explain {
+        self.explain_write(PivotWrite::Detach)
+    }
+
+    /// What [`sync`](Self::sync) will send: the pivot partition, then one batch per 50
+    /// pairs attached (key set `attached`) and one per 50 detached (`detached`).
+    pub fn explain_sync(&self) -> Explain {
+        self.explain_write(PivotWrite::Sync)
+    }
+
+    /// What [`toggle`](Self::toggle) will send: the given keys looked up in the pivot
+    /// partition (`IN`, key set `keys`), then batches as [`explain_sync`](Self::explain_sync).
+    pub fn explain_toggle(&self) -> Explain {
+        self.explain_write(PivotWrite::Toggle)
+    }
+
+    /// Runs a write inside its span, on the parent model and the pivot table of this
+    /// direction.
+    async fn traced<T>(
+        &self,
+        db: &Db,
+        write: PivotWrite,
+        run: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let operation = match write {
+            PivotWrite::Attach => "attach",
+            PivotWrite::Detach => "detach",
+            PivotWrite::Sync => "sync",
+            PivotWrite::Toggle => "toggle",
+        };
+        let (model, table) = (P::TABLE.model, D::TABLE.name);
+        Operation::on(db, model, table, operation, "BATCH", &self.options)
+            .relation(self.def.name)
+            .explained(|| Some(self.explain_write(write)))
+            .run(run, |_| None, |_| None)
+            .await
+    }
+
+    fn explain_write(&self, write: PivotWrite) -> Explain {
+        many_to_many::write::<Pv, P, R, D>(write, PAIRS_PER_BATCH, &self.options)
+    }
+
     /// Joins `related`, with a pivot row of default extra columns.
     pub async fn attach(&self, db: &Db, related: &R) -> Result<()>
     where
@@ -293,14 +390,17 @@ where
     where
         Pv: Default,
     {
-        self.write(db, &[self.pivot_for(key)], &[]).await
+        let pivot = [self.pivot_for(key)];
+        self.traced(db, PivotWrite::Attach, self.write(db, &pivot, &[]))
+            .await
     }
 
     /// Joins through `pivot` (its extra columns as given; its key to this parent is set).
     pub async fn attach_with(&self, db: &Db, mut pivot: Pv) -> Result<()> {
         let other = D::other_key(&pivot).clone();
         D::set_keys(&mut pivot, self.key.clone(), other);
-        self.write(db, &[pivot], &[]).await
+        self.traced(db, PivotWrite::Attach, self.write(db, &[pivot], &[]))
+            .await
     }
 
     /// Unjoins `related`.
@@ -310,7 +410,8 @@ where
 
     /// Unjoins the related row with key `key`.
     pub async fn detach_key(&self, db: &Db, key: R::PrimaryKey) -> Result<()> {
-        self.write(db, &[], &[key]).await
+        self.traced(db, PivotWrite::Detach, self.write(db, &[], &[key]))
+            .await
     }
 
     /// Makes the joined keys exactly `keys`: attaches the missing, detaches the others.
@@ -322,7 +423,19 @@ where
     where
         Pv: Default,
     {
-        let wanted: Vec<R::PrimaryKey> = unique(keys);
+        let keys = unique(keys);
+        self.traced(db, PivotWrite::Sync, self.sync_untraced(db, keys))
+            .await
+    }
+
+    async fn sync_untraced(
+        &self,
+        db: &Db,
+        wanted: Vec<R::PrimaryKey>,
+    ) -> Result<PivotChanges<R::PrimaryKey>>
+    where
+        Pv: Default,
+    {
         let current = self.joined_keys(db).await?;
         let attached: Vec<_> = wanted
             .iter()
@@ -348,6 +461,18 @@ where
         Pv: Default,
     {
         let keys = unique(keys);
+        self.traced(db, PivotWrite::Toggle, self.toggle_untraced(db, keys))
+            .await
+    }
+
+    async fn toggle_untraced(
+        &self,
+        db: &Db,
+        keys: Vec<R::PrimaryKey>,
+    ) -> Result<PivotChanges<R::PrimaryKey>>
+    where
+        Pv: Default,
+    {
         let current = self.joined_among(db, &keys).await?;
         let (detached, attached): (Vec<_>, Vec<_>) =
             keys.into_iter().partition(|k| current.contains(k));

@@ -15,12 +15,14 @@ use crate::cql_type::CqlTyped;
 use crate::db::{Cql, Db};
 use crate::eager::{DEFAULT_CONCURRENCY as EAGER_CONCURRENCY, IntoWith, Loaded, With};
 use crate::error::Result;
+use crate::explain::{Explain, many_to_many};
 use crate::model::Model;
 use crate::options::{Configure, StatementOptions};
 use crate::query::{Page, QueryError, rows};
 use crate::relation::RelationDef;
 use crate::relation::belongs_to_many::{DEFAULT_CONCURRENCY, PivotModel, WithPivot};
 use crate::relation::pivot::{Pivot, Side};
+use crate::trace::Operation;
 
 /// The related rows of one parent of a `belongs_to_many`, as a query: built by the
 /// relation's [`get_query`](crate::BelongsToMany::get_query),
@@ -203,9 +205,74 @@ where
         }
     }
 
+    /// What [`get`](Self::get) (and [`page`](Self::page), [`stream`](Self::stream))
+    /// will send, without contacting the server: the pivot partition (once per page),
+    /// then each related row by primary key, [`concurrency`](Self::concurrency) at a
+    /// time; see [`crate::explain`]. With a [`limit`](Self::limit), pivot pages are read
+    /// only until it is reached.
+    ///
+    /// # Example
+    /// ```
+    /// use orm_core::{Model, Pivot, explain::StatementCount};
+    ///
+    /// #[derive(Model)]
+    /// #[belongs_to_many(Tag, pivot = PostTag)]
+    /// struct Post {
+    ///     #[orm(partition_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// #[derive(Model)]
+    /// #[belongs_to_many(Post, pivot = PostTag, inverse)]
+    /// struct Tag {
+    ///     #[orm(partition_key)]
+    ///     id: i64,
+    /// }
+    ///
+    /// #[derive(Pivot, Default)]
+    /// #[pivot(left = Post, right = Tag)]
+    /// struct PostTag {
+    ///     #[pivot(left)]
+    ///     post_id: i64,
+    ///     #[pivot(right)]
+    ///     tag_id: i64,
+    /// }
+    ///
+    /// let post = Post { id: 1 };
+    /// let plan = post.tags_relation().get_query().explain().unwrap();
+    /// assert_eq!(plan.statements.len(), 2);
+    /// assert_eq!(plan.statements[0].cql, post.tags_relation().pivot_cql());
+    /// assert_eq!(
+    ///     plan.statements[1].count,
+    ///     StatementCount::PerRelatedRow { relation: "tags".into(), concurrency: 32 }
+    /// );
+    /// // One pivot page, then one read per related row.
+    /// assert_eq!(plan.requests(|_| 3), 4);
+    /// ```
+    pub fn explain(&self) -> Result<Explain, QueryError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        let (name, conditions) = (self.def.name, &self.conditions);
+        many_to_many::read::<Pv, P, R, D>(name, conditions, self.concurrency, &self.options)
+    }
+
+    /// What [`count`](Self::count) will send without conditions or a limit: one
+    /// `COUNT(*)` of the pivot partition (with them, it runs [`get`](Self::get): see
+    /// [`explain`](Self::explain)).
+    pub fn explain_count(&self) -> Result<Explain, QueryError> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        if !self.conditions.is_empty() || self.limit.is_some() {
+            return self.explain();
+        }
+        Ok(many_to_many::count::<Pv, P, R, D>(&self.options))
+    }
+
     /// The pivot read: one partition of the pivot table for this direction.
     pub fn pivot_cql(&self) -> String {
-        Statement::select_all(D::TABLE, vec![Cond::eq(D::OWN_COLUMN)]).render()
+        pivot_read::<Pv, P, R, D>(false)
     }
 
     /// The pivot rows, in the pivot's clustering order.
@@ -225,6 +292,12 @@ where
     /// primary key, concurrently. With a [`limit`](Self::limit), pivot rows are read page
     /// by page until it is reached.
     pub async fn get(self, db: &Db) -> Result<Vec<WithPivot<R, Pv>>> {
+        self.operation(db, "get")
+            .run(self.get_untraced(db), |rows| Some(rows.len()), |_| None)
+            .await
+    }
+
+    async fn get_untraced(self, db: &Db) -> Result<Vec<WithPivot<R, Pv>>> {
         self.check()?;
         match self.limit {
             None => {
@@ -242,6 +315,13 @@ where
     /// [`concurrency`](Self::concurrency) when related rows are missing. A large pivot
     /// partition is never read whole to find one row.
     pub async fn first(self, db: &Db) -> Result<Option<WithPivot<R, Pv>>> {
+        let rows = |row: &Option<_>| Some(usize::from(row.is_some()));
+        self.operation(db, "first")
+            .run(self.first_untraced(db), rows, |_| None)
+            .await
+    }
+
+    async fn first_untraced(self, db: &Db) -> Result<Option<WithPivot<R, Pv>>> {
         self.check()?;
         Ok(self.collect_pages(db, 1).await?.into_iter().next())
     }
@@ -255,12 +335,18 @@ where
     /// server in the pivot partition (a pivot row whose related row was deleted still
     /// counts, though `get` skips it); with conditions or a limit, the rows `get` returns.
     pub async fn count(self, db: &Db) -> Result<i64> {
+        self.operation(db, "count")
+            .run(self.count_untraced(db), |_| Some(1), |_| None)
+            .await
+    }
+
+    async fn count_untraced(self, db: &Db) -> Result<i64> {
         self.check()?;
         if !self.conditions.is_empty() || self.limit.is_some() {
             let rows = self.get(db).await?.len();
             return Ok(i64::try_from(rows).unwrap_or(i64::MAX));
         }
-        let cql = Statement::count(D::TABLE, vec![Cond::eq(D::OWN_COLUMN)]).render();
+        let cql = pivot_read::<Pv, P, R, D>(true);
         let result = db
             .execute(Cql::Built(&cql), (&self.key,), &self.options)
             .await?;
@@ -272,6 +358,13 @@ where
     /// resolved to related rows, with the state to resume from. A page may hold fewer
     /// rows than the page size when related rows are missing or filtered out.
     pub async fn page(self, db: &Db, state: PagingState) -> Result<Page<WithPivot<R, Pv>>> {
+        let rows = |page: &Page<_>| Some(page.rows.len());
+        self.operation(db, "page")
+            .run(self.page_untraced(db, state), rows, |_| None)
+            .await
+    }
+
+    async fn page_untraced(self, db: &Db, state: PagingState) -> Result<Page<WithPivot<R, Pv>>> {
         self.check()?;
         let (pivots, next) = self.pivot_page(db, self.options.page_size, state).await?;
         let rows = self.resolve(db, pivots).await?;
@@ -280,8 +373,27 @@ where
 
     /// The related rows as a stream: pivot rows are read page by page as the stream is
     /// consumed, and related rows [`concurrency`](Self::concurrency) at a time, in pivot
-    /// order.
+    /// order. Its `stream` span ends when the stream does (or is dropped).
     pub async fn stream(
+        self,
+        db: &Db,
+    ) -> Result<impl Stream<Item = Result<WithPivot<R, Pv>>> + Send + use<P, R, Pv, D>> {
+        use tracing::Instrument;
+        let operation = self.operation(db, "stream");
+        let started = self
+            .stream_untraced(db)
+            .instrument(operation.span().clone())
+            .await;
+        match started {
+            Ok(rows) => Ok(crate::trace::TracedStream::new(operation, rows)),
+            Err(error) => {
+                operation.failed(&error);
+                Err(error)
+            }
+        }
+    }
+
+    async fn stream_untraced(
         self,
         db: &Db,
     ) -> Result<impl Stream<Item = Result<WithPivot<R, Pv>>> + Send + use<P, R, Pv, D>> {
@@ -306,6 +418,20 @@ where
             .try_filter_map(future::ok)
             .take(limit.unwrap_or(usize::MAX));
         Ok(rows)
+    }
+
+    /// The span of `operation` through this relation: on the related model, the pivot
+    /// table (which every read starts with).
+    fn operation(&self, db: &Db, operation: &'static str) -> Operation {
+        Operation::on(
+            db,
+            R::TABLE.model,
+            D::TABLE.name,
+            operation,
+            "SELECT",
+            &self.options,
+        )
+        .relation(self.def.name)
     }
 
     fn check(&self) -> Result<()> {
@@ -464,5 +590,16 @@ where
     pub async fn first(mut self, db: &Db) -> Result<Option<WithPivot<Loaded<R>, Pv>>> {
         self.query = self.query.limit(1);
         Ok(self.get(db).await?.into_iter().next())
+    }
+}
+
+/// The read of one parent's pivot partition in direction `D`: its rows, or (`count`)
+/// how many there are.
+pub(crate) fn pivot_read<Pv, P: Model, R: Model, D: Side<Pv, P, R>>(count: bool) -> String {
+    let conditions = vec![Cond::eq(D::OWN_COLUMN)];
+    if count {
+        Statement::count(D::TABLE, conditions).render()
+    } else {
+        Statement::select_all(D::TABLE, conditions).render()
     }
 }

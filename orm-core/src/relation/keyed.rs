@@ -190,17 +190,47 @@ impl<P: Model, R: Model, K: RelationKey, Kind: KeyedKind> Keyed<P, R, K, Kind> {
     /// The related rows: a `Vec` for `has_many`, an `Option` for `has_one` and
     /// `belongs_to`. One statement, rendered once per process.
     pub async fn get(&self, db: &Db) -> Result<<Kind::Results as Cardinality>::Output<R>> {
-        let rows = if Kind::Results::MANY {
-            self.base.all_as(db, |row| row).await?
-        } else {
-            self.base.first(db).await?.into_iter().collect()
+        let rows = async {
+            if Kind::Results::MANY {
+                self.base.all_as(db, |row| row).await
+            } else {
+                Ok(self.base.first(db).await?.into_iter().collect())
+            }
         };
+        let rows = self.traced(db, "get", rows, Vec::len).await?;
         Kind::Results::collect(rows, self.definition())
     }
 
     /// The first related row, if any.
     pub async fn first(&self, db: &Db) -> Result<Option<R>> {
-        self.base.first(db).await
+        let rows = |row: &Option<R>| usize::from(row.is_some());
+        self.traced(db, "first", self.base.first(db), rows).await
+    }
+
+    /// Runs a read of the relation's fixed statement inside its own span (a read through
+    /// `get_query()` has the query's span instead).
+    async fn traced<T>(
+        &self,
+        db: &Db,
+        operation: &'static str,
+        read: impl Future<Output = Result<T>>,
+        rows: fn(&T) -> usize,
+    ) -> Result<T> {
+        if !self.base.has_fixed_statement() {
+            return read.await;
+        }
+        let options = self.base.statement_options();
+        crate::trace::Operation::start(db, R::TABLE, operation, "SELECT", options)
+            .relation(self.definition().name)
+            .explained(|| {
+                let query = self.get_query();
+                match operation {
+                    "first" => query.explain_first().ok(),
+                    _ => query.explain().ok(),
+                }
+            })
+            .run(read, |read| Some(rows(read)), |_| Some(1))
+            .await
     }
 
     /// Every related row, each through `wrap` (eager loading keeps them as `Loaded`).

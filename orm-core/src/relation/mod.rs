@@ -126,6 +126,7 @@ mod statements;
 pub(crate) use base::constrained_query;
 pub(crate) use belongs_to_many::PivotModel;
 pub use belongs_to_many::{BelongsToMany, DEFAULT_CONCURRENCY, PivotChanges, PivotKey, WithPivot};
+pub(crate) use belongs_to_many_query::pivot_read;
 pub use belongs_to_many_query::{BelongsToManyQuery, EagerBelongsToMany};
 pub use cardinality::{Cardinality, Many, One, Optional};
 pub use custom::{Custom, CustomRelationship};

@@ -37,6 +37,10 @@ pub trait MorphTargets<K>: Sized + Send {
         type_name: &'a str,
         key: &'a K,
     ) -> impl Future<Output = Result<Option<Self>>> + Send + 'a;
+
+    /// Each type name with the CQL of the `find` that [`load`](Self::load) sends for it,
+    /// for `explain()`.
+    fn finds() -> Vec<(&'static str, &'static str)>;
 }
 
 /// A polymorphic child's owner: one of the types listed in its `morph_to`, read as the

@@ -178,7 +178,8 @@ impl<'a> Batch<'a> {
         if self.items.is_empty() {
             return Ok(());
         }
-        let traced = Operation::on("", "", "batch", "BATCH", &self.options);
+        let traced = Operation::on(db, "", "", "batch", "BATCH", &self.options)
+            .explained(|| self.explain().ok());
         let result = db
             .execute_batch(self.kind, &self.items, &self.options)
             .instrument(traced.span().clone())

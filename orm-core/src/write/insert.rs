@@ -208,7 +208,7 @@ impl<'a, M: Model> Insert<'a, M> {
     /// Runs the insert.
     pub async fn execute(self, db: &Db) -> Result<()> {
         let options = self.options.clone();
-        crate::trace::write(M::TABLE, "insert", "INSERT", &options, async move {
+        crate::trace::write(db, M::TABLE, "insert", "INSERT", &options, async move {
             let statement = self.fixed()?;
             hook_verdict(M::TABLE, "insert", self.model.before_insert())?;
             db.execute(Cql::Static(statement), self.values(), &self.options)
@@ -241,6 +241,7 @@ impl<M: Model> InsertIfNotExists<'_, M> {
     pub async fn execute(self, db: &Db) -> Result<Inserted<M>> {
         let options = self.0.options.clone();
         crate::trace::write(
+            db,
             M::TABLE,
             "insert if not exists",
             "INSERT",

@@ -43,7 +43,7 @@ pub(crate) async fn run<W: KeyedWrite>(write: W, db: &Db) -> Result<()> {
         Ok(())
     };
     let table = W::Model::TABLE;
-    crate::trace::write(table, W::OPERATION, W::STATEMENT, &options, sent).await
+    crate::trace::write(db, table, W::OPERATION, W::STATEMENT, &options, sent).await
 }
 
 /// Runs a conditional write; tells whether it applied.
@@ -62,5 +62,5 @@ pub(crate) async fn run_conditional<W: KeyedWrite>(write: W, db: &Db) -> Result<
         Ok(outcome)
     };
     let table = W::Model::TABLE;
-    crate::trace::write(table, W::CONDITIONAL, W::STATEMENT, &options, sent).await
+    crate::trace::write(db, table, W::CONDITIONAL, W::STATEMENT, &options, sent).await
 }

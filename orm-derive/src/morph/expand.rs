@@ -9,7 +9,7 @@ use syn::spanned::Spanned;
 use super::{Morph, Parent, Side};
 use crate::keys::Named;
 use crate::model::{Column, Model};
-use crate::names::{accessor, camel_case, column_hash, last_segment};
+use crate::names::{accessor, camel_case, column_hash, def_fn, last_segment};
 use crate::related::{DefStatics, column_lookup, def_statics, looked_up};
 
 /// Methods for the model's `impl` block, and items outside it.
@@ -297,6 +297,14 @@ impl ChildSide<'_> {
                 }
             }
         });
+        let finds = self.types.iter().map(|Parent { path: ty, .. }| {
+            quote! {
+                (
+                    <#ty as #p::MorphParent<#ident, #hash>>::MORPH_TYPE,
+                    <#ty as #p::Model>::__statements().find.cql(),
+                )
+            }
+        });
         let type_names = self.types.iter().map(
             |Parent { path: ty, .. }| quote!(<#ty as #p::MorphParent<#ident, #hash>>::MORPH_TYPE),
         );
@@ -317,6 +325,10 @@ impl ChildSide<'_> {
                         #(#loads)*
                         #p::Result::Err(#p::unknown_morph_type::<#key, Self>(def, type_name))
                     }
+                }
+
+                fn finds() -> ::std::vec::Vec<(&'static str, &'static str)> {
+                    ::std::vec![#(#finds),*]
                 }
             }
         }
@@ -342,12 +354,19 @@ impl ChildSide<'_> {
         let id_p = self.model.runtime.private_at(id_ty.span());
         let id_key = quote_spanned!(id_ty.span()=> <#id_ty as #id_p::KeyOf<#key>>);
         let def = self.def();
+        let def_fn = def_fn(&accessor);
         quote! {
+            // The definition without a row, for `explain()` of an eager load.
+            #[doc(hidden)]
+            pub fn #def_fn() -> &'static #p::RelationDef {
+                #def
+                &DEF
+            }
+
             #[doc = #accessor_doc]
             pub fn #accessor(&self) -> #p::MorphTo<#ident, #enum_ident, #key> {
-                #def
                 #p::MorphTo::new(
-                    &DEF,
+                    Self::#def_fn(),
                     ::core::option::Option::map(#type_key::key(&self.#type_field), ::core::clone::Clone::clone),
                     ::core::option::Option::map(#id_key::key(&self.#id_field), ::core::clone::Clone::clone),
                 )

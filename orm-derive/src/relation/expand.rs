@@ -470,24 +470,31 @@ pub fn eager_table(model: &Model) -> TokenStream {
     let p = model.runtime.private();
     // Each accessor is spanned at its related model, so an error in the accessor's type
     // is reported there once, not again here.
+    // With whether the accessor has a definition without a row (`__<accessor>_def`).
     let mut names = Vec::new();
     for relation in &model.relations {
-        names.push((relation.name.clone(), relation.related.span()));
+        names.push((relation.name.clone(), relation.related.span(), true));
     }
     for morph in &model.morphs {
-        names.push((morph.accessor.clone(), morph.span));
+        let morph_to = matches!(morph.side, crate::morph::Side::Child { .. });
+        names.push((morph.accessor.clone(), morph.span, morph_to));
     }
     // Custom relationships (`#[relationship(...)]`), spanned at their attribute.
-    names.extend(model.customs.iter().cloned());
+    names.extend(
+        model
+            .customs
+            .iter()
+            .map(|(name, span)| (name.clone(), *span, false)),
+    );
     if names.is_empty() {
         return TokenStream::new();
     }
-    let arms = names.iter().enumerate().map(|(i, (name, span))| {
+    let arms = names.iter().map(|(name, span, has_def)| {
         let accessor = accessor(name, *span);
         let p = model.runtime.private_at(*span);
-        // Relations (listed first) come with their definition, for `explain()`;
-        // polymorphic and custom ones are not explained yet.
-        if i < model.relations.len() {
+        // Relations and `morph_to`s come with their definition, for `explain()`;
+        // `morph_many`/`morph_one` and custom ones are not explained.
+        if *has_def {
             let def_fn = def_fn(&accessor);
             quote_spanned! {*span=>
                 #name => #p::Some(
@@ -505,19 +512,22 @@ pub fn eager_table(model: &Model) -> TokenStream {
             }
         }
     });
-    // Polymorphic relations are not explained yet: they have no `__..._def`.
-    let defs = model.relations.iter().map(|relation| {
-        let span = relation.related.span();
-        let accessor = accessor(&relation.name, span);
-        let def_fn = def_fn(&accessor);
-        let p = model.runtime.private_at(span);
-        quote_spanned! {span=>
-            if accessor == #p::type_id_of(&Self::#accessor) {
-                return #p::Some(Self::#def_fn());
+    // Only these have a `__<accessor>_def`.
+    let defs = names
+        .iter()
+        .filter(|(_, _, has_def)| *has_def)
+        .map(|(name, span, _)| {
+            let span = *span;
+            let accessor = accessor(name, span);
+            let def_fn = def_fn(&accessor);
+            let p = model.runtime.private_at(span);
+            quote_spanned! {span=>
+                if accessor == #p::type_id_of(&Self::#accessor) {
+                    return #p::Some(Self::#def_fn());
+                }
             }
-        }
-    });
-    let names = names.iter().map(|(name, _)| name);
+        });
+    let names = names.iter().map(|(name, _, _)| name);
     quote! {
         const __RELATIONS: &'static [&'static str] = &[#(#names),*];
 

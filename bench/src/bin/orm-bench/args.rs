@@ -92,6 +92,7 @@ pub(crate) struct Args {
     pub(crate) server_pid: Option<u32>,
     pub(crate) reuse_data: bool,
     pub(crate) current_thread: bool,
+    pub(crate) subscriber: bool,
 }
 
 pub(crate) const USAGE: &str = "\
@@ -121,6 +122,9 @@ usage: cargo run --release -p orm-bench -- [options]
                      (default: drop it and load afresh)
   --current-thread   run everything on one thread (tokio's current-thread runtime)
                      instead of one worker per CPU; bench/callgrind.sh uses it
+  --subscriber       install a tracing subscriber that keeps the ORM's spans (target
+                     orm_core, info) and prints nothing: the cost of spans when someone
+                     listens (bench/callgrind.sh with SUBSCRIBER=1)
 ";
 
 pub(crate) fn parse_args() -> Result<Args> {
@@ -140,6 +144,7 @@ pub(crate) fn parse_args() -> Result<Args> {
         server_pid: None,
         reuse_data: false,
         current_thread: false,
+        subscriber: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -192,6 +197,7 @@ pub(crate) fn parse_args() -> Result<Args> {
             "--uri" => args.uri = value()?,
             "--reuse-data" => args.reuse_data = true,
             "--current-thread" => args.current_thread = true,
+            "--subscriber" => args.subscriber = true,
             "-h" | "--help" => {
                 print!("{USAGE}");
                 std::process::exit(0);

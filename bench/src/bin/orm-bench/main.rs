@@ -62,6 +62,14 @@ const KEYSPACE: &str = "orm_bench";
 
 fn main() -> Result<()> {
     let args = parse_args()?;
+    if args.subscriber {
+        // Spans enabled and recorded (the registry keeps their data), nothing printed.
+        use tracing_subscriber::layer::SubscriberExt;
+        let orm = tracing_subscriber::filter::Targets::new()
+            .with_target("orm_core", tracing::Level::INFO);
+        let listening = tracing_subscriber::registry().with(orm);
+        tracing::subscriber::set_global_default(listening)?;
+    }
     let runtime = if args.current_thread {
         tokio::runtime::Builder::new_current_thread()
     } else {
