@@ -174,6 +174,8 @@ pub async fn run(cli: Cli, schema: Schema, migrations: Migrations) -> Result<Exi
         Some(keyspace) => schema.with_keyspace(keyspace.clone()),
         None => schema,
     };
+    // The record and lease tables are the tool's own: `diff` and `sync` leave them be.
+    let schema = crate::record::with_migration_tables(schema);
     let migrations = match &cli.dir {
         Some(dir) => migrations.dir(dir),
         None => migrations,

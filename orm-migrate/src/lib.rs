@@ -45,7 +45,7 @@ pub use cli::{Cli, Command, EXIT_FAILED, EXIT_REFUSED, run, run_cli, run_cli_fro
 pub use error::{Failure, MigrateError, Result};
 pub use migrator::{Migrator, MigratorOptions};
 pub use new_file::new_migration_file;
-pub use record::{LEASE_TABLE, RECORD_TABLE};
+pub use record::{LEASE_TABLE, RECORD_TABLE, with_migration_tables};
 pub use source::{Body, BoxError, Migration, MigrationFuture, Migrations, RustMigration};
 pub use split::{SplitError, split_statements};
 pub use status::{MigrationStatus, State, StatusTable};

@@ -11,6 +11,23 @@ pub const RECORD_TABLE: &str = "orm_migrations";
 /// The lease table's name.
 pub const LEASE_TABLE: &str = "orm_migrations_lease";
 
+/// `schema` with the migration tool's own tables ([`RECORD_TABLE`], [`LEASE_TABLE`])
+/// declared [external](orm_core::schema::Schema::external_table), so that a diff or a sync
+/// of the keyspace leaves them alone. The command-line tool does this itself; a program
+/// that syncs the same keyspace with `Schema::sync` calls it too.
+///
+/// # Example
+/// ```
+/// use orm_core::schema::{Replication, Schema};
+///
+/// let schema = orm_migrate::with_migration_tables(Schema::new("app", Replication::Simple(1)));
+/// assert!(schema.is_external("orm_migrations"));
+/// assert!(schema.is_external("orm_migrations_lease"));
+/// ```
+pub fn with_migration_tables(schema: orm_core::schema::Schema) -> orm_core::schema::Schema {
+    schema.external_table(RECORD_TABLE).external_table(LEASE_TABLE)
+}
+
 /// How far a recorded migration got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

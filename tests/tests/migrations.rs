@@ -723,6 +723,10 @@ async fn the_command_line_end_to_end() {
         "{}",
         stdout(&again)
     );
+    // The tool's own record and lease tables, now in the keyspace, are not a change.
+    let diff = run(&["diff"]);
+    assert_eq!(diff.status.code(), Some(0), "{}", stdout(&diff));
+    assert!(stdout(&diff).contains("nothing to do"), "{}", stdout(&diff));
     let body = db
         .query_unpaged(
             format!("SELECT body FROM \"{keyspace}\".notes WHERE id = 1"),

@@ -55,6 +55,8 @@ pub struct Schema {
     replication: Replication,
     tables: Vec<&'static TableMeta>,
     udts: Vec<&'static UdtMeta>,
+    /// Tables of the keyspace that belong to no model (a tool's own): the diff leaves them be.
+    external: Vec<String>,
 }
 
 impl Schema {
@@ -65,6 +67,7 @@ impl Schema {
             replication,
             tables: Vec::new(),
             udts: Vec::new(),
+            external: Vec::new(),
         }
     }
 
@@ -101,6 +104,31 @@ impl Schema {
         }
         self.tables.push(table);
         self
+    }
+
+    /// Declares a table of the keyspace that no model has and that the diff must leave
+    /// alone: a tool's own table (`orm-migrate` declares its record and lease tables). The
+    /// diff otherwise refuses such a table as dropped or renamed.
+    ///
+    /// # Example
+    /// ```
+    /// use orm_core::schema::{Replication, Schema};
+    ///
+    /// let schema = Schema::new("app", Replication::Simple(1)).external_table("audit_log");
+    /// assert!(schema.is_external("audit_log"));
+    /// assert!(!schema.is_external("users"));
+    /// ```
+    pub fn external_table(mut self, name: impl Into<String>) -> Schema {
+        let name = name.into();
+        if !self.is_external(&name) {
+            self.external.push(name);
+        }
+        self
+    }
+
+    /// Whether `table` was declared with [`external_table`](Self::external_table).
+    pub fn is_external(&self, table: &str) -> bool {
+        self.external.iter().any(|name| name == table)
     }
 
     /// The same schema in another keyspace (a command-line `--keyspace`, a test's own).

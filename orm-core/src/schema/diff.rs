@@ -81,7 +81,7 @@ impl Schema {
             }
         }
         for name in live.tables.keys() {
-            if !self.tables().iter().any(|t| t.name == name) {
+            if !self.tables().iter().any(|t| t.name == name) && !self.is_external(name) {
                 planner.refuse(
                     name,
                     "the table is in the keyspace but no model of the schema has it (dropped or renamed?); \
