@@ -25,7 +25,9 @@ pub const LEASE_TABLE: &str = "orm_migrations_lease";
 /// assert!(schema.is_external("orm_migrations_lease"));
 /// ```
 pub fn with_migration_tables(schema: orm_core::schema::Schema) -> orm_core::schema::Schema {
-    schema.external_table(RECORD_TABLE).external_table(LEASE_TABLE)
+    schema
+        .external_table(RECORD_TABLE)
+        .external_table(LEASE_TABLE)
 }
 
 /// How far a recorded migration got.
