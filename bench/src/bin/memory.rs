@@ -21,7 +21,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Instant;
 
-use futures::{StreamExt, TryStreamExt, stream};
+use futures::{Stream, StreamExt, TryStreamExt, stream};
 use orm_core::eager;
 use orm_core::prelude::*;
 use orm_core::schema::Replication;
@@ -272,14 +272,7 @@ async fn stream_orm(db: &Db, depth: i64) -> Result<i64> {
         .filter(Wide::PK.eq(PARTITION))
         .stream(db)
         .await?;
-    let read = rows
-        .take(depth as usize)
-        .try_fold(0i64, |read, row| {
-            drop(row);
-            async move { Ok(read + 1) }
-        })
-        .await?;
-    Ok(read)
+    read_and_drop(rows, depth).await
 }
 
 async fn stream_raw(db: &Db, depth: i64) -> Result<i64> {
@@ -291,13 +284,23 @@ async fn stream_raw(db: &Db, depth: i64) -> Result<i64> {
         .execute_iter(select, (PARTITION,))
         .await?
         .rows_stream::<RawWide>()?;
-    let read = rows
-        .take(depth as usize)
-        .try_fold(0i64, |read, row| {
-            drop(row);
-            async move { Ok(read + 1) }
-        })
-        .await?;
+    read_and_drop(rows, depth).await
+}
+
+/// Reads up to `depth` rows of `rows`, dropping each as soon as it is read; how many.
+async fn read_and_drop<T, E>(
+    rows: impl Stream<Item = std::result::Result<T, E>>,
+    depth: i64,
+) -> Result<i64>
+where
+    E: std::error::Error + 'static,
+{
+    let mut rows = std::pin::pin!(rows.take(depth as usize));
+    let mut read = 0;
+    while let Some(row) = rows.next().await {
+        drop(row.map_err(|error| Box::new(error) as Box<dyn std::error::Error>)?);
+        read += 1;
+    }
     Ok(read)
 }
 
