@@ -52,11 +52,14 @@
 //! # Cargo features
 //! - `chrono`: fields of type `chrono::DateTime<Utc>` (CQL `timestamp`), `chrono::NaiveDate`
 //!   (`date`) and `chrono::NaiveTime` (`time`).
-//! - `factory`: test data, [`factory::Factory`] and seeders (pulls in `fake` and `rand`).
+//! - `factory`: test data, `factory::Factory` and seeders (pulls in `fake` and `rand`).
+//! - `metrics`: counters and a latency histogram of every operation through the `metrics`
+//!   facade, and the driver's own metrics (`Db::driver_metrics`).
 //! - `time`: fields of type `time::OffsetDateTime` (`timestamp`), `time::Date` (`date`) and
 //!   `time::Time` (`time`).
 //!
-//! Both turn on the scylla driver's matching feature (`chrono-04`, `time-03`). CQL
+//! `chrono` and `time` turn on the scylla driver's matching feature (`chrono-04`,
+//! `time-03`). CQL
 //! timestamps hold milliseconds: finer parts of a value are dropped on write.
 //!
 //! # Where things are
