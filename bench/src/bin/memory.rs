@@ -298,7 +298,7 @@ where
     let mut rows = std::pin::pin!(rows.take(depth as usize));
     let mut read = 0;
     while let Some(row) = rows.next().await {
-        drop(row.map_err(|error| Box::new(error) as Box<dyn std::error::Error>)?);
+        drop(row?);
         read += 1;
     }
     Ok(read)
