@@ -144,40 +144,40 @@ impl Migrator {
     /// - [`MigrateError::Failed`]: a migration failed; the ones before it are applied and
     ///   its record names the statement and the error.
     pub async fn up(&self, to: Option<i64>) -> Result<Vec<i64>> {
-        let migrations = self.migrations.load()?;
-        self.prepare().await?;
-        let lease = self.lease().await?;
-        let outcome = self.up_leased(&migrations, to, &lease).await;
-        let released = lease.release().await;
-        let applied = outcome?;
-        released?;
-        Ok(applied)
+        self.leased(async |migrations, lease| self.up_leased(migrations, to, lease).await)
+            .await
     }
 
     /// Reverts applied migrations newest first: those above `to`, or only the last one
     /// when `to` is `None`. Each needs a down file (or function); if one lacks it, nothing
     /// runs. Returns the versions it reverted.
     pub async fn down(&self, to: Option<i64>) -> Result<Vec<i64>> {
-        let migrations = self.migrations.load()?;
-        self.prepare().await?;
-        let lease = self.lease().await?;
-        let outcome = self.down_leased(&migrations, to, &lease).await;
-        let released = lease.release().await;
-        let reverted = outcome?;
-        released?;
-        Ok(reverted)
+        self.leased(async |migrations, lease| self.down_leased(migrations, to, lease).await)
+            .await
     }
 
     /// Marks a failed or interrupted migration applied, after its remaining statements
     /// were run (or made unnecessary) by hand. Its current checksum is recorded.
     pub async fn resolve(&self, version: i64) -> Result<()> {
+        self.leased(async |migrations, _| self.resolve_leased(migrations, version).await)
+            .await
+    }
+
+    /// Loads the migrations, makes sure the keyspace and the record tables exist, then
+    /// runs `run` holding the lease, which is released whether `run` succeeds or not
+    /// (`run`'s error first when both fail).
+    async fn leased<T>(
+        &self,
+        run: impl AsyncFnOnce(&[Migration], &Lease) -> Result<T>,
+    ) -> Result<T> {
         let migrations = self.migrations.load()?;
         self.prepare().await?;
         let lease = self.lease().await?;
-        let outcome = self.resolve_leased(&migrations, version).await;
+        let outcome = run(&migrations, &lease).await;
         let released = lease.release().await;
-        outcome?;
-        released
+        let value = outcome?;
+        released?;
+        Ok(value)
     }
 
     async fn check_keyspace(&self) -> Result<()> {

@@ -423,32 +423,7 @@ where
     where
         Pv: Default,
     {
-        let keys = unique(keys);
-        self.traced(db, PivotWrite::Sync, self.sync_untraced(db, keys))
-            .await
-    }
-
-    async fn sync_untraced(
-        &self,
-        db: &Db,
-        wanted: Vec<R::PrimaryKey>,
-    ) -> Result<PivotChanges<R::PrimaryKey>>
-    where
-        Pv: Default,
-    {
-        let current = self.joined_keys(db).await?;
-        let attached: Vec<_> = wanted
-            .iter()
-            .filter(|k| !current.contains(*k))
-            .cloned()
-            .collect();
-        let wanted: HashSet<_> = wanted.into_iter().collect();
-        let detached: Vec<_> = current
-            .into_iter()
-            .filter(|k| !wanted.contains(k))
-            .collect();
-        self.apply(db, &attached, &detached).await?;
-        Ok(PivotChanges { attached, detached })
+        self.change(db, KeyChange::Sync, keys).await
     }
 
     /// Attaches each of `keys` that is not joined, detaches each that is.
@@ -460,24 +435,56 @@ where
     where
         Pv: Default,
     {
-        let keys = unique(keys);
-        self.traced(db, PivotWrite::Toggle, self.toggle_untraced(db, keys))
-            .await
+        self.change(db, KeyChange::Toggle, keys).await
     }
 
-    async fn toggle_untraced(
+    /// `sync` and `toggle`: both read what is joined, then attach and detach the difference.
+    async fn change(
         &self,
         db: &Db,
-        keys: Vec<R::PrimaryKey>,
+        change: KeyChange,
+        keys: impl IntoIterator<Item = R::PrimaryKey>,
     ) -> Result<PivotChanges<R::PrimaryKey>>
     where
         Pv: Default,
     {
+        let keys = unique(keys);
+        let run = async {
+            let (attached, detached) = match change {
+                KeyChange::Sync => self.synced(db, keys).await?,
+                KeyChange::Toggle => self.toggled(db, keys).await?,
+            };
+            self.apply(db, &attached, &detached).await?;
+            Ok(PivotChanges { attached, detached })
+        };
+        let write = match change {
+            KeyChange::Sync => PivotWrite::Sync,
+            KeyChange::Toggle => PivotWrite::Toggle,
+        };
+        self.traced(db, write, run).await
+    }
+
+    /// What `sync` attaches and detaches: the wanted keys not joined, the joined keys not wanted.
+    async fn synced(&self, db: &Db, wanted: Vec<R::PrimaryKey>) -> Result<KeyChanges<R>> {
+        let current = self.joined_keys(db).await?;
+        let attached: Vec<_> = wanted
+            .iter()
+            .filter(|k| !current.contains(*k))
+            .cloned()
+            .collect();
+        let wanted: HashSet<_> = wanted.into_iter().collect();
+        let detached = current
+            .into_iter()
+            .filter(|k| !wanted.contains(k))
+            .collect();
+        Ok((attached, detached))
+    }
+
+    /// What `toggle` attaches and detaches: the keys not joined, and the keys joined.
+    async fn toggled(&self, db: &Db, keys: Vec<R::PrimaryKey>) -> Result<KeyChanges<R>> {
         let current = self.joined_among(db, &keys).await?;
-        let (detached, attached): (Vec<_>, Vec<_>) =
-            keys.into_iter().partition(|k| current.contains(k));
-        self.apply(db, &attached, &detached).await?;
-        Ok(PivotChanges { attached, detached })
+        let (detached, attached) = keys.into_iter().partition(|k| current.contains(k));
+        Ok((attached, detached))
     }
 
     /// Which of `keys` are joined: pivot rows looked up by clustering key, `IN` at most
@@ -570,6 +577,16 @@ where
 }
 
 /// `keys` without repeats, in first-seen order.
+/// The two writes that compare the wanted keys with the joined ones.
+#[derive(Clone, Copy)]
+enum KeyChange {
+    Sync,
+    Toggle,
+}
+
+/// Keys to attach, then keys to detach.
+type KeyChanges<R> = (Vec<<R as Model>::PrimaryKey>, Vec<<R as Model>::PrimaryKey>);
+
 fn unique<K: Eq + Hash + Clone>(keys: impl IntoIterator<Item = K>) -> Vec<K> {
     let mut seen = HashSet::new();
     keys.into_iter()
