@@ -5,7 +5,7 @@ use orm_core::eager;
 use orm_core::prelude::*;
 use orm_core::scylla::value::CqlDate;
 use orm_core::{Error, QueryError};
-use orm_tests::{db, unique_id};
+use orm_tests::{assert_query_error, db, unique_id};
 use uuid::Uuid;
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -369,10 +369,7 @@ async fn names_and_unloaded_relations_are_error_values() {
         .get(&db)
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, Error::Query(QueryError::UnknownRelation { .. })),
-        "{err}"
-    );
+    assert_query_error!(err, QueryError::UnknownRelation { .. });
     assert_eq!(
         err.to_string(),
         "User has no relation `postz`; its relations are: posts, profile"
@@ -498,10 +495,7 @@ async fn hostile_paths_are_refused_before_anything_is_sent() {
             .get(&db)
             .await
             .unwrap_err();
-        assert!(
-            matches!(err, Error::Query(QueryError::EagerPathTooLong { .. })),
-            "{err}"
-        );
+        assert_query_error!(err, QueryError::EagerPathTooLong { .. });
         assert_eq!(db.statements_executed(), before, "nothing is sent");
         let message = err.to_string();
         assert!(message.len() < 400, "{message}");

@@ -13,21 +13,13 @@ use orm_migrate::{
     LEASE_TABLE, MigrateError, MigrationFuture, Migrations, Migrator, MigratorOptions,
     RECORD_TABLE, State,
 };
-use orm_tests::scylla_uri;
+use orm_tests::{keyspace_prefix, scylla_uri};
 
 const FIXTURE: &str = env!("CARGO_BIN_EXE_orm_migrate_fixture");
 
-fn prefix() -> String {
-    std::env::var("ORM_TEST_KEYSPACE_PREFIX").unwrap_or_else(|_| "orm_test_".to_owned())
-}
-
 /// `<prefix>mig_<name>`, dropped first; created unless `create` is false.
 async fn fresh_keyspace(name: &str, create: bool) -> (Db, String) {
-    let keyspace = format!("{}mig_{name}", prefix());
-    let db = Db::connect(&scylla_uri()).await.expect("a CQL server");
-    db.drop_keyspace(&keyspace)
-        .await
-        .expect("dropping the keyspace");
+    let (db, keyspace) = orm_tests::fresh_keyspace(&format!("mig_{name}")).await;
     if create {
         db.create_keyspace(&keyspace, &Replication::Simple(1))
             .await
@@ -38,7 +30,11 @@ async fn fresh_keyspace(name: &str, create: bool) -> (Db, String) {
 
 /// An empty folder of migrations for one test.
 fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("{}mig_{name}_{}", prefix(), std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "{}mig_{name}_{}",
+        keyspace_prefix(),
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temporary folder");
     dir
@@ -959,7 +955,7 @@ mod example {
 
     #[test]
     fn the_example_tool_syncs_migrates_and_reverts() {
-        let keyspace = format!("{}mig_example", super::prefix());
+        let keyspace = format!("{}mig_example", super::keyspace_prefix());
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let db = runtime.block_on(async {
             let db = Db::connect(&super::scylla_uri()).await.unwrap();

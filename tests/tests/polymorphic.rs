@@ -2,8 +2,8 @@
 //! partition of the child; `morph_to` returns the generated enum's right variant.
 
 use orm_core::prelude::*;
-use orm_core::{AccessPath, Error, QueryError, RelationKind};
-use orm_tests::{db, unique_id};
+use orm_core::{AccessPath, QueryError, RelationKind};
+use orm_tests::{assert_query_error, db, unique_id};
 use uuid::Uuid;
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -206,10 +206,7 @@ async fn unknown_or_missing_types_are_errors() {
         body: "?".into(),
     };
     let err = stray.commentable_relation().get(&db).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Query(QueryError::UnknownMorphType { .. })),
-        "{err}"
-    );
+    assert_query_error!(err, QueryError::UnknownMorphType { .. });
     assert_eq!(
         err.to_string(),
         "Comment::commentable: the stored type \"Podcast\" is not one of Post, Video"
@@ -217,10 +214,7 @@ async fn unknown_or_missing_types_are_errors() {
 
     let untyped = Comment::default();
     let err = untyped.commentable_relation().get(&db).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Query(QueryError::MissingParentKey { .. })),
-        "{err}"
-    );
+    assert_query_error!(err, QueryError::MissingParentKey { .. });
 }
 
 /// `morph_to` takes part in eager loading: one read per distinct owner.

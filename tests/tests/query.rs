@@ -8,7 +8,7 @@ use orm_core::prelude::*;
 use orm_core::scylla::statement::Consistency;
 use orm_core::scylla::value::{CqlTimestamp, CqlVarint};
 use orm_core::{AccessPath, Error, QueryError, Tuple};
-use orm_tests::{db, unique_id};
+use orm_tests::{assert_query_error, db, unique_id};
 use uuid::Uuid;
 
 /// Posts of one author live in the author's partition, newest first. `status` and `tags`
@@ -186,10 +186,7 @@ async fn mistakes_are_errors_before_anything_is_sent() {
         .get(&db)
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, Error::Query(QueryError::UnknownColumn { .. })),
-        "{err}"
-    );
+    assert_query_error!(err, QueryError::UnknownColumn { .. });
     assert_eq!(db.statements_executed(), sent_before, "nothing was sent");
 }
 
