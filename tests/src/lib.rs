@@ -147,6 +147,23 @@ pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
         .join(": ")
 }
 
+/// Asserts that `text` contains `part`; the message of the failure prints both.
+#[track_caller]
+pub fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} is not in:\n{text}");
+}
+
+/// Asserts that `readme` (the README's text) holds `example`, the text of the file
+/// `path`, word for word in a code block opened by `` ```fence ``.
+#[track_caller]
+pub fn assert_readme_shows(readme: &str, fence: &str, path: &str, example: &str) {
+    let block = format!("```{fence}\n{example}```");
+    assert!(
+        readme.contains(&block),
+        "README.md's block of {path} differs from the file; copy the file into the README"
+    );
+}
+
 /// Every item of a stream of rows, in order.
 ///
 /// # Panics
@@ -155,19 +172,26 @@ pub async fn collect<T, E: std::fmt::Debug>(rows: impl Stream<Item = Result<T, E
     rows.try_collect().await.expect("streaming the rows")
 }
 
-/// Asserts that a result's error is an [`orm_core::Error::Query`] whose [`QueryError`]
-/// matches `pattern`; the message of the failure prints the error.
+/// Asserts that an error is an [`orm_core::Error::Query`] whose [`QueryError`] matches
+/// `pattern` (the message of the failure prints the error) and, when `message` is given,
+/// that the error reads `message`.
 ///
 /// [`QueryError`]: orm_core::QueryError
 ///
 /// ```ignore
 /// let err = author.get(&db).await.unwrap_err();
 /// assert_query_error!(err, QueryError::MissingParentKey { .. });
+/// assert_query_error!(err, QueryError::MissingParentKey { .. }, "Comment::author: ...");
 /// ```
 #[macro_export]
 macro_rules! assert_query_error {
     ($error:expr, $pattern:pat) => {{
         let error = &$error;
         assert!(matches!(error, orm_core::Error::Query($pattern)), "{error}");
+    }};
+    ($error:expr, $pattern:pat, $message:expr) => {{
+        let error = &$error;
+        assert!(matches!(error, orm_core::Error::Query($pattern)), "{error}");
+        assert_eq!(error.to_string(), $message);
     }};
 }
