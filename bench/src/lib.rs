@@ -1,5 +1,8 @@
-//! What the benchmark programs share: measuring the client's CPU time.
+//! What the benchmark programs share: measuring the client's CPU time, and a global
+//! allocator that tells an observer about every allocation.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::marker::PhantomData;
 use std::time::Duration;
 
 /// CPU time (user + system) of this whole process: every thread, driver tasks included.
@@ -19,4 +22,83 @@ pub fn process_cpu() -> Duration {
     };
     let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
     tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// What a program measures of the heap: told every allocation's size as it happens.
+pub trait AllocObserver {
+    /// `size` bytes were allocated (zeroed or not).
+    fn allocated(size: usize);
+    /// `size` bytes were freed.
+    fn freed(size: usize);
+    /// A block of `old` bytes was resized to `new` bytes.
+    fn reallocated(old: usize, new: usize);
+}
+
+/// The system allocator, with every call reported to `O` first.
+///
+/// # Example
+/// ```
+/// use std::alloc::{GlobalAlloc, Layout};
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use orm_bench::{AllocObserver, Observed};
+///
+/// static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// struct Live;
+/// impl AllocObserver for Live {
+///     fn allocated(size: usize) { LIVE.fetch_add(size, Ordering::Relaxed); }
+///     fn freed(size: usize) { LIVE.fetch_sub(size, Ordering::Relaxed); }
+///     fn reallocated(old: usize, new: usize) { Self::freed(old); Self::allocated(new); }
+/// }
+///
+/// // A program installs it with `#[global_allocator] static GLOBAL: Observed<Live> = Observed::new();`
+/// let heap = Observed::<Live>::new();
+/// let layout = Layout::new::<u64>();
+/// // SAFETY: the layout is not zero-sized; the block is freed with the layout it was made with.
+/// unsafe {
+///     let block = heap.alloc(layout);
+///     assert_eq!(LIVE.load(Ordering::Relaxed), 8);
+///     heap.dealloc(block, layout);
+/// }
+/// assert_eq!(LIVE.load(Ordering::Relaxed), 0);
+/// ```
+pub struct Observed<O>(PhantomData<O>);
+
+impl<O> Observed<O> {
+    /// The allocator, for a `#[global_allocator]` static.
+    pub const fn new() -> Self {
+        Observed(PhantomData)
+    }
+}
+
+impl<O> Default for Observed<O> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator.
+unsafe impl<O: AllocObserver> GlobalAlloc for Observed<O> {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        O::allocated(layout.size());
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        O::allocated(layout.size());
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        O::freed(layout.size());
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        O::reallocated(layout.size(), new_size);
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
 }

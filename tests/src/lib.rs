@@ -14,6 +14,7 @@
 
 use std::collections::BTreeSet;
 
+use futures::{Stream, TryStreamExt};
 use orm_core::schema::{Replication, ServerKind};
 use orm_core::{Db, TableMeta, render};
 use tokio::sync::{Mutex, OnceCell};
@@ -40,6 +41,26 @@ pub async fn db(models: &[&'static TableMeta]) -> Db {
         .expect("the test keyspace exists");
     create_tables(&db, models).await;
     db
+}
+
+/// The prefix of every keyspace the tests create: `$ORM_TEST_KEYSPACE_PREFIX`, or
+/// `orm_test_`.
+pub fn keyspace_prefix() -> String {
+    std::env::var("ORM_TEST_KEYSPACE_PREFIX").unwrap_or_else(|_| "orm_test_".to_owned())
+}
+
+/// A session with no keyspace in use, and the name `<prefix><name>` of a keyspace
+/// dropped if it existed, for a test that creates (or syncs, or migrates) its own.
+///
+/// # Panics
+/// When no server answers or the drop fails.
+pub async fn fresh_keyspace(name: &str) -> (Db, String) {
+    let keyspace = format!("{}{name}", keyspace_prefix());
+    let db = Db::connect(&scylla_uri()).await.expect("a CQL server");
+    db.drop_keyspace(&keyspace)
+        .await
+        .expect("dropping the keyspace");
+    (db, keyspace)
 }
 
 /// A fresh UUID, to give each test partition keys no other test uses.
@@ -103,9 +124,7 @@ fn keyspace_name() -> String {
     let exe = std::env::current_exe().expect("the test binary has a path");
     let stem = exe.file_stem().and_then(|s| s.to_str()).unwrap_or("tests");
     let binary = stem.split('-').next().unwrap_or(stem);
-    let prefix =
-        std::env::var("ORM_TEST_KEYSPACE_PREFIX").unwrap_or_else(|_| "orm_test_".to_owned());
-    let mut name: String = format!("{prefix}{binary}")
+    let mut name: String = format!("{}{binary}", keyspace_prefix())
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -126,4 +145,53 @@ pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(": ")
+}
+
+/// Asserts that `text` contains `part`; the message of the failure prints both.
+#[track_caller]
+pub fn assert_contains(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} is not in:\n{text}");
+}
+
+/// Asserts that `readme` (the README's text) holds `example`, the text of the file
+/// `path`, word for word in a code block opened by `` ```fence ``.
+#[track_caller]
+pub fn assert_readme_shows(readme: &str, fence: &str, path: &str, example: &str) {
+    let block = format!("```{fence}\n{example}```");
+    assert!(
+        readme.contains(&block),
+        "README.md's block of {path} differs from the file; copy the file into the README"
+    );
+}
+
+/// Every item of a stream of rows, in order.
+///
+/// # Panics
+/// On the first error the stream yields.
+pub async fn collect<T, E: std::fmt::Debug>(rows: impl Stream<Item = Result<T, E>>) -> Vec<T> {
+    rows.try_collect().await.expect("streaming the rows")
+}
+
+/// Asserts that an error is an [`orm_core::Error::Query`] whose [`QueryError`] matches
+/// `pattern` (the message of the failure prints the error) and, when `message` is given,
+/// that the error reads `message`.
+///
+/// [`QueryError`]: orm_core::QueryError
+///
+/// ```ignore
+/// let err = author.get(&db).await.unwrap_err();
+/// assert_query_error!(err, QueryError::MissingParentKey { .. });
+/// assert_query_error!(err, QueryError::MissingParentKey { .. }, "Comment::author: ...");
+/// ```
+#[macro_export]
+macro_rules! assert_query_error {
+    ($error:expr, $pattern:pat) => {{
+        let error = &$error;
+        assert!(matches!(error, orm_core::Error::Query($pattern)), "{error}");
+    }};
+    ($error:expr, $pattern:pat, $message:expr) => {{
+        let error = &$error;
+        assert!(matches!(error, orm_core::Error::Query($pattern)), "{error}");
+        assert_eq!(error.to_string(), $message);
+    }};
 }

@@ -3,36 +3,35 @@
 
 #[test]
 fn model_rules() {
-    let cases = trybuild::TestCases::new();
-    cases.compile_fail("ui/model/*.rs");
+    expect_errors("ui/model/*.rs");
 }
 
 #[test]
 fn projection_and_query_rules() {
-    let cases = trybuild::TestCases::new();
-    cases.compile_fail("ui/projection/*.rs");
+    expect_errors("ui/projection/*.rs");
 }
 
 #[test]
 fn udt_rules() {
-    let cases = trybuild::TestCases::new();
-    cases.compile_fail("ui/udt/*.rs");
+    expect_errors("ui/udt/*.rs");
 }
 
 #[test]
 fn relation_rules() {
-    let cases = trybuild::TestCases::new();
-    cases.compile_fail("ui/relation/*.rs");
+    expect_errors("ui/relation/*.rs");
 }
 
 #[test]
 fn pivot_rules() {
-    let cases = trybuild::TestCases::new();
-    cases.compile_fail("ui/pivot/*.rs");
+    expect_errors("ui/pivot/*.rs");
 }
 
 #[test]
 fn morph_rules() {
-    let cases = trybuild::TestCases::new();
-    cases.compile_fail("ui/morph/*.rs");
+    expect_errors("ui/morph/*.rs");
+}
+
+/// Each file matching `pattern` fails to compile with the errors in its `.stderr` file.
+fn expect_errors(pattern: &str) {
+    trybuild::TestCases::new().compile_fail(pattern);
 }

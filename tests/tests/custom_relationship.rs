@@ -10,8 +10,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use orm_core::prelude::*;
 use orm_core::relation::{Custom, CustomRelationship, Many, Optional};
 use orm_core::scylla::value::CqlTimestamp;
-use orm_core::{Error, QueryError, Select};
-use orm_tests::{db, unique_id};
+use orm_core::{QueryError, Select};
+use orm_tests::{assert_query_error, db, unique_id};
 use uuid::Uuid;
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -436,16 +436,13 @@ async fn a_null_parent_key_is_an_error_with_nothing_sent() {
         relation.first(&db).await.map(|_| ()).unwrap_err(),
         relation.count(&db).await.map(|_| ()).unwrap_err(),
     ] {
-        assert!(
-            matches!(
-                err,
-                Error::Query(QueryError::MissingParentKey {
-                    relation: "referrer",
-                    key: "referrer",
-                    ..
-                })
-            ),
-            "{err}"
+        assert_query_error!(
+            err,
+            QueryError::MissingParentKey {
+                relation: "referrer",
+                key: "referrer",
+                ..
+            }
         );
     }
     assert_eq!(db.statements_executed(), before);
@@ -460,10 +457,7 @@ async fn a_constraint_that_would_scan_is_refused_before_sending_unless_it_opts_i
     let before = db.statements_executed();
     let err = ada.titled_like_name_relation().get(&db).await.unwrap_err();
     assert_eq!(db.statements_executed(), before);
-    assert!(
-        matches!(err, Error::Query(QueryError::NeedsFiltering { .. })),
-        "{err}"
-    );
+    assert_query_error!(err, QueryError::NeedsFiltering { .. });
     let message = err.to_string();
     assert!(message.contains("allow_filtering"), "{message}");
 
@@ -659,15 +653,12 @@ async fn a_derived_relationship_reads_and_loads_like_the_hand_written_one() {
     assert_eq!(found.map(|u| u.id), Some(ada.id));
     let before = db.statements_executed();
     let err = bob.derived_referrer_relation().get(&db).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Query(QueryError::MissingParentKey {
-                relation: "derived_referrer",
-                ..
-            })
-        ),
-        "{err}"
+    assert_query_error!(
+        err,
+        QueryError::MissingParentKey {
+            relation: "derived_referrer",
+            ..
+        }
     );
     assert_eq!(db.statements_executed(), before);
 }
@@ -687,16 +678,13 @@ async fn a_relationship_with_exactly_one_row_returns_it_or_an_error() {
         title: "orphan".into(),
     };
     let err = orphan.writer_relation().get(&db).await.unwrap_err();
-    assert!(
-        matches!(
-            err,
-            Error::Query(QueryError::RelatedMissing {
-                relation: "writer",
-                related: "User",
-                ..
-            })
-        ),
-        "{err}"
+    assert_query_error!(
+        err,
+        QueryError::RelatedMissing {
+            relation: "writer",
+            related: "User",
+            ..
+        }
     );
 }
 

@@ -4,8 +4,8 @@
 use orm_core::eager;
 use orm_core::prelude::*;
 use orm_core::scylla::value::CqlDate;
-use orm_core::{Error, QueryError};
-use orm_tests::{db, unique_id};
+use orm_core::{Error, QueryError, Select};
+use orm_tests::{assert_query_error, db, unique_id};
 use uuid::Uuid;
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -116,14 +116,23 @@ fn ids(users: &[User]) -> Vec<Uuid> {
     users.iter().map(|u| u.id).collect()
 }
 
+/// The query of `user`'s row.
+fn the_user(user: &User) -> Select<User> {
+    User::query().filter(User::ID.eq(user.id))
+}
+
+/// The query of the rows of `users`.
+fn the_users(users: &[User]) -> Select<User> {
+    User::query().filter(User::ID.in_(ids(users)))
+}
+
 #[tokio::test]
 async fn nested_loads_group_rows_under_their_parents() {
     let db = db(&TABLES).await;
     let users = blog(&db, 8).await;
 
     let before = db.statements_executed();
-    let loaded = User::query()
-        .filter(User::ID.in_(ids(&users)))
+    let loaded = the_users(&users)
         .with(eager(User::posts_relation).with(Post::comments_relation))
         .get(&db)
         .await
@@ -152,8 +161,7 @@ async fn nested_loads_group_rows_under_their_parents() {
     assert_eq!(sent, 1 + 8 + distinct_posts);
 
     // The same by name, as in the seed.
-    let by_name = User::query()
-        .filter(User::ID.in_(ids(&users)))
+    let by_name = the_users(&users)
         .with("posts.comments")
         .get(&db)
         .await
@@ -264,8 +272,7 @@ async fn keys_without_hash_group_too() {
 async fn empty_children_and_belongs_to() {
     let db = db(&TABLES).await;
     let users = blog(&db, 4).await;
-    let lonely = User::query()
-        .filter(User::ID.eq(users[0].id))
+    let lonely = the_user(&users[0])
         .with(User::posts_relation)
         .with(User::profile_relation)
         .first(&db)
@@ -295,7 +302,7 @@ async fn empty_children_and_belongs_to() {
 async fn constrained_loads_counts_and_filters() {
     let db = db(&TABLES).await;
     let users = blog(&db, 8).await;
-    let query = || User::query().filter(User::ID.in_(ids(&users)));
+    let query = || the_users(&users);
 
     let limited = query()
         .with(eager(User::posts_relation).constrain(|posts| posts.limit(1)))
@@ -363,18 +370,14 @@ async fn names_and_unloaded_relations_are_error_values() {
     let db = db(&TABLES).await;
     let users = blog(&db, 2).await;
 
-    let err = User::query()
-        .filter(User::ID.eq(users[0].id))
+    let err = the_user(&users[0])
         .with(["posts", "postz"])
         .get(&db)
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, Error::Query(QueryError::UnknownRelation { .. })),
-        "{err}"
-    );
-    assert_eq!(
-        err.to_string(),
+    assert_query_error!(
+        err,
+        QueryError::UnknownRelation { .. },
         "User has no relation `postz`; its relations are: posts, profile"
     );
 
@@ -388,8 +391,7 @@ async fn names_and_unloaded_relations_are_error_values() {
         "Post has no relation `authr`; its relations are: user, comments"
     );
 
-    let loaded = User::query()
-        .filter(User::ID.eq(users[1].id))
+    let loaded = the_user(&users[1])
         .with(User::posts_relation)
         .first(&db)
         .await
@@ -409,11 +411,7 @@ async fn names_and_unloaded_relations_are_error_values() {
 async fn loads_run_at_bounded_concurrency() {
     let db = db(&TABLES).await;
     let users = blog(&db, 24).await;
-    let query = || {
-        User::query()
-            .filter(User::ID.in_(ids(&users)))
-            .with(User::posts_relation)
-    };
+    let query = || the_users(&users).with(User::posts_relation);
 
     db.reset_peak_concurrency();
     query().concurrency(4).get(&db).await.unwrap();
@@ -492,16 +490,8 @@ async fn hostile_paths_are_refused_before_anything_is_sent() {
     for path in [huge.as_str(), cyclic.as_str()] {
         let before = db.statements_executed();
         let started = std::time::Instant::now();
-        let err = User::query()
-            .filter(User::ID.eq(users[0].id))
-            .with(path)
-            .get(&db)
-            .await
-            .unwrap_err();
-        assert!(
-            matches!(err, Error::Query(QueryError::EagerPathTooLong { .. })),
-            "{err}"
-        );
+        let err = the_user(&users[0]).with(path).get(&db).await.unwrap_err();
+        assert_query_error!(err, QueryError::EagerPathTooLong { .. });
         assert_eq!(db.statements_executed(), before, "nothing is sent");
         let message = err.to_string();
         assert!(message.len() < 400, "{message}");
@@ -513,8 +503,7 @@ async fn hostile_paths_are_refused_before_anything_is_sent() {
     }
     // The deepest accepted path still loads.
     let deepest = ["posts", "user"].repeat(4).join(".");
-    let loaded = User::query()
-        .filter(User::ID.eq(users[0].id))
+    let loaded = the_user(&users[0])
         .with(deepest.as_str())
         .get(&db)
         .await

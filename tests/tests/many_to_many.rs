@@ -4,10 +4,9 @@
 
 use std::collections::BTreeSet;
 
-use futures::TryStreamExt;
 use orm_core::prelude::*;
 use orm_core::{Pivot, RelationKind, WithPivot};
-use orm_tests::{db, unique_id};
+use orm_tests::{collect, db, unique_id};
 use uuid::Uuid;
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -92,20 +91,45 @@ async fn post(db: &Db) -> Post {
     post
 }
 
+/// A post tagged with `tags`, by one `sync`.
+async fn post_with_tags(db: &Db, tags: &[Tag]) -> Post {
+    let post = post(db).await;
+    post.tags_relation()
+        .sync(db, tags.iter().map(|t| t.id))
+        .await
+        .unwrap();
+    post
+}
+
+/// A post and tags named `names`, attached to it one `attach` each.
+async fn post_with_attached(db: &Db, names: &[&str]) -> (Post, Vec<Tag>) {
+    let post = post(db).await;
+    let tags = tags(db, names).await;
+    for tag in &tags {
+        post.tags_relation().attach(db, tag).await.unwrap();
+    }
+    (post, tags)
+}
+
+/// Fifty tags, `tag-00` to `tag-49`.
+async fn fifty_tags(db: &Db) -> Vec<Tag> {
+    let names: Vec<String> = (0..50).map(|i| format!("tag-{i:02}")).collect();
+    tags(db, &names.iter().map(String::as_str).collect::<Vec<_>>()).await
+}
+
+/// The ids of the post's tags, in the order of its pivot rows.
+async fn tag_ids_in_pivot_order(db: &Db, post: &Post) -> Vec<Uuid> {
+    let pivots = post.tags_relation().pivots(db).await.unwrap();
+    pivots.iter().map(|pivot| pivot.tag_id).collect()
+}
+
 /// The post's tags read from the post's side, and the same pairs read from each tag's side.
 async fn both_directions(
     db: &Db,
     post: &Post,
     all_tags: &[Tag],
 ) -> (BTreeSet<Uuid>, BTreeSet<Uuid>) {
-    let forward: BTreeSet<Uuid> = post
-        .tags_relation()
-        .pivots(db)
-        .await
-        .unwrap()
-        .iter()
-        .map(|p| p.tag_id)
-        .collect();
+    let forward = BTreeSet::from_iter(tag_ids_in_pivot_order(db, post).await);
     let mut inverse = BTreeSet::new();
     for tag in all_tags {
         let posts: Vec<PostTag> = tag.posts_relation().pivots(db).await.unwrap();
@@ -123,12 +147,7 @@ fn ids(tags: &[&Tag]) -> BTreeSet<Uuid> {
 #[tokio::test]
 async fn attach_and_detach_keep_both_directions_equal() {
     let db = db(&TABLES).await;
-    let post = post(&db).await;
-    let all = tags(&db, &["rust", "cql", "orm"]).await;
-
-    for tag in &all {
-        post.tags_relation().attach(&db, tag).await.unwrap();
-    }
+    let (post, all) = post_with_attached(&db, &["rust", "cql", "orm"]).await;
     let (forward, inverse) = both_directions(&db, &post, &all).await;
     assert_eq!(forward, ids(&[&all[0], &all[1], &all[2]]));
     assert_eq!(forward, inverse);
@@ -138,14 +157,8 @@ async fn attach_and_detach_keep_both_directions_equal() {
     assert_eq!(forward, ids(&[&all[0], &all[2]]));
     assert_eq!(forward, inverse);
 
-    let mut names: Vec<String> = post
-        .tags_relation()
-        .get(&db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|t| t.row.name)
-        .collect();
+    let tags = post.tags_relation().get(&db).await.unwrap();
+    let mut names: Vec<String> = tags.into_iter().map(|t| t.row.name).collect();
     names.sort();
     assert_eq!(names, ["orm", "rust"]);
     let posts = all[0].posts_relation().get(&db).await.unwrap();
@@ -190,18 +203,10 @@ async fn sync_and_toggle_keep_both_directions_equal() {
 #[tokio::test]
 async fn first_count_and_toggle_read_only_what_they_need() {
     let db = db(&TABLES).await;
-    let post = post(&db).await;
-    let names: Vec<String> = (0..50).map(|i| format!("tag-{i:02}")).collect();
-    let all = tags(&db, &names.iter().map(String::as_str).collect::<Vec<_>>()).await;
+    let all = fifty_tags(&db).await;
+    let post = post_with_tags(&db, &all).await;
     let relation = post.tags_relation();
-    relation.sync(&db, all.iter().map(|t| t.id)).await.unwrap();
-    let in_pivot_order: Vec<Uuid> = relation
-        .pivots(&db)
-        .await
-        .unwrap()
-        .iter()
-        .map(|pivot| pivot.tag_id)
-        .collect();
+    let in_pivot_order = tag_ids_in_pivot_order(&db, &post).await;
 
     let before = db.statements_executed();
     let first = relation.first(&db).await.unwrap().unwrap();
@@ -281,13 +286,7 @@ async fn pivot_columns_read_back_with_each_row() {
 #[tokio::test]
 async fn fifty_tags_cost_one_pivot_read_plus_concurrent_key_reads() {
     let db = db(&TABLES).await;
-    let post = post(&db).await;
-    let names: Vec<String> = (0..50).map(|i| format!("tag-{i:02}")).collect();
-    let all = tags(&db, &names.iter().map(String::as_str).collect::<Vec<_>>()).await;
-    post.tags_relation()
-        .sync(&db, all.iter().map(|t| t.id))
-        .await
-        .unwrap();
+    let post = post_with_tags(&db, &fifty_tags(&db).await).await;
 
     let before = db.statements_executed();
     db.reset_peak_concurrency();
@@ -316,11 +315,7 @@ async fn fifty_tags_cost_one_pivot_read_plus_concurrent_key_reads() {
 #[tokio::test]
 async fn conditions_and_the_seed_methods_on_the_related_side() {
     let db = db(&TABLES).await;
-    let post = post(&db).await;
-    let all = tags(&db, &["rust", "go", "rust"]).await;
-    for tag in &all {
-        post.tags_relation().attach(&db, tag).await.unwrap();
-    }
+    let (post, _) = post_with_attached(&db, &["rust", "go", "rust"]).await;
     let relation = post.tags_relation();
     assert_eq!(
         relation
@@ -412,12 +407,7 @@ async fn tags_load_eagerly_for_many_posts() {
     let all = tags(&db, &["x", "y", "z"]).await;
     let mut posts = Vec::new();
     for count in 0..3 {
-        let post = post(&db).await;
-        post.tags_relation()
-            .sync(&db, all.iter().take(count).map(|t| t.id))
-            .await
-            .unwrap();
-        posts.push(post);
+        posts.push(post_with_tags(&db, &all[..count]).await);
     }
     let before = db.statements_executed();
     let loaded = Post::query()
@@ -476,20 +466,9 @@ async fn tags_load_eagerly_for_many_posts() {
 #[tokio::test]
 async fn the_relation_reads_through_a_query_like_the_other_relations() {
     let db = db(&TABLES).await;
-    let post = post(&db).await;
     let all = tags(&db, &["a", "b", "c", "d", "e"]).await;
-    post.tags_relation()
-        .sync(&db, all.iter().map(|t| t.id))
-        .await
-        .unwrap();
-    let in_order: Vec<Uuid> = post
-        .tags_relation()
-        .pivots(&db)
-        .await
-        .unwrap()
-        .iter()
-        .map(|p| p.tag_id)
-        .collect();
+    let post = post_with_tags(&db, &all).await;
+    let in_order = tag_ids_in_pivot_order(&db, &post).await;
     let ids_of = |rows: &[WithPivot<Tag, PostTag>]| rows.iter().map(|r| r.id).collect::<Vec<_>>();
 
     // A limit reads one pivot page of that many rows, then those rows.
@@ -531,25 +510,10 @@ async fn the_relation_reads_through_a_query_like_the_other_relations() {
     assert_eq!(ids_of(&second.rows), in_order[2..4]);
 
     // A stream yields every row in pivot order; a limit ends it early.
-    let streamed: Vec<_> = post
-        .tags_relation()
-        .stream(&db)
-        .await
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let streamed = collect(post.tags_relation().stream(&db).await.unwrap()).await;
     assert_eq!(ids_of(&streamed), in_order);
-    let limited: Vec<_> = post
-        .tags_relation()
-        .get_query()
-        .limit(3)
-        .stream(&db)
-        .await
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let limited_query = post.tags_relation().get_query().limit(3);
+    let limited = collect(limited_query.stream(&db).await.unwrap()).await;
     assert_eq!(ids_of(&limited), in_order[..3]);
 
     // `with` loads each related tag's own relation (its posts: this one).
@@ -580,13 +544,4 @@ async fn the_relation_reads_through_a_query_like_the_other_relations() {
     for parent in &parents {
         assert_eq!(parent.related(Post::tags_relation).unwrap().len(), 1);
     }
-}
-
-async fn post_with_tags(db: &Db, tags: &[Tag]) -> Post {
-    let post = post(db).await;
-    post.tags_relation()
-        .sync(db, tags.iter().map(|t| t.id))
-        .await
-        .unwrap();
-    post
 }

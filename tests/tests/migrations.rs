@@ -11,23 +11,15 @@ use orm_core::Db;
 use orm_core::schema::Replication;
 use orm_migrate::{
     LEASE_TABLE, MigrateError, MigrationFuture, Migrations, Migrator, MigratorOptions,
-    RECORD_TABLE, State,
+    RECORD_TABLE, RustMigration, State,
 };
-use orm_tests::scylla_uri;
+use orm_tests::{assert_contains, keyspace_prefix, scylla_uri};
 
 const FIXTURE: &str = env!("CARGO_BIN_EXE_orm_migrate_fixture");
 
-fn prefix() -> String {
-    std::env::var("ORM_TEST_KEYSPACE_PREFIX").unwrap_or_else(|_| "orm_test_".to_owned())
-}
-
 /// `<prefix>mig_<name>`, dropped first; created unless `create` is false.
 async fn fresh_keyspace(name: &str, create: bool) -> (Db, String) {
-    let keyspace = format!("{}mig_{name}", prefix());
-    let db = Db::connect(&scylla_uri()).await.expect("a CQL server");
-    db.drop_keyspace(&keyspace)
-        .await
-        .expect("dropping the keyspace");
+    let (db, keyspace) = orm_tests::fresh_keyspace(&format!("mig_{name}")).await;
     if create {
         db.create_keyspace(&keyspace, &Replication::Simple(1))
             .await
@@ -36,9 +28,19 @@ async fn fresh_keyspace(name: &str, create: bool) -> (Db, String) {
     (db, keyspace)
 }
 
+/// A created keyspace `<prefix>mig_<name>` and an empty folder of migrations.
+async fn fresh_setup(name: &str) -> (Db, String, PathBuf) {
+    let (db, keyspace) = fresh_keyspace(name, true).await;
+    (db, keyspace, fresh_dir(name))
+}
+
 /// An empty folder of migrations for one test.
 fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("{}mig_{name}_{}", prefix(), std::process::id()));
+    let dir = std::env::temp_dir().join(format!(
+        "{}mig_{name}_{}",
+        keyspace_prefix(),
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a temporary folder");
     dir
@@ -106,6 +108,21 @@ async fn keyspace_exists(db: &Db, keyspace: &str) -> bool {
     result.into_rows_result().expect("rows").rows_num() == 1
 }
 
+/// A migration creating the table `table` with one `int` key.
+fn write_table(dir: &Path, file: &str, table: &str) {
+    write(
+        dir,
+        file,
+        &format!("CREATE TABLE IF NOT EXISTS {table} (id int PRIMARY KEY);"),
+    );
+}
+
+/// The state of each migration, by version.
+async fn states(migrator: &Migrator) -> Vec<State> {
+    let status = migrator.status().await.unwrap();
+    status.into_iter().map(|s| s.state).collect()
+}
+
 fn migrator(db: &Db, keyspace: &str, dir: &Path) -> Migrator {
     Migrator::new(db, keyspace, Migrations::new().dir(dir))
 }
@@ -119,6 +136,30 @@ fn cli(args: &[&str]) -> Output {
         .expect("the fixture binary runs")
 }
 
+/// Runs one command of the fixture's command line on `keyspace` and `dir`.
+fn cli_in(keyspace: &str, dir: &Path, command: &str) -> Output {
+    cli(&[
+        "--keyspace",
+        keyspace,
+        "--dir",
+        dir.to_str().unwrap(),
+        command,
+    ])
+}
+
+/// Asserts that the process exited with `code`; the message of the failure prints what
+/// it wrote.
+#[track_caller]
+fn assert_exit(output: &Output, code: u8) {
+    assert_eq!(
+        output.status.code(),
+        Some(code.into()),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(output),
+        stderr(output)
+    );
+}
+
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -129,8 +170,7 @@ fn stderr(output: &Output) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_migrators_apply_each_migration_once() {
-    let (db, keyspace) = fresh_keyspace("concurrent", true).await;
-    let dir = fresh_dir("concurrent");
+    let (db, keyspace, dir) = fresh_setup("concurrent").await;
     counting_migrations(&dir);
 
     // Two processes and two tasks of this one, started together.
@@ -217,8 +257,7 @@ async fn concurrent_migrators_apply_each_migration_once() {
 
 #[tokio::test]
 async fn a_failing_migration_records_its_statement_and_up_resumes_there_once_fixed() {
-    let (db, keyspace) = fresh_keyspace("failing", true).await;
-    let dir = fresh_dir("failing");
+    let (db, keyspace, dir) = fresh_setup("failing").await;
     write(
         &dir,
         "0001_hits.cql",
@@ -239,7 +278,7 @@ async fn a_failing_migration_records_its_statement_and_up_resumes_there_once_fix
     assert!(cql.starts_with("CREAT TABLE oops"), "{cql}");
     let server_error = &failure.error;
     assert!(!server_error.is_empty());
-    assert!(error.to_string().contains("run `up` again"), "{error}");
+    assert_contains(&error.to_string(), "run `up` again");
     assert_eq!(
         hits(&db, &keyspace).await,
         1,
@@ -267,25 +306,11 @@ async fn a_failing_migration_records_its_statement_and_up_resumes_there_once_fix
     let status = migrator(&db, &keyspace, &dir).status().await.unwrap();
     assert_eq!(status[0].state, State::Applied);
     assert_eq!(status[1].state, State::Failed);
-    assert!(
-        status[1].note.contains("statement 2 `CREAT TABLE oops"),
-        "{}",
-        status[1].note
-    );
-    let table = cli(&[
-        "--keyspace",
-        &keyspace,
-        "--dir",
-        dir.to_str().unwrap(),
-        "status",
-    ]);
+    assert_contains(&status[1].note, "statement 2 `CREAT TABLE oops");
+    let table = cli_in(&keyspace, &dir, "status");
     assert!(table.status.success(), "{}", stderr(&table));
-    assert!(stdout(&table).contains("FAILED"), "{}", stdout(&table));
-    assert!(
-        stdout(&table).contains("statement 2 `CREAT TABLE oops"),
-        "{}",
-        stdout(&table)
-    );
+    assert_contains(&stdout(&table), "FAILED");
+    assert_contains(&stdout(&table), "statement 2 `CREAT TABLE oops");
 
     // Fixed, `up` resumes at the failed statement: the first one does not run again.
     write(
@@ -302,8 +327,7 @@ async fn a_failing_migration_records_its_statement_and_up_resumes_there_once_fix
 
 #[tokio::test]
 async fn statements_that_ran_must_not_change_before_a_resume() {
-    let (db, keyspace) = fresh_keyspace("prefix", true).await;
-    let dir = fresh_dir("prefix");
+    let (db, keyspace, dir) = fresh_setup("prefix").await;
     write(
         &dir,
         "0001_a.cql",
@@ -317,10 +341,7 @@ async fn statements_that_ran_must_not_change_before_a_resume() {
     );
     let error = migrator(&db, &keyspace, &dir).up(None).await.unwrap_err();
     assert!(matches!(error, MigrateError::Blocked(_)), "{error}");
-    assert!(
-        error.to_string().contains("statements 1 to 1 changed"),
-        "{error}"
-    );
+    assert_contains(&error.to_string(), "statements 1 to 1 changed");
     assert!(!table_exists(&db, &keyspace, "b").await, "nothing ran");
 
     // Finished by hand, then resolved: applied with the current checksum.
@@ -338,8 +359,7 @@ async fn statements_that_ran_must_not_change_before_a_resume() {
 
 #[tokio::test]
 async fn a_migration_changed_after_it_was_applied_is_reported_not_run_again() {
-    let (db, keyspace) = fresh_keyspace("checksum", true).await;
-    let dir = fresh_dir("checksum");
+    let (db, keyspace, dir) = fresh_setup("checksum").await;
     counting_migrations(&dir);
     migrator(&db, &keyspace, &dir).up(Some(1)).await.unwrap();
     write(
@@ -363,30 +383,14 @@ async fn a_migration_changed_after_it_was_applied_is_reported_not_run_again() {
     assert_eq!(status[0].state, State::Changed);
     assert_eq!(status[1].state, State::Pending);
 
-    let up = cli(&[
-        "--keyspace",
-        &keyspace,
-        "--dir",
-        dir.to_str().unwrap(),
-        "up",
-    ]);
-    assert_eq!(
-        up.status.code(),
-        Some(orm_migrate::EXIT_REFUSED.into()),
-        "{}",
-        stderr(&up)
-    );
-    assert!(
-        stderr(&up).contains("changed since they were applied"),
-        "{}",
-        stderr(&up)
-    );
+    let up = cli_in(&keyspace, &dir, "up");
+    assert_exit(&up, orm_migrate::EXIT_REFUSED);
+    assert_contains(&stderr(&up), "changed since they were applied");
 }
 
 #[tokio::test]
 async fn a_crashed_migrators_lease_expires_and_a_held_one_is_waited_for() {
-    let (db, keyspace) = fresh_keyspace("lease", true).await;
-    let dir = fresh_dir("lease");
+    let (db, keyspace, dir) = fresh_setup("lease").await;
     counting_migrations(&dir);
     // Tables exist once a migrator has run; `status` creates nothing, so run an empty `up`.
     Migrator::new(&db, &keyspace, Migrations::new())
@@ -429,24 +433,11 @@ async fn a_crashed_migrators_lease_expires_and_a_held_one_is_waited_for() {
 
 #[tokio::test]
 async fn down_reverts_where_down_files_exist_and_refuses_otherwise() {
-    let (db, keyspace) = fresh_keyspace("down", true).await;
-    let dir = fresh_dir("down");
-    write(
-        &dir,
-        "0001_a.cql",
-        "CREATE TABLE IF NOT EXISTS a (id int PRIMARY KEY);",
-    );
-    write(
-        &dir,
-        "0002_b.cql",
-        "CREATE TABLE IF NOT EXISTS b (id int PRIMARY KEY);",
-    );
+    let (db, keyspace, dir) = fresh_setup("down").await;
+    write_table(&dir, "0001_a.cql", "a");
+    write_table(&dir, "0002_b.cql", "b");
     write(&dir, "0002_b.down.cql", "DROP TABLE IF EXISTS b;");
-    write(
-        &dir,
-        "0003_c.cql",
-        "CREATE TABLE IF NOT EXISTS c (id int PRIMARY KEY);",
-    );
+    write_table(&dir, "0003_c.cql", "c");
     write(&dir, "0003_c.down.cql", "DROP TABLE IF EXISTS c;");
     let migrator = migrator(&db, &keyspace, &dir);
     assert_eq!(migrator.up(None).await.unwrap(), [1, 2, 3]);
@@ -465,13 +456,7 @@ async fn down_reverts_where_down_files_exist_and_refuses_otherwise() {
     );
     assert_eq!(migrator.down(Some(1)).await.unwrap(), [2]);
     assert!(!table_exists(&db, &keyspace, "b").await);
-    let states: Vec<_> = migrator
-        .status()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.state)
-        .collect();
+    let states = states(&migrator).await;
     assert_eq!(states, [State::Applied, State::Pending, State::Pending]);
     assert_eq!(
         migrator.up(Some(2)).await.unwrap(),
@@ -506,13 +491,8 @@ fn failing(_db: &Db) -> MigrationFuture<'_> {
 
 #[tokio::test]
 async fn rust_migrations_run_in_version_order_with_the_files() {
-    let (db, keyspace) = fresh_keyspace("rust", true).await;
-    let dir = fresh_dir("rust");
-    write(
-        &dir,
-        "0001_a.cql",
-        "CREATE TABLE IF NOT EXISTS a (id int PRIMARY KEY);",
-    );
+    let (db, keyspace, dir) = fresh_setup("rust").await;
+    write_table(&dir, "0001_a.cql", "a");
     let migrations =
         Migrations::new()
             .dir(&dir)
@@ -533,17 +513,8 @@ async fn rust_migrations_run_in_version_order_with_the_files() {
         ),
         "{error}"
     );
-    assert!(
-        error.to_string().contains("the backfill found a bad row"),
-        "{error}"
-    );
-    let states: Vec<_> = migrator
-        .status()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.state)
-        .collect();
+    assert_contains(&error.to_string(), "the backfill found a bad row");
+    let states = states(&migrator).await;
     assert_eq!(states, [State::Applied, State::Applied, State::Failed]);
     assert!(
         migrator.down(None).await.unwrap_err().is_refusal(),
@@ -551,12 +522,7 @@ async fn rust_migrations_run_in_version_order_with_the_files() {
     );
     migrator.resolve(3).await.unwrap();
     let error = migrator.down(Some(1)).await.unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("migration 3 (backfill) has no down"),
-        "{error}"
-    );
+    assert_contains(&error.to_string(), "migration 3 (backfill) has no down");
     assert!(
         table_exists(&db, &keyspace, "audit").await,
         "nothing reverted"
@@ -565,37 +531,15 @@ async fn rust_migrations_run_in_version_order_with_the_files() {
 
 #[tokio::test]
 async fn two_files_of_one_version_are_refused_before_anything_runs() {
-    let (db, keyspace) = fresh_keyspace("duplicate", true).await;
-    let dir = fresh_dir("duplicate");
-    write(
-        &dir,
-        "0001_a.cql",
-        "CREATE TABLE IF NOT EXISTS a (id int PRIMARY KEY);",
-    );
-    write(
-        &dir,
-        "0001_b.cql",
-        "CREATE TABLE IF NOT EXISTS b (id int PRIMARY KEY);",
-    );
+    let (db, keyspace, dir) = fresh_setup("duplicate").await;
+    write_table(&dir, "0001_a.cql", "a");
+    write_table(&dir, "0001_b.cql", "b");
     let error = migrator(&db, &keyspace, &dir).up(None).await.unwrap_err();
     assert!(matches!(error, MigrateError::BadInput(_)), "{error}");
-    assert!(
-        error.to_string().contains("version 1 is used twice"),
-        "{error}"
-    );
-    let up = cli(&[
-        "--keyspace",
-        &keyspace,
-        "--dir",
-        dir.to_str().unwrap(),
-        "up",
-    ]);
-    assert_eq!(up.status.code(), Some(orm_migrate::EXIT_FAILED.into()));
-    assert!(
-        stderr(&up).contains("version 1 is used twice"),
-        "{}",
-        stderr(&up)
-    );
+    assert_contains(&error.to_string(), "version 1 is used twice");
+    let up = cli_in(&keyspace, &dir, "up");
+    assert_exit(&up, orm_migrate::EXIT_FAILED);
+    assert_contains(&stderr(&up), "version 1 is used twice");
     for table in ["a", "b", RECORD_TABLE] {
         assert!(
             !table_exists(&db, &keyspace, table).await,
@@ -614,42 +558,24 @@ async fn a_missing_keyspace_is_a_clear_error_and_nothing_is_created() {
         matches!(&error, MigrateError::MissingKeyspace(k) if k == &keyspace),
         "{error}"
     );
-    let up = cli(&[
-        "--keyspace",
-        &keyspace,
-        "--dir",
-        dir.to_str().unwrap(),
-        "up",
-    ]);
-    assert_eq!(up.status.code(), Some(orm_migrate::EXIT_FAILED.into()));
-    assert!(
-        stderr(&up).contains(&format!("keyspace {keyspace} does not exist")),
-        "{}",
-        stderr(&up)
-    );
+    let up = cli_in(&keyspace, &dir, "up");
+    assert_exit(&up, orm_migrate::EXIT_FAILED);
+    assert_contains(&stderr(&up), &format!("keyspace {keyspace} does not exist"));
     assert!(!keyspace_exists(&db, &keyspace).await);
 }
 
 #[test]
 fn an_unreachable_server_is_a_clear_error() {
     let dir = fresh_dir("unreachable");
-    write(
-        &dir,
-        "0001_a.cql",
-        "CREATE TABLE IF NOT EXISTS a (id int PRIMARY KEY);",
-    );
+    write_table(&dir, "0001_a.cql", "a");
     // Port 1 of the loopback: nothing listens there.
     let output = Command::new(FIXTURE)
         .args(["--uri", "127.0.0.1:1", "--connect-timeout", "3"])
         .args(["--dir", dir.to_str().unwrap(), "up"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(orm_migrate::EXIT_FAILED.into()));
-    assert!(
-        stderr(&output).contains("could not connect to 127.0.0.1:1"),
-        "{}",
-        stderr(&output)
-    );
+    assert_exit(&output, orm_migrate::EXIT_FAILED);
+    assert_contains(&stderr(&output), "could not connect to 127.0.0.1:1");
     assert!(stdout(&output).is_empty());
 }
 
@@ -683,25 +609,21 @@ async fn the_command_line_end_to_end() {
     let new = run(&["new", "init"]);
     assert!(new.status.success(), "{}", stderr(&new));
     let init = std::fs::read_to_string(dir.join("0001_init.cql")).unwrap();
-    assert!(
-        init.contains(&format!("CREATE KEYSPACE IF NOT EXISTS \"{keyspace}\"")),
-        "{init}"
+    assert_contains(
+        &init,
+        &format!("CREATE KEYSPACE IF NOT EXISTS \"{keyspace}\""),
     );
-    assert!(init.contains("CREATE TABLE IF NOT EXISTS"), "{init}");
-    assert!(init.contains("CREATE INDEX"), "{init}");
+    assert_contains(&init, "CREATE TABLE IF NOT EXISTS");
+    assert_contains(&init, "CREATE INDEX");
 
     let sync = run(&["sync"]);
     assert!(sync.status.success(), "{}", stderr(&sync));
-    assert!(
-        stdout(&sync).contains("ran CREATE TABLE IF NOT EXISTS"),
-        "{}",
-        stdout(&sync)
-    );
+    assert_contains(&stdout(&sync), "ran CREATE TABLE IF NOT EXISTS");
     let diff = run(&["diff"]);
-    assert_eq!(diff.status.code(), Some(0), "{}", stderr(&diff));
-    assert!(stdout(&diff).contains("nothing to do"), "{}", stdout(&diff));
+    assert_exit(&diff, 0);
+    assert_contains(&stdout(&diff), "nothing to do");
     let sync = run(&["sync"]);
-    assert!(stdout(&sync).contains("nothing to do"), "{}", stdout(&sync));
+    assert_contains(&stdout(&sync), "nothing to do");
 
     // The generated migration re-runs safely (every statement is IF NOT EXISTS); then more.
     write(
@@ -718,15 +640,11 @@ async fn the_command_line_end_to_end() {
     assert!(up.status.success(), "{}", stderr(&up));
     assert_eq!(stdout(&up), "applied 0001\napplied 0002\n");
     let again = run(&["up"]);
-    assert!(
-        stdout(&again).contains("nothing to do"),
-        "{}",
-        stdout(&again)
-    );
+    assert_contains(&stdout(&again), "nothing to do");
     // The tool's own record and lease tables, now in the keyspace, are not a change.
     let diff = run(&["diff"]);
-    assert_eq!(diff.status.code(), Some(0), "{}", stdout(&diff));
-    assert!(stdout(&diff).contains("nothing to do"), "{}", stdout(&diff));
+    assert_exit(&diff, 0);
+    assert_contains(&stdout(&diff), "nothing to do");
     let body = db
         .query_unpaged(
             format!("SELECT body FROM \"{keyspace}\".notes WHERE id = 1"),
@@ -740,58 +658,38 @@ async fn the_command_line_end_to_end() {
     let status = run(&["status"]);
     assert!(status.status.success());
     let lines: Vec<String> = stdout(&status).lines().map(str::to_owned).collect();
-    assert!(
-        lines[0].starts_with("VERSION  NAME  STATE    APPLIED AT (UTC)"),
-        "{lines:?}"
-    );
-    assert!(
-        lines[1].starts_with("0001     init  applied  20"),
-        "{lines:?}"
-    );
-    assert!(
-        lines[2].starts_with("0002     seed  applied  20"),
-        "{lines:?}"
-    );
+    let starts = [
+        "VERSION  NAME  STATE    APPLIED AT (UTC)",
+        "0001     init  applied  20",
+        "0002     seed  applied  20",
+    ];
+    assert!(lines.len() >= starts.len(), "{lines:?}");
+    for (line, start) in lines.iter().zip(starts) {
+        assert!(line.starts_with(start), "{lines:?}");
+    }
     assert!(lines[2].contains(" yes"), "{lines:?}");
 
     let down = run(&["down"]);
     assert!(down.status.success(), "{}", stderr(&down));
     assert_eq!(stdout(&down), "reverted 0002\n");
     let down = run(&["down"]);
-    assert_eq!(down.status.code(), Some(orm_migrate::EXIT_REFUSED.into()));
-    assert!(
-        stderr(&down).contains("has no down file"),
-        "{}",
-        stderr(&down)
-    );
+    assert_exit(&down, orm_migrate::EXIT_REFUSED);
+    assert_contains(&stderr(&down), "has no down file");
     let status = run(&["status"]);
-    assert!(
-        stdout(&status).contains("0002     seed  pending"),
-        "{}",
-        stdout(&status)
-    );
+    assert_contains(&stdout(&status), "0002     seed  pending");
 
     // A failing migration: exit 1, the statement and the error on stderr and in `status`.
     write(&dir, "0003_bad.cql", "SELEC * FROM notes;");
     let up = run(&["up"]);
-    assert_eq!(up.status.code(), Some(orm_migrate::EXIT_FAILED.into()));
-    assert!(stdout(&up).contains("applied 0002"), "{}", stdout(&up));
-    assert!(
-        stderr(&up).contains("migration 3 (bad) failed at statement 1 `SELEC * FROM notes`"),
-        "{}",
-        stderr(&up)
+    assert_exit(&up, orm_migrate::EXIT_FAILED);
+    assert_contains(&stdout(&up), "applied 0002");
+    assert_contains(
+        &stderr(&up),
+        "migration 3 (bad) failed at statement 1 `SELEC * FROM notes`",
     );
     let status = run(&["status"]);
-    assert!(
-        stdout(&status).contains("0003     bad   FAILED"),
-        "{}",
-        stdout(&status)
-    );
-    assert!(
-        stdout(&status).contains("need attention"),
-        "{}",
-        stdout(&status)
-    );
+    assert_contains(&stdout(&status), "0003     bad   FAILED");
+    assert_contains(&stdout(&status), "need attention");
 
     // A refused schema change: `diff` and `sync` exit 3, nothing runs.
     db.query_unpaged(
@@ -801,24 +699,10 @@ async fn the_command_line_end_to_end() {
     .await
     .unwrap();
     let diff = run(&["diff"]);
-    assert_eq!(
-        diff.status.code(),
-        Some(orm_migrate::EXIT_REFUSED.into()),
-        "{}",
-        stdout(&diff)
-    );
-    assert!(
-        stdout(&diff).contains("refused: notes.extra"),
-        "{}",
-        stdout(&diff)
-    );
+    assert_exit(&diff, orm_migrate::EXIT_REFUSED);
+    assert_contains(&stdout(&diff), "refused: notes.extra");
     let sync = run(&["sync"]);
-    assert_eq!(
-        sync.status.code(),
-        Some(orm_migrate::EXIT_REFUSED.into()),
-        "{}",
-        stderr(&sync)
-    );
+    assert_exit(&sync, orm_migrate::EXIT_REFUSED);
 }
 
 fn crashing(_db: &Db) -> MigrationFuture<'_> {
@@ -836,31 +720,27 @@ fn recovering(db: &Db) -> MigrationFuture<'_> {
     })
 }
 
+/// A migrator of the files in `dir` and the Rust migration `version`, which `up` applies.
+fn with_rust(db: &Db, keyspace: &str, dir: &Path, version: i64, up: RustMigration) -> Migrator {
+    let migrations = Migrations::new().dir(dir).rust(version, "rust", up);
+    Migrator::new(db, keyspace, migrations)
+}
+
+/// Runs `up` in a task that dies as a crashed process would (no release, no record of the
+/// end): a migration of `migrator` panics.
+async fn crash(migrator: Migrator) {
+    let crash = tokio::spawn(async move { migrator.up(None).await }).await;
+    assert!(crash.unwrap_err().is_panic());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_migrator_that_dies_midway_leaves_an_interrupted_record_that_up_finishes() {
-    let (db, keyspace) = fresh_keyspace("crash", true).await;
-    let dir = fresh_dir("crash");
-    write(
-        &dir,
-        "0001_a.cql",
-        "CREATE TABLE IF NOT EXISTS a (id int PRIMARY KEY);",
-    );
+    let (db, keyspace, dir) = fresh_setup("crash").await;
+    write_table(&dir, "0001_a.cql", "a");
     let short_lease = MigratorOptions::default().lease_ttl(Duration::from_secs(2));
-    let dying = Migrator::new(
-        &db,
-        &keyspace,
-        Migrations::new().dir(&dir).rust(2, "b", crashing),
-    )
-    .options(short_lease);
-    // The panic ends the task as a crash ends a process: no release, no record of the end.
-    let crash = tokio::spawn(async move { dying.up(None).await }).await;
-    assert!(crash.unwrap_err().is_panic());
+    crash(with_rust(&db, &keyspace, &dir, 2, crashing).options(short_lease)).await;
 
-    let fixed = Migrator::new(
-        &db,
-        &keyspace,
-        Migrations::new().dir(&dir).rust(2, "b", recovering),
-    );
+    let fixed = with_rust(&db, &keyspace, &dir, 2, recovering);
     // Until its lease expires, a dead migrator cannot be told from a live one.
     let status = fixed.status().await.unwrap();
     assert_eq!(status[0].state, State::Applied);
@@ -871,34 +751,19 @@ async fn a_migrator_that_dies_midway_leaves_an_interrupted_record_that_up_finish
     assert_eq!(fixed.status().await.unwrap()[1].state, State::Applied);
 
     // Once its lease is gone (deleted here, as its expiry would), it reads as interrupted.
-    let dying = Migrator::new(
-        &db,
-        &keyspace,
-        Migrations::new().dir(&dir).rust(3, "c", crashing),
-    )
-    .options(short_lease);
-    let crash = tokio::spawn(async move { dying.up(None).await }).await;
-    assert!(crash.unwrap_err().is_panic());
+    crash(with_rust(&db, &keyspace, &dir, 3, crashing).options(short_lease)).await;
     db.query_unpaged(
         format!("DELETE FROM \"{keyspace}\".\"{LEASE_TABLE}\" WHERE name = 'migrate'"),
         (),
     )
     .await
     .unwrap();
-    let status = Migrator::new(
-        &db,
-        &keyspace,
-        Migrations::new().dir(&dir).rust(3, "c", recovering),
-    )
-    .status()
-    .await
-    .unwrap();
+    let status = with_rust(&db, &keyspace, &dir, 3, recovering)
+        .status()
+        .await
+        .unwrap();
     assert_eq!(status[2].state, State::Interrupted, "{:?}", status[2]);
-    assert!(
-        status[2].note.contains("stopped after 0 statement(s)"),
-        "{}",
-        status[2].note
-    );
+    assert_contains(&status[2].note, "stopped after 0 statement(s)");
 }
 
 /// Fails unless the lease row is still there after more than its TTL.
@@ -934,7 +799,7 @@ async fn a_migration_longer_than_the_lease_ttl_keeps_the_lease_renewed() {
     }
     assert_eq!(running.await.unwrap().unwrap(), [1]);
     let seen = seen.expect("status showed the migration running");
-    assert!(seen.note.contains("done so far"), "{}", seen.note);
+    assert_contains(&seen.note, "done so far");
     assert_eq!(observer.status().await.unwrap()[0].state, State::Applied);
 }
 
@@ -959,7 +824,7 @@ mod example {
 
     #[test]
     fn the_example_tool_syncs_migrates_and_reverts() {
-        let keyspace = format!("{}mig_example", super::prefix());
+        let keyspace = format!("{}mig_example", super::keyspace_prefix());
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let db = runtime.block_on(async {
             let db = Db::connect(&super::scylla_uri()).await.unwrap();
@@ -1015,12 +880,11 @@ mod example {
 
 #[test]
 fn the_readme_shows_the_migrate_example_word_for_word() {
-    let readme = include_str!("../../README.md");
-    let example = include_str!("../../examples/migrate.rs");
-    let block = format!("```rust,ignore\n{example}```");
-    assert!(
-        readme.contains(&block),
-        "README.md's migration-tool block differs from examples/migrate.rs; copy the file into the README"
+    orm_tests::assert_readme_shows(
+        include_str!("../../README.md"),
+        "rust,ignore",
+        "examples/migrate.rs",
+        include_str!("../../examples/migrate.rs"),
     );
 }
 
@@ -1035,15 +899,11 @@ fn new_empty_writes_the_next_file_without_a_server() {
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let written = std::fs::read_to_string(dir.join("0008_second.cql")).unwrap();
-    assert!(written.contains("Write the statements here"), "{written}");
+    assert_contains(&written, "Write the statements here");
     let bad = Command::new(FIXTURE)
         .args(["--dir", dir.to_str().unwrap(), "new", "Bad-Name", "--empty"])
         .output()
         .unwrap();
-    assert_eq!(bad.status.code(), Some(orm_migrate::EXIT_FAILED.into()));
-    assert!(
-        stderr(&bad).contains("`Bad-Name` is not a migration name"),
-        "{}",
-        stderr(&bad)
-    );
+    assert_exit(&bad, orm_migrate::EXIT_FAILED);
+    assert_contains(&stderr(&bad), "`Bad-Name` is not a migration name");
 }

@@ -1,7 +1,7 @@
 //! `#[derive(Model)]` round trips against the real server: insert, find, delete, keys.
 
-use orm_core::Model;
 use orm_core::scylla::value::CqlTimestamp;
+use orm_core::{Db, Model};
 use orm_tests::{db, unique_id};
 use uuid::Uuid;
 
@@ -32,44 +32,65 @@ struct PlainUser {
     visits_this_session: u32,
 }
 
+/// The day of every reading [`reading`] makes.
+const DAY: &str = "2026-11-26";
+
 fn reading(sensor: Uuid, at: i64, value: f64) -> Reading {
     Reading {
         sensor,
-        day: "2026-11-26".into(),
+        day: DAY.into(),
         at: CqlTimestamp(at),
         value,
         note: Some(format!("reading at {at}")),
     }
 }
 
+/// The primary key of `sensor`'s reading at `at` on `day`.
+fn key_on(day: &str, sensor: Uuid, at: i64) -> (Uuid, String, CqlTimestamp) {
+    (sensor, day.to_owned(), CqlTimestamp(at))
+}
+
+/// The stored reading of `sensor` at `at` on [`DAY`], if any.
+async fn find_reading(db: &Db, sensor: Uuid, at: i64) -> Option<Reading> {
+    Reading::find(db, &key_on(DAY, sensor, at)).await.unwrap()
+}
+
+/// A user with a fresh id, no visits.
+fn plain_user(name: &str, tags: &[&str]) -> PlainUser {
+    PlainUser {
+        id: unique_id(),
+        name: name.into(),
+        tags: tags.iter().map(|tag| (*tag).to_owned()).collect(),
+        visits_this_session: 0,
+    }
+}
+
+/// Two readings of one sensor, at 1 000 and 2 000 ms, written.
+async fn two_readings(db: &Db, values: [f64; 2]) -> (Reading, Reading) {
+    let sensor = unique_id();
+    let first = reading(sensor, 1_000, values[0]);
+    let second = reading(sensor, 2_000, values[1]);
+    first.insert(db).await.unwrap();
+    second.insert(db).await.unwrap();
+    (first, second)
+}
+
 #[tokio::test]
 async fn composite_key_round_trip() {
     let db = db(&[Reading::TABLE]).await;
-    let sensor = unique_id();
-    let first = reading(sensor, 1_000, 1.5);
-    let second = reading(sensor, 2_000, 2.5);
-    first.insert(&db).await.unwrap();
-    second.insert(&db).await.unwrap();
+    let (first, second) = two_readings(&db, [1.5, 2.5]).await;
+    let sensor = first.sensor;
 
-    let found = Reading::find(&db, &(sensor, "2026-11-26".to_owned(), CqlTimestamp(2_000)))
-        .await
-        .unwrap();
+    let found = find_reading(&db, sensor, 2_000).await;
     assert_eq!(found, Some(second.clone()));
-    let found = Reading::find(&db, &(sensor, "2026-11-26".to_owned(), CqlTimestamp(1_000)))
-        .await
-        .unwrap();
+    let found = find_reading(&db, sensor, 1_000).await;
     assert_eq!(found, Some(first));
 }
 
 #[tokio::test]
 async fn find_on_a_missing_key_is_none() {
     let db = db(&[Reading::TABLE, PlainUser::TABLE]).await;
-    let missing = Reading::find(
-        &db,
-        &(unique_id(), "2026-11-26".to_owned(), CqlTimestamp(1)),
-    )
-    .await
-    .unwrap();
+    let missing = find_reading(&db, unique_id(), 1).await;
     assert_eq!(missing, None);
     assert_eq!(PlainUser::find(&db, &unique_id()).await.unwrap(), None);
 }
@@ -79,11 +100,9 @@ async fn a_row_with_other_clustering_value_is_not_found() {
     let db = db(&[Reading::TABLE]).await;
     let sensor = unique_id();
     reading(sensor, 1_000, 1.0).insert(&db).await.unwrap();
-    let other_time = Reading::find(&db, &(sensor, "2026-11-26".to_owned(), CqlTimestamp(1_001)))
-        .await
-        .unwrap();
+    let other_time = find_reading(&db, sensor, 1_001).await;
     assert_eq!(other_time, None);
-    let other_day = Reading::find(&db, &(sensor, "2026-11-27".to_owned(), CqlTimestamp(1_000)))
+    let other_day = Reading::find(&db, &key_on("2026-11-27", sensor, 1_000))
         .await
         .unwrap();
     assert_eq!(other_day, None);
@@ -92,12 +111,7 @@ async fn a_row_with_other_clustering_value_is_not_found() {
 #[tokio::test]
 async fn insert_replaces_the_row_with_the_same_key() {
     let db = db(&[PlainUser::TABLE]).await;
-    let mut user = PlainUser {
-        id: unique_id(),
-        name: "Ada".into(),
-        tags: vec!["math".into()],
-        visits_this_session: 0,
-    };
+    let mut user = plain_user("Ada", &["math"]);
     user.insert(&db).await.unwrap();
     user.name = "Ada Lovelace".into();
     user.tags.push("engines".into());
@@ -110,10 +124,8 @@ async fn skipped_fields_are_not_stored_and_read_as_default() {
     let db = db(&[PlainUser::TABLE]).await;
     assert!(PlainUser::TABLE.column("visits_this_session").is_none());
     let user = PlainUser {
-        id: unique_id(),
-        name: "Edsger".into(),
-        tags: vec![],
         visits_this_session: 7,
+        ..plain_user("Edsger", &[])
     };
     user.insert(&db).await.unwrap();
     let found = PlainUser::find(&db, &user.id).await.unwrap().unwrap();
@@ -124,20 +136,18 @@ async fn skipped_fields_are_not_stored_and_read_as_default() {
 #[tokio::test]
 async fn delete_removes_only_that_row() {
     let db = db(&[Reading::TABLE]).await;
-    let sensor = unique_id();
-    let kept = reading(sensor, 1_000, 1.0);
-    let deleted = reading(sensor, 2_000, 2.0);
-    kept.insert(&db).await.unwrap();
-    deleted.insert(&db).await.unwrap();
+    let (kept, deleted) = two_readings(&db, [1.0, 2.0]).await;
+    let sensor = kept.sensor;
 
     deleted.delete(&db).await.unwrap();
 
-    let key = |at| (sensor, "2026-11-26".to_owned(), CqlTimestamp(at));
-    assert_eq!(Reading::find(&db, &key(2_000)).await.unwrap(), None);
-    assert_eq!(Reading::find(&db, &key(1_000)).await.unwrap(), Some(kept));
+    assert_eq!(find_reading(&db, sensor, 2_000).await, None);
+    assert_eq!(find_reading(&db, sensor, 1_000).await, Some(kept));
 
-    Reading::delete_by_key(&db, &key(1_000)).await.unwrap();
-    assert_eq!(Reading::find(&db, &key(1_000)).await.unwrap(), None);
+    Reading::delete_by_key(&db, &key_on(DAY, sensor, 1_000))
+        .await
+        .unwrap();
+    assert_eq!(find_reading(&db, sensor, 1_000).await, None);
 }
 
 #[tokio::test]
@@ -163,7 +173,7 @@ async fn schema_follows_the_metadata() {
         .session()
         .query_unpaged(
             r#"SELECT "at", "note_text" FROM "readings" WHERE "sensor" = ? AND "day" = ?"#,
-            (sensor, "2026-11-26"),
+            (sensor, DAY),
         )
         .await
         .unwrap()
@@ -184,12 +194,7 @@ async fn schema_follows_the_metadata() {
 #[tokio::test]
 async fn model_works_with_the_driver_traits() {
     let db = db(&[PlainUser::TABLE]).await;
-    let user = PlainUser {
-        id: unique_id(),
-        name: "Grace".into(),
-        tags: vec![],
-        visits_this_session: 0,
-    };
+    let user = plain_user("Grace", &[]);
     // Bind markers in another order than the struct's fields: values are matched by name.
     db.session()
         .query_unpaged(
@@ -217,12 +222,7 @@ async fn model_works_with_the_driver_traits() {
 #[tokio::test]
 async fn rows_are_read_by_column_name() {
     let db = db(&[PlainUser::TABLE]).await;
-    let user = PlainUser {
-        id: unique_id(),
-        name: "Barbara".into(),
-        tags: vec!["clu".into()],
-        visits_this_session: 0,
-    };
+    let user = plain_user("Barbara", &["clu"]);
     user.insert(&db).await.unwrap();
     let select = |cql: &'static str| {
         let db = db.clone();

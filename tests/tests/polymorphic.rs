@@ -2,8 +2,8 @@
 //! partition of the child; `morph_to` returns the generated enum's right variant.
 
 use orm_core::prelude::*;
-use orm_core::{AccessPath, Error, QueryError, RelationKind};
-use orm_tests::{db, unique_id};
+use orm_core::{AccessPath, QueryError, RelationKind};
+use orm_tests::{assert_query_error, db, unique_id};
 use uuid::Uuid;
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -53,30 +53,44 @@ struct Image {
 
 const TABLES: [&orm_core::TableMeta; 4] = [Post::TABLE, Video::TABLE, Comment::TABLE, Image::TABLE];
 
+/// A post titled `title`, written.
+async fn inserted_post(db: &Db, title: &str) -> Post {
+    let post = Post {
+        id: unique_id(),
+        title: title.into(),
+    };
+    post.insert(db).await.unwrap();
+    post
+}
+
+/// A video with the key `id`, written.
+async fn inserted_video(db: &Db, id: Uuid, url: &str) -> Video {
+    let video = Video {
+        id,
+        url: url.into(),
+    };
+    video.insert(db).await.unwrap();
+    video
+}
+
+/// A comment on no owner yet.
+fn comment(id: i64, body: &str) -> Comment {
+    Comment {
+        id,
+        body: body.into(),
+        ..Comment::default()
+    }
+}
+
 #[tokio::test]
 async fn morph_many_reads_one_partition_of_the_child() {
     let db = db(&TABLES).await;
-    let post = Post {
-        id: unique_id(),
-        title: "Polymorphism".into(),
-    };
-    let video = Video {
-        id: post.id,
-        url: "https://example.com/v".into(),
-    };
-    post.insert(&db).await.unwrap();
-    video.insert(&db).await.unwrap();
+    let post = inserted_post(&db, "Polymorphism").await;
+    let video = inserted_video(&db, post.id, "https://example.com/v").await;
 
     for id in 1..=3 {
         post.comments_relation()
-            .create(
-                &db,
-                Comment {
-                    id,
-                    body: format!("on the post {id}"),
-                    ..Comment::default()
-                },
-            )
+            .create(&db, comment(id, &format!("on the post {id}")))
             .await
             .unwrap();
     }
@@ -114,28 +128,12 @@ async fn morph_many_reads_one_partition_of_the_child() {
 #[tokio::test]
 async fn morph_to_returns_the_right_variant_for_each_type() {
     let db = db(&TABLES).await;
-    let post = Post {
-        id: unique_id(),
-        title: "A post".into(),
-    };
-    let video = Video {
-        id: unique_id(),
-        url: "https://example.com/v".into(),
-    };
-    post.insert(&db).await.unwrap();
-    video.insert(&db).await.unwrap();
+    let post = inserted_post(&db, "A post").await;
+    let video = inserted_video(&db, unique_id(), "https://example.com/v").await;
 
-    let mut on_post = Comment {
-        id: 1,
-        body: "nice post".into(),
-        ..Comment::default()
-    };
+    let mut on_post = comment(1, "nice post");
     on_post.associate_commentable(&post);
-    let mut on_video = Comment {
-        id: 1,
-        body: "nice video".into(),
-        ..Comment::default()
-    };
+    let mut on_video = comment(1, "nice video");
     on_video.associate_commentable(&video);
     assert_eq!(
         (on_video.commentable_type.as_str(), on_video.commentable_id),
@@ -167,11 +165,7 @@ async fn morph_to_returns_the_right_variant_for_each_type() {
 #[tokio::test]
 async fn morph_one_and_its_inverse() {
     let db = db(&TABLES).await;
-    let post = Post {
-        id: unique_id(),
-        title: "Illustrated".into(),
-    };
-    post.insert(&db).await.unwrap();
+    let post = inserted_post(&db, "Illustrated").await;
     assert_eq!(post.image_relation().get(&db).await.unwrap(), None);
     let image = post
         .image_relation()
@@ -206,44 +200,26 @@ async fn unknown_or_missing_types_are_errors() {
         body: "?".into(),
     };
     let err = stray.commentable_relation().get(&db).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Query(QueryError::UnknownMorphType { .. })),
-        "{err}"
-    );
-    assert_eq!(
-        err.to_string(),
+    assert_query_error!(
+        err,
+        QueryError::UnknownMorphType { .. },
         "Comment::commentable: the stored type \"Podcast\" is not one of Post, Video"
     );
 
     let untyped = Comment::default();
     let err = untyped.commentable_relation().get(&db).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Query(QueryError::MissingParentKey { .. })),
-        "{err}"
-    );
+    assert_query_error!(err, QueryError::MissingParentKey { .. });
 }
 
 /// `morph_to` takes part in eager loading: one read per distinct owner.
 #[tokio::test]
 async fn owners_load_eagerly() {
     let db = db(&TABLES).await;
-    let post = Post {
-        id: unique_id(),
-        title: "Eager".into(),
-    };
-    let video = Video {
-        id: unique_id(),
-        url: "https://example.com/e".into(),
-    };
-    post.insert(&db).await.unwrap();
-    video.insert(&db).await.unwrap();
+    let post = inserted_post(&db, "Eager").await;
+    let video = inserted_video(&db, unique_id(), "https://example.com/e").await;
     let mut comments = Vec::new();
     for id in 0..3 {
-        let mut comment = Comment {
-            id,
-            body: "hi".into(),
-            ..Comment::default()
-        };
+        let mut comment = comment(id, "hi");
         if id == 2 {
             comment.associate_commentable(&video);
         } else {

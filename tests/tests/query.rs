@@ -8,7 +8,7 @@ use orm_core::prelude::*;
 use orm_core::scylla::statement::Consistency;
 use orm_core::scylla::value::{CqlTimestamp, CqlVarint};
 use orm_core::{AccessPath, Error, QueryError, Tuple};
-use orm_tests::{db, unique_id};
+use orm_tests::{assert_contains, assert_query_error, db, unique_id};
 use uuid::Uuid;
 
 /// Posts of one author live in the author's partition, newest first. `status` and `tags`
@@ -186,10 +186,7 @@ async fn mistakes_are_errors_before_anything_is_sent() {
         .get(&db)
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, Error::Query(QueryError::UnknownColumn { .. })),
-        "{err}"
-    );
+    assert_query_error!(err, QueryError::UnknownColumn { .. });
     assert_eq!(db.statements_executed(), sent_before, "nothing was sent");
 }
 
@@ -506,12 +503,21 @@ struct ShelfItem {
     label: String,
 }
 
+/// The items of one shop.
+fn shelf(shop: Uuid) -> orm_core::Select<ShelfItem> {
+    ShelfItem::query().filter(ShelfItem::SHOP.eq(shop))
+}
+
+/// Why the query is refused before it is sent.
+fn reason<M: Model>(query: orm_core::Select<M>) -> String {
+    query.cql().unwrap_err().to_string()
+}
+
 /// Shapes the server would refuse without `ALLOW FILTERING` (or at all) are caught
 /// before sending, with the reason.
 #[tokio::test]
 async fn shapes_the_server_refuses_are_caught_first() {
     let db = db(&[Article::TABLE, ShelfItem::TABLE]).await;
-    let reason = |query: orm_core::Select<Article>| query.cql().unwrap_err().to_string();
 
     let two_indexes = Article::query()
         .filter(Article::STATUS.eq("draft"))
@@ -539,9 +545,9 @@ async fn shapes_the_server_refuses_are_caught_first() {
     let index_and_range = Article::query()
         .filter(Article::STATUS.eq("draft"))
         .filter(Article::ID.gt(3));
-    assert!(
-        reason(index_and_range)
-            .contains("clustering column `id` is restricted but the partition key (author) is not")
+    assert_contains(
+        &reason(index_and_range),
+        "clustering column `id` is restricted but the partition key (author) is not",
     );
     // An index and a token range together are an index read the server accepts.
     let index_and_token = Article::query()
@@ -554,29 +560,20 @@ async fn shapes_the_server_refuses_are_caught_first() {
     index_and_token.get(&db).await.unwrap();
 
     let shop = unique_id();
-    let gap = ShelfItem::query()
-        .filter(ShelfItem::SHOP.eq(shop))
-        .filter(ShelfItem::SLOT.eq(2));
-    assert!(
-        gap.cql()
-            .unwrap_err()
-            .to_string()
-            .contains("clustering column `slot` is restricted but `aisle` before it is not")
+    let gap = shelf(shop).filter(ShelfItem::SLOT.eq(2));
+    assert_contains(
+        &reason(gap),
+        "clustering column `slot` is restricted but `aisle` before it is not",
     );
-    let after_range = ShelfItem::query()
-        .filter(ShelfItem::SHOP.eq(shop))
+    let after_range = shelf(shop)
         .filter(ShelfItem::AISLE.gt(1))
         .filter(ShelfItem::SLOT.eq(2));
-    assert!(
-        after_range
-            .cql()
-            .unwrap_err()
-            .to_string()
-            .contains("`slot` is restricted after a range on `aisle`")
+    assert_contains(
+        &reason(after_range),
+        "`slot` is restricted after a range on `aisle`",
     );
     // A prefix with a range on its last column is a plain partition read.
-    let prefix = ShelfItem::query()
-        .filter(ShelfItem::SHOP.eq(shop))
+    let prefix = shelf(shop)
         .filter(ShelfItem::AISLE.eq(1))
         .filter(ShelfItem::SLOT.ge(2));
     assert_eq!(prefix.access_path(), Ok(AccessPath::SinglePartition));
@@ -586,16 +583,11 @@ async fn shapes_the_server_refuses_are_caught_first() {
         .filter(ShelfItem::SHOP.in_([shop, unique_id()]))
         .order_by(ShelfItem::AISLE.desc());
     assert_eq!(
-        ordered_in.cql().unwrap_err().to_string(),
+        reason(ordered_in),
         "ShelfItem: ORDER BY with IN on the partition key cannot be paged; drop `order_by` and sort the rows, or read each partition on its own"
     );
 
-    let err = ShelfItem::query()
-        .filter(ShelfItem::SHOP.eq(shop))
-        .page_size(0)
-        .get(&db)
-        .await
-        .unwrap_err();
+    let err = shelf(shop).page_size(0).get(&db).await.unwrap_err();
     assert_eq!(err.to_string(), "page size must be positive, not 0");
 }
 

@@ -29,11 +29,10 @@ mod videos {
 
 #[test]
 fn the_readme_shows_the_getting_started_example_word_for_word() {
-    let readme = include_str!("../../README.md");
-    let example = include_str!("../../examples/getting_started.rs");
-    let block = format!("```rust,no_run\n{example}```");
-    assert!(
-        readme.contains(&block),
-        "README.md's getting-started block differs from examples/getting_started.rs; copy the file into the README"
+    orm_tests::assert_readme_shows(
+        include_str!("../../README.md"),
+        "rust,no_run",
+        "examples/getting_started.rs",
+        include_str!("../../examples/getting_started.rs"),
     );
 }

@@ -78,28 +78,16 @@ async fn relation_reads_and_writes_send_their_options() {
     note.insert(&db).await.unwrap();
     let three = Consistency::Three;
 
-    at_three(
-        "has_many get",
-        user.notes_relation().consistency(three).get(&db).await,
-    );
-    at_three(
-        "has_many first",
-        user.notes_relation().consistency(three).first(&db).await,
-    );
+    let notes = || user.notes_relation().consistency(three);
+    at_three("has_many get", notes().get(&db).await);
+    at_three("has_many first", notes().first(&db).await);
     at_three(
         "has_many where_",
-        user.notes_relation()
-            .consistency(three)
-            .where_("id", ">", 0)
-            .get(&db)
-            .await,
+        notes().where_("id", ">", 0).get(&db).await,
     );
     at_three(
         "has_many create",
-        user.notes_relation()
-            .consistency(three)
-            .create(&db, Note::default())
-            .await,
+        notes().create(&db, Note::default()).await,
     );
     at_three(
         "belongs_to get",
@@ -120,20 +108,12 @@ async fn relation_reads_and_writes_send_their_options() {
     assert_eq!(user.topics_relation().get(&db).await.unwrap().len(), 1);
 
     // Eager loads take options through their constraint.
-    at_three(
-        "eager load",
-        User::query()
-            .filter(User::ID.eq(user.id))
-            .with(eager(User::notes_relation).constrain(move |q| q.consistency(three)))
-            .get(&db)
-            .await,
-    );
+    let this_user = || User::query().filter(User::ID.eq(user.id));
+    let notes = eager(User::notes_relation).constrain(move |q| q.consistency(three));
+    at_three("eager load", this_user().with(notes).get(&db).await);
+    let topics = eager(User::topics_relation).constrain(move |q| q.consistency(three));
     at_three(
         "eager many-to-many load",
-        User::query()
-            .filter(User::ID.eq(user.id))
-            .with(eager(User::topics_relation).constrain(move |q| q.consistency(three)))
-            .get(&db)
-            .await,
+        this_user().with(topics).get(&db).await,
     );
 }

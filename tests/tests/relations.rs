@@ -1,10 +1,9 @@
 //! Relations against the real server: has_many, has_one and belongs_to with the seed's
 //! relationship API, their access paths, and writes through them.
 
-use futures::TryStreamExt;
 use orm_core::prelude::*;
-use orm_core::{AccessPath, Error, QueryError, RelationKind};
-use orm_tests::{db, unique_id};
+use orm_core::{AccessPath, QueryError, RelationKind};
+use orm_tests::{assert_query_error, collect, db, unique_id};
 use uuid::Uuid;
 
 // Clippy's `duplicated_attributes` mistakes two `has_many` with the same `foreign_key`
@@ -102,12 +101,23 @@ const TABLES: [&orm_core::TableMeta; 7] = [
     City::TABLE,
 ];
 
-async fn user_with_posts(db: &Db) -> User {
-    let user = User {
+/// A user with a fresh id, not written.
+fn new_user(name: &str) -> User {
+    User {
         id: unique_id(),
-        name: "Ada".into(),
-    };
+        name: name.into(),
+    }
+}
+
+/// A user with a fresh id, written.
+async fn inserted_user(db: &Db, name: &str) -> User {
+    let user = new_user(name);
     user.insert(db).await.unwrap();
+    user
+}
+
+async fn user_with_posts(db: &Db) -> User {
+    let user = inserted_user(db, "Ada").await;
     for (id, status) in [
         (1, "published"),
         (2, "draft"),
@@ -176,13 +186,7 @@ async fn has_many_reads_counts_pages_and_streams() {
         "draft",
         "clustering order: status, then id desc"
     );
-    let streamed: Vec<Post> = posts
-        .stream(&db)
-        .await
-        .unwrap()
-        .try_collect()
-        .await
-        .unwrap();
+    let streamed = collect(posts.stream(&db).await.unwrap()).await;
     assert_eq!(streamed.len(), 4);
     let first_page = posts
         .get_query()
@@ -214,20 +218,14 @@ async fn has_many_reads_counts_pages_and_streams() {
         [1, 3]
     );
 
-    let nobody = User {
-        id: unique_id(),
-        name: "Nobody".into(),
-    };
+    let nobody = new_user("Nobody");
     assert!(nobody.posts_relation().get(&db).await.unwrap().is_empty());
     assert!(!nobody.posts_relation().exists(&db).await.unwrap());
 }
 
 #[tokio::test]
 async fn the_seed_methods_describe_the_relation() {
-    let user = User {
-        id: unique_id(),
-        name: "Ada".into(),
-    };
+    let user = new_user("Ada");
     let posts = user.posts_relation();
     assert_eq!(posts.get_parent_key(), Some(&user.id));
     assert_eq!(posts.get_foreign_key_name(), "user_id");
@@ -279,11 +277,7 @@ async fn has_one_and_belongs_to() {
 #[tokio::test]
 async fn create_sets_the_foreign_key() {
     let db = db(&TABLES).await;
-    let user = User {
-        id: unique_id(),
-        name: "Grace".into(),
-    };
-    user.insert(&db).await.unwrap();
+    let user = inserted_user(&db, "Grace").await;
     let created = user
         .posts_relation()
         .create(
@@ -307,11 +301,7 @@ async fn create_sets_the_foreign_key() {
 #[tokio::test]
 async fn an_indexed_foreign_key_is_an_index_read() {
     let db = db(&TABLES).await;
-    let user = User {
-        id: unique_id(),
-        name: "Barbara".into(),
-    };
-    user.insert(&db).await.unwrap();
+    let user = inserted_user(&db, "Barbara").await;
     for id in 1..=3 {
         let mut comment = Comment {
             post_id: 100 + id,
@@ -346,10 +336,7 @@ async fn an_indexed_foreign_key_is_an_index_read() {
 #[tokio::test]
 async fn filtering_only_when_the_relation_opts_in() {
     let db = db(&TABLES).await;
-    let user = User {
-        id: unique_id(),
-        name: "Liker".into(),
-    };
+    let user = new_user("Liker");
     for post_id in [1, 2] {
         Like {
             post_id: 5_000 + post_id,
@@ -394,20 +381,14 @@ async fn a_null_parent_key_is_an_error_not_a_scan() {
     assert_eq!(author.get_parent_key(), None);
     let before = db.statements_executed();
     let err = author.get(&db).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Query(QueryError::MissingParentKey { .. })),
-        "{err}"
-    );
-    assert_eq!(
-        err.to_string(),
+    assert_query_error!(
+        err,
+        QueryError::MissingParentKey { .. },
         "Comment::author: the key `author_id` is null, so the relation has no rows to read (a query without it would scan the whole table)"
     );
     assert_eq!(db.statements_executed(), before, "nothing was sent");
 
-    let user = User {
-        id: unique_id(),
-        name: "Dissociated".into(),
-    };
+    let user = new_user("Dissociated");
     comment.associate_author(&user);
     assert_eq!(comment.author_id, Some(user.id));
 }
@@ -417,11 +398,7 @@ async fn a_null_parent_key_is_an_error_not_a_scan() {
 #[tokio::test]
 async fn dissociating_clears_the_stored_foreign_key() {
     let db = db(&TABLES).await;
-    let user = User {
-        id: unique_id(),
-        name: "Former author".into(),
-    };
-    user.insert(&db).await.unwrap();
+    let user = inserted_user(&db, "Former author").await;
     let mut kept = Comment {
         post_id: 9_001,
         id: 1,

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use orm_core::schema::{LiveKeyspace, Replication, Schema, StepKind, SyncOptions};
 use orm_core::{Db, Error, Model, Udt};
-use orm_tests::{error_chain, scylla_uri, unique_id};
+use orm_tests::{error_chain, unique_id};
 use uuid::Uuid;
 
 mod v1 {
@@ -67,15 +67,8 @@ mod v2 {
         pub email: Option<String>,
     }
 
-    #[derive(Model, Debug, Clone, PartialEq)]
-    #[orm(table = "posts")]
-    pub struct Post {
-        #[orm(partition_key)]
-        pub author: Uuid,
-        #[orm(clustering_key, order = "desc")]
-        pub seq: i64,
-        pub title: String,
-    }
+    /// Unchanged.
+    pub use super::v1::Post;
 
     /// A new model.
     #[derive(Model, Debug, Clone, PartialEq)]
@@ -129,14 +122,15 @@ mod type_changed {
 
 /// `<prefix>sync_<name>`, dropped first so each run starts from nothing.
 async fn fresh_keyspace(name: &str) -> (Db, String) {
-    let prefix =
-        std::env::var("ORM_TEST_KEYSPACE_PREFIX").unwrap_or_else(|_| "orm_test_".to_owned());
-    let keyspace = format!("{prefix}sync_{name}");
-    let db = Db::connect(&scylla_uri()).await.expect("a CQL server");
-    db.drop_keyspace(&keyspace)
-        .await
-        .expect("dropping the keyspace");
-    (db, keyspace)
+    orm_tests::fresh_keyspace(&format!("sync_{name}")).await
+}
+
+/// v2 with another `posts` model: a change the sync must refuse.
+fn v2_with_post<P: Model>(keyspace: &str) -> Schema {
+    Schema::new(keyspace, Replication::Simple(1))
+        .model::<v1::User>()
+        .model::<P>()
+        .model::<v2::Comment>()
 }
 
 #[tokio::test]
@@ -269,12 +263,7 @@ async fn refused_and_nothing_run(
 async fn a_key_change_is_refused_and_nothing_runs() {
     refused_and_nothing_run(
         "key_change",
-        |keyspace| {
-            Schema::new(keyspace, Replication::Simple(1))
-                .model::<v1::User>()
-                .model::<key_changed::Post>()
-                .model::<v2::Comment>()
-        },
+        v2_with_post::<key_changed::Post>,
         "posts.seq",
         "is clustering column 1 on the server and partition key column 2 in the model",
     )
@@ -285,12 +274,7 @@ async fn a_key_change_is_refused_and_nothing_runs() {
 async fn a_type_change_is_refused_and_nothing_runs() {
     refused_and_nothing_run(
         "type_change",
-        |keyspace| {
-            Schema::new(keyspace, Replication::Simple(1))
-                .model::<v1::User>()
-                .model::<type_changed::Post>()
-                .model::<v2::Comment>()
-        },
+        v2_with_post::<type_changed::Post>,
         "posts.title",
         "type is text on the server and int in the model",
     )
@@ -301,10 +285,7 @@ async fn a_type_change_is_refused_and_nothing_runs() {
 async fn safe_only_runs_the_safe_part_of_a_refused_plan() {
     let (db, keyspace) = fresh_keyspace("safe_only").await;
     v1::schema(&keyspace).sync(&db).await.expect("v1 sync");
-    let schema = Schema::new(&keyspace, Replication::Simple(1))
-        .model::<v1::User>()
-        .model::<type_changed::Post>()
-        .model::<v2::Comment>();
+    let schema = v2_with_post::<type_changed::Post>(&keyspace);
     let applied = schema
         .sync_with(&db, SyncOptions::default().safe_only(true))
         .await

@@ -2,10 +2,10 @@
 //! clustering row, by update or insert), read back with the rows, and the key mistakes
 //! refused before anything is sent.
 
+use orm_core::QueryError;
 use orm_core::prelude::*;
 use orm_core::scylla::value::CqlTimestamp;
-use orm_core::{Error, QueryError};
-use orm_tests::{db, unique_id};
+use orm_tests::{assert_query_error, db, unique_id};
 use uuid::Uuid;
 
 /// A channel's videos, newest first; the channel's name and video count are shared by its
@@ -42,6 +42,50 @@ async fn header(db: &Db, channel: Uuid) -> Option<ChannelHeader> {
         .unwrap()
 }
 
+/// The partition's statics read back as `name` and `count`.
+async fn assert_header(db: &Db, channel: Uuid, name: &str, count: i32) {
+    let expected = ChannelHeader {
+        channel,
+        channel_name: Some(name.into()),
+        video_count: Some(count),
+    };
+    assert_eq!(header(db, channel).await, Some(expected));
+}
+
+/// A video with its static columns left unset.
+fn video(channel: Uuid, added: i64, title: &str) -> ChannelVideo {
+    ChannelVideo {
+        channel,
+        added,
+        channel_name: None,
+        video_count: None,
+        title: title.into(),
+    }
+}
+
+/// The row at `(channel, added)`, which the test wrote.
+async fn stored(db: &Db, channel: Uuid, added: i64) -> ChannelVideo {
+    ChannelVideo::find(db, &(channel, added))
+        .await
+        .unwrap()
+        .expect("the row was written")
+}
+
+/// Sets the channel's video count by partition key.
+async fn set_video_count(db: &Db, channel: Uuid, count: i32) {
+    let update = ChannelVideo::update_partition(&channel);
+    let update = update.set(ChannelVideo::VIDEO_COUNT, Some(count));
+    update.execute(db).await.unwrap();
+}
+
+/// Sets the channel's video count if it is `was`; whether it was applied.
+async fn set_video_count_if(db: &Db, channel: Uuid, count: i32, was: i32) -> bool {
+    let update = ChannelVideo::update_partition(&channel);
+    let update = update.set(ChannelVideo::VIDEO_COUNT, Some(count));
+    let update = update.if_(ChannelVideo::VIDEO_COUNT.eq(Some(was)));
+    update.execute(db).await.unwrap().applied
+}
+
 #[tokio::test]
 async fn statics_are_written_by_partition_key_without_a_clustering_row() {
     let db = db(&[ChannelVideo::TABLE]).await;
@@ -54,34 +98,13 @@ async fn statics_are_written_by_partition_key_without_a_clustering_row() {
         .await
         .unwrap();
     // No video yet: the partition holds its statics only.
-    assert_eq!(
-        header(&db, channel).await,
-        Some(ChannelHeader {
-            channel,
-            channel_name: Some("Rust talks".into()),
-            video_count: Some(0),
-        })
-    );
+    assert_header(&db, channel, "Rust talks", 0).await;
 
-    let video = ChannelVideo {
-        channel,
-        added: 1,
-        channel_name: None,
-        video_count: None,
-        title: "Ownership".into(),
-    };
-    video.insert(&db).await.unwrap();
-    ChannelVideo::update_partition(&channel)
-        .set(ChannelVideo::VIDEO_COUNT, Some(1))
-        .execute(&db)
-        .await
-        .unwrap();
+    video(channel, 1, "Ownership").insert(&db).await.unwrap();
+    set_video_count(&db, channel, 1).await;
 
     // The row reads the partition's statics: the insert left its `None`s unset.
-    let stored = ChannelVideo::find(&db, &(channel, 1))
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = stored(&db, channel, 1).await;
     assert_eq!(stored.channel_name.as_deref(), Some("Rust talks"));
     assert_eq!(stored.video_count, Some(1));
     assert_eq!(stored.title, "Ownership");
@@ -105,14 +128,7 @@ async fn statics_only_inserts_the_partition_key_and_statics_without_a_row() {
     );
     insert.execute(&db).await.unwrap();
 
-    assert_eq!(
-        header(&db, channel).await,
-        Some(ChannelHeader {
-            channel,
-            channel_name: Some("Go talks".into()),
-            video_count: Some(0),
-        })
-    );
+    assert_header(&db, channel, "Go talks", 0).await;
     assert_eq!(
         ChannelVideo::find(&db, &(channel, 99)).await.unwrap(),
         None,
@@ -148,26 +164,12 @@ fn statics_only_needs_static_columns() {
 async fn a_partition_update_can_be_conditional_on_statics() {
     let db = db(&[ChannelVideo::TABLE]).await;
     let channel = unique_id();
-    ChannelVideo::update_partition(&channel)
-        .set(ChannelVideo::VIDEO_COUNT, Some(1))
-        .execute(&db)
-        .await
-        .unwrap();
+    set_video_count(&db, channel, 1).await;
 
-    let stale = ChannelVideo::update_partition(&channel)
-        .set(ChannelVideo::VIDEO_COUNT, Some(3))
-        .if_(ChannelVideo::VIDEO_COUNT.eq(Some(2)))
-        .execute(&db)
-        .await
-        .unwrap();
-    assert!(!stale.applied);
-    let current = ChannelVideo::update_partition(&channel)
-        .set(ChannelVideo::VIDEO_COUNT, Some(2))
-        .if_(ChannelVideo::VIDEO_COUNT.eq(Some(1)))
-        .execute(&db)
-        .await
-        .unwrap();
-    assert!(current.applied);
+    let stale = set_video_count_if(&db, channel, 3, 2).await;
+    assert!(!stale);
+    let current = set_video_count_if(&db, channel, 2, 1).await;
+    assert!(current);
     assert_eq!(header(&db, channel).await.unwrap().video_count, Some(2));
 }
 
@@ -183,15 +185,9 @@ async fn key_mistakes_with_statics_are_refused_before_sending() {
         .execute(&db)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            statics_by_row,
-            Error::Query(QueryError::StaticsByRowKey { .. })
-        ),
-        "{statics_by_row}"
-    );
-    assert_eq!(
-        statics_by_row.to_string(),
+    assert_query_error!(
+        statics_by_row,
+        QueryError::StaticsByRowKey { .. },
         "ChannelVideo: this update assigns only static columns (channel_name, video_count), \
          which belong to the partition, so the server refuses a clustering key for it: use \
          `ChannelVideo::update_partition(&partition_key)` (partition key: channel)"
@@ -216,15 +212,12 @@ async fn key_mistakes_with_statics_are_refused_before_sending() {
         .execute(&db)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            checks_a_row,
-            Error::Query(QueryError::NotStatic {
-                column: "title",
-                ..
-            })
-        ),
-        "{checks_a_row}"
+    assert_query_error!(
+        checks_a_row,
+        QueryError::NotStatic {
+            column: "title",
+            ..
+        }
     );
     let guarded_by_row = ChannelVideo::update(&(channel, 1))
         .set(ChannelVideo::VIDEO_COUNT, Some(1))
@@ -232,13 +225,7 @@ async fn key_mistakes_with_statics_are_refused_before_sending() {
         .execute(&db)
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            guarded_by_row,
-            Error::Query(QueryError::StaticsByRowKey { .. })
-        ),
-        "{guarded_by_row}"
-    );
+    assert_query_error!(guarded_by_row, QueryError::StaticsByRowKey { .. });
     assert_eq!(
         db.statements_executed(),
         before,
@@ -251,14 +238,7 @@ async fn key_mistakes_with_statics_are_refused_before_sending() {
 async fn statics_guarded_by_a_regular_column_update_by_row() {
     let db = db(&[ChannelVideo::TABLE]).await;
     let channel = unique_id();
-    let video = ChannelVideo {
-        channel,
-        added: 5,
-        channel_name: None,
-        video_count: None,
-        title: "Traits".into(),
-    };
-    video.insert(&db).await.unwrap();
+    video(channel, 5, "Traits").insert(&db).await.unwrap();
     let outcome = ChannelVideo::update(&(channel, 5))
         .set(ChannelVideo::VIDEO_COUNT, Some(1))
         .if_(ChannelVideo::TITLE.eq("Traits"))
@@ -279,10 +259,7 @@ async fn a_row_update_may_assign_statics_with_regular_columns() {
         .execute(&db)
         .await
         .unwrap();
-    let stored = ChannelVideo::find(&db, &(channel, 7))
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = stored(&db, channel, 7).await;
     assert_eq!(stored.title, "Lifetimes");
     assert_eq!(stored.channel_name.as_deref(), Some("Rust talks"));
 }

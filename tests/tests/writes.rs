@@ -9,7 +9,7 @@ use std::time::Duration;
 use orm_core::prelude::*;
 use orm_core::scylla::value::{Counter, CqlTimestamp, CqlValue};
 use orm_core::{Error, QueryError, Rejection};
-use orm_tests::{db, unique_id};
+use orm_tests::{assert_query_error, db, unique_id};
 use uuid::Uuid;
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -33,6 +33,23 @@ fn profile(name: &str) -> Profile {
         skills: ["rust".to_owned()].into(),
         links: [("home".to_owned(), "https://example.com".to_owned())].into(),
     }
+}
+
+/// Writes `row` with `USING TIMESTAMP timestamp`.
+async fn insert_at(db: &Db, row: &Profile, timestamp: i64) {
+    row.insert_query()
+        .timestamp(timestamp)
+        .execute(db)
+        .await
+        .unwrap();
+}
+
+/// The stored profile `id`, which the test wrote.
+async fn stored(db: &Db, id: Uuid) -> Profile {
+    Profile::find(db, &id)
+        .await
+        .unwrap()
+        .expect("the profile was written")
 }
 
 /// `WRITETIME(column)` of one profile, in microseconds; `None` when the cell is absent.
@@ -65,12 +82,7 @@ async fn insert_if_not_exists_reports_applied_and_the_existing_row() {
 async fn a_partial_update_leaves_other_columns_untouched() {
     let db = db(&[Profile::TABLE]).await;
     let original = profile("Grace");
-    original
-        .insert_query()
-        .timestamp(1_000)
-        .execute(&db)
-        .await
-        .unwrap();
+    insert_at(&db, &original, 1_000).await;
 
     Profile::update(&original.id)
         .set(Profile::NAME, "Grace Hopper")
@@ -80,7 +92,7 @@ async fn a_partial_update_leaves_other_columns_untouched() {
         .await
         .unwrap();
 
-    let read = Profile::find(&db, &original.id).await.unwrap().unwrap();
+    let read = stored(&db, original.id).await;
     assert_eq!(read.name, "Grace Hopper");
     assert_eq!(read.bio, original.bio, "a None assignment changes nothing");
     assert_eq!(read.tags, original.tags);
@@ -98,22 +110,12 @@ async fn a_partial_update_leaves_other_columns_untouched() {
 async fn insert_leaves_none_fields_unset() {
     let db = db(&[Profile::TABLE]).await;
     let original = profile("Edsger");
-    original
-        .insert_query()
-        .timestamp(1_000)
-        .execute(&db)
-        .await
-        .unwrap();
+    insert_at(&db, &original, 1_000).await;
     let mut without_bio = original.clone();
     without_bio.bio = None;
-    without_bio
-        .insert_query()
-        .timestamp(2_000)
-        .execute(&db)
-        .await
-        .unwrap();
+    insert_at(&db, &without_bio, 2_000).await;
 
-    let read = Profile::find(&db, &original.id).await.unwrap().unwrap();
+    let read = stored(&db, original.id).await;
     assert_eq!(read.bio, original.bio);
     assert_eq!(writetime(&db, original.id, "bio").await, Some(1_000));
 }
@@ -128,10 +130,7 @@ async fn set_null_clears_a_column() {
         .execute(&db)
         .await
         .unwrap();
-    assert_eq!(
-        Profile::find(&db, &row.id).await.unwrap().unwrap().bio,
-        None
-    );
+    assert_eq!(stored(&db, row.id).await.bio, None);
 }
 
 /// A profile's name with its TTL and write time, and the same of its bio.
@@ -258,12 +257,12 @@ async fn ttl_expires_rows_and_values() {
     .await;
     assert!(expired, "the row expired");
     let bio_gone = eventually(limit, async || {
-        let now = Profile::find(&db, &long.id).await.unwrap().unwrap();
+        let now = stored(&db, long.id).await;
         now.bio.is_none()
     })
     .await;
     assert!(bio_gone, "the value written with a TTL expired");
-    let long_now = Profile::find(&db, &long.id).await.unwrap().unwrap();
+    let long_now = stored(&db, long.id).await;
     assert_eq!(long_now.name, long.name, "the rest of the row stays");
 }
 
@@ -271,18 +270,10 @@ async fn ttl_expires_rows_and_values() {
 async fn using_timestamp_decides_which_write_wins() {
     let db = db(&[Profile::TABLE]).await;
     let mut row = profile("Newer");
-    row.insert_query()
-        .timestamp(2_000)
-        .execute(&db)
-        .await
-        .unwrap();
+    insert_at(&db, &row, 2_000).await;
     let newer = row.clone();
     row.name = "Older".into();
-    row.insert_query()
-        .timestamp(1_000)
-        .execute(&db)
-        .await
-        .unwrap();
+    insert_at(&db, &row, 1_000).await;
     assert_eq!(Profile::find(&db, &row.id).await.unwrap(), Some(newer));
 }
 
@@ -316,10 +307,7 @@ async fn conditional_updates_and_deletes_report_whether_they_applied() {
         .await
         .unwrap();
     assert!(applied.applied);
-    assert_eq!(
-        Profile::find(&db, &row.id).await.unwrap().unwrap().name,
-        "Alan Turing"
-    );
+    assert_eq!(stored(&db, row.id).await.name, "Alan Turing");
 
     let missing = Profile::update(&unique_id())
         .set(Profile::NAME, "Nobody")
@@ -367,7 +355,7 @@ async fn collections_grow_and_shrink_in_place() {
         .execute(&db)
         .await
         .unwrap();
-    let read = Profile::find(&db, &row.id).await.unwrap().unwrap();
+    let read = stored(&db, row.id).await;
     assert_eq!(read.tags, ["z", "a", "b", "c"]);
     assert_eq!(
         read.skills,
@@ -382,7 +370,7 @@ async fn collections_grow_and_shrink_in_place() {
         .execute(&db)
         .await
         .unwrap();
-    let read = Profile::find(&db, &row.id).await.unwrap().unwrap();
+    let read = stored(&db, row.id).await;
     assert_eq!(read.tags, ["z", "b", "c"]);
     assert_eq!(read.skills, HashSet::from(["cql".to_owned()]));
     assert_eq!(read.links.keys().collect::<Vec<_>>(), ["blog"]);
@@ -447,10 +435,7 @@ async fn counters_increment_and_decrement() {
         likes: None,
     };
     let err = insert.insert(&db).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Query(QueryError::CounterTableInsert { .. })),
-        "{err}"
-    );
+    assert_query_error!(err, QueryError::CounterTableInsert { .. });
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -541,10 +526,7 @@ async fn batches_write_together() {
     );
 
     assert_eq!(timeline(&db, user).await, [1, 2, 3]);
-    assert_eq!(
-        Profile::find(&db, &person.id).await.unwrap().unwrap().name,
-        "Batched twice"
-    );
+    assert_eq!(stored(&db, person.id).await.name, "Batched twice");
 
     Batch::unlogged()
         .push(
@@ -574,10 +556,7 @@ async fn batches_write_together() {
         .push(person.insert_query())
         .push(Profile::update(&person.id));
     let err = broken.execute(&db).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Query(QueryError::NothingToUpdate { .. })),
-        "{err}"
-    );
+    assert_query_error!(err, QueryError::NothingToUpdate { .. });
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]

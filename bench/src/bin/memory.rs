@@ -17,11 +17,11 @@
 //! (defaults: `127.0.0.1:9042`, 1,000,000 rows, 100,000 users). Seeding writes the rows
 //! once per run into the keyspace `orm_bench_memory`, which the run drops and recreates.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Instant;
 
 use futures::{Stream, StreamExt, TryStreamExt, stream};
+use orm_bench::{AllocObserver, Observed};
 use orm_core::eager;
 use orm_core::prelude::*;
 use orm_core::schema::Replication;
@@ -60,39 +60,29 @@ impl LiveBytes {
     }
 }
 
-// SAFETY: every call is forwarded unchanged to the system allocator.
-unsafe impl GlobalAlloc for LiveBytes {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        Self::grow(layout.size());
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
+impl AllocObserver for LiveBytes {
+    #[inline]
+    fn allocated(size: usize) {
+        Self::grow(size);
     }
 
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        Self::grow(layout.size());
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc_zeroed(layout) }
+    #[inline]
+    fn freed(size: usize) {
+        Self::shrink(size);
     }
 
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        Self::shrink(layout.size());
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size >= layout.size() {
-            Self::grow(new_size - layout.size());
+    #[inline]
+    fn reallocated(old: usize, new: usize) {
+        if new >= old {
+            Self::grow(new - old);
         } else {
-            Self::shrink(layout.size() - new_size);
+            Self::shrink(old - new);
         }
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
 
 #[global_allocator]
-static GLOBAL: LiveBytes = LiveBytes;
+static GLOBAL: Observed<LiveBytes> = Observed::new();
 
 /// The resident set of this process: `(now, peak since the last reset)`, in bytes.
 fn resident() -> (i64, i64) {

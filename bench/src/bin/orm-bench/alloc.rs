@@ -1,9 +1,10 @@
 //! A counting allocator: off (one relaxed load per allocation) except in the allocation
 //! pass, which counts heap allocations per operation for every side.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use orm_bench::{AllocObserver, Observed};
 
 use crate::Result;
 use crate::args::{Args, Op, Side};
@@ -17,44 +18,26 @@ pub(crate) static COUNTING: AtomicBool = AtomicBool::new(false);
 pub(crate) static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
 pub(crate) static ALLOCATED_BYTES: AtomicU64 = AtomicU64::new(0);
 
-impl CountingAlloc {
+impl AllocObserver for CountingAlloc {
     #[inline]
-    pub(crate) fn count(size: usize) {
+    fn allocated(size: usize) {
         if COUNTING.load(Ordering::Relaxed) {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
             ALLOCATED_BYTES.fetch_add(size as u64, Ordering::Relaxed);
         }
     }
-}
 
-// SAFETY: every call is forwarded unchanged to the system allocator.
-unsafe impl GlobalAlloc for CountingAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        Self::count(layout.size());
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
+    #[inline]
+    fn freed(_size: usize) {}
 
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        Self::count(layout.size());
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        Self::count(new_size);
-        // SAFETY: same contract as the caller's.
-        unsafe { System.realloc(ptr, layout, new_size) }
+    #[inline]
+    fn reallocated(_old: usize, new: usize) {
+        Self::allocated(new);
     }
 }
 
 #[global_allocator]
-pub(crate) static GLOBAL: CountingAlloc = CountingAlloc;
+pub(crate) static GLOBAL: Observed<CountingAlloc> = Observed::new();
 
 /// Heap allocations per operation (per stream, and per row, for `stream`), every thread.
 pub(crate) async fn allocation_pass(ctx: &Ctx, args: &Args) -> Result<String> {
