@@ -737,7 +737,9 @@ async fn crash(migrator: Migrator) {
 async fn a_migrator_that_dies_midway_leaves_an_interrupted_record_that_up_finishes() {
     let (db, keyspace, dir) = fresh_setup("crash").await;
     write_table(&dir, "0001_a.cql", "a");
-    let short_lease = MigratorOptions::default().lease_ttl(Duration::from_secs(2));
+    // Long enough for the status read below to come before the lease expires even on a
+    // loaded machine (with two seconds it once did not), short enough for `up` to wait.
+    let short_lease = MigratorOptions::default().lease_ttl(Duration::from_secs(8));
     crash(with_rust(&db, &keyspace, &dir, 2, crashing).options(short_lease)).await;
 
     let fixed = with_rust(&db, &keyspace, &dir, 2, recovering);
@@ -745,7 +747,7 @@ async fn a_migrator_that_dies_midway_leaves_an_interrupted_record_that_up_finish
     let status = fixed.status().await.unwrap();
     assert_eq!(status[0].state, State::Applied);
     assert_eq!(status[1].state, State::Running, "{:?}", status[1]);
-    // `up` waits for the lease to expire (two seconds), then finishes the migration.
+    // `up` waits for the lease to expire (at most eight seconds), then finishes the migration.
     assert_eq!(fixed.up(None).await.unwrap(), [2]);
     assert!(table_exists(&db, &keyspace, "recovered").await);
     assert_eq!(fixed.status().await.unwrap()[1].state, State::Applied);
