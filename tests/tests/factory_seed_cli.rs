@@ -3,7 +3,7 @@
 //! model; `--truncate` empties the application's tables (and only those) first; an unknown
 //! name is a refusal listing the seeders.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use orm_core::Db;
@@ -40,7 +40,7 @@ fn migrations_dir(name: &str) -> PathBuf {
 }
 
 /// Runs the fixture's command line against `keyspace`.
-fn cli(keyspace: &str, dir: &PathBuf, args: &[&str]) -> Output {
+fn cli(keyspace: &str, dir: &Path, args: &[&str]) -> Output {
     Command::new(FIXTURE)
         .args(["--uri", &scylla_uri(), "--keyspace", keyspace])
         .args(["--dir", dir.to_str().unwrap()])
