@@ -95,6 +95,17 @@ pub enum Command {
         /// Its version.
         version: i64,
     },
+    /// Run one of the application's seeders (the first it lists by default) and print the
+    /// rows written per model.
+    #[cfg(feature = "seed")]
+    Seed {
+        /// The seeder's name.
+        name: Option<String>,
+        /// Empty the application's tables first (TRUNCATE; never the migration tables,
+        /// never DROP).
+        #[arg(long)]
+        truncate: bool,
+    },
 }
 
 /// Runs the command line of the process with the application's schema and migrations,
@@ -129,6 +140,45 @@ pub fn run_cli_from(
     schema: Schema,
     migrations: Migrations,
 ) -> ExitCode {
+    run_cli_inner(args, schema, migrations, Tools::default())
+}
+
+/// [`run_cli`] with the application's seeders, for the `seed` command (see
+/// [`Seeders`](crate::Seeders) for an example). Feature `seed`.
+#[cfg(feature = "seed")]
+pub fn run_cli_with_seeders(
+    schema: Schema,
+    migrations: Migrations,
+    seeders: crate::seed::Seeders,
+) -> ExitCode {
+    run_cli_from_with_seeders(std::env::args_os(), schema, migrations, seeders)
+}
+
+/// [`run_cli_with_seeders`] with the given arguments (the first is the program's name).
+/// Feature `seed`.
+#[cfg(feature = "seed")]
+pub fn run_cli_from_with_seeders(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    schema: Schema,
+    migrations: Migrations,
+    seeders: crate::seed::Seeders,
+) -> ExitCode {
+    run_cli_inner(args, schema, migrations, Tools { seeders })
+}
+
+/// What the application gives the tool besides its schema and migrations.
+#[derive(Debug, Default)]
+struct Tools {
+    #[cfg(feature = "seed")]
+    seeders: crate::seed::Seeders,
+}
+
+fn run_cli_inner(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    schema: Schema,
+    migrations: Migrations,
+    tools: Tools,
+) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -147,7 +197,7 @@ pub fn run_cli_from(
             return ExitCode::from(EXIT_FAILED);
         }
     };
-    match runtime.block_on(run(cli, schema, migrations)) {
+    match runtime.block_on(run_with(cli, schema, migrations, &tools)) {
         Ok(code) => code,
         Err(error) => {
             if let MigrateError::Failed(failure) = &error {
@@ -170,10 +220,45 @@ pub fn run_cli_from(
 
 /// Runs one parsed command.
 pub async fn run(cli: Cli, schema: Schema, migrations: Migrations) -> Result<ExitCode> {
+    run_with(cli, schema, migrations, &Tools::default()).await
+}
+
+/// [`run`] with the application's seeders, for the `seed` command. Feature `seed`.
+#[cfg(feature = "seed")]
+pub async fn run_with_seeders(
+    cli: Cli,
+    schema: Schema,
+    migrations: Migrations,
+    seeders: &crate::seed::Seeders,
+) -> Result<ExitCode> {
+    let tools = Tools {
+        seeders: seeders.clone(),
+    };
+    run_with(cli, schema, migrations, &tools).await
+}
+
+async fn run_with(
+    cli: Cli,
+    schema: Schema,
+    migrations: Migrations,
+    tools: &Tools,
+) -> Result<ExitCode> {
     let schema = match &cli.keyspace {
         Some(keyspace) => schema.with_keyspace(keyspace.clone()),
         None => schema,
     };
+    #[cfg(feature = "seed")]
+    if let Command::Seed { name, truncate } = &cli.command {
+        let name = match crate::seed::chosen(&tools.seeders, name.as_deref()) {
+            Ok(name) => name,
+            Err(refused) => return Ok(refused),
+        };
+        let db = connect(&cli).await?;
+        db.use_keyspace(schema.keyspace()).await?;
+        return Ok(crate::seed::seed(&db, &schema, &tools.seeders, name, *truncate).await);
+    }
+    #[cfg(not(feature = "seed"))]
+    let _ = tools;
     // The record and lease tables are the tool's own: `diff` and `sync` leave them be.
     let schema = crate::record::with_migration_tables(schema);
     let migrations = match &cli.dir {
@@ -187,11 +272,7 @@ pub async fn run(cli: Cli, schema: Schema, migrations: Migrations) -> Result<Exi
     }
     // Bad input is reported before the server is asked anything.
     migrations.load()?;
-    let db = Db::builder()
-        .known_nodes(&cli.uri)
-        .connect_timeout(Duration::from_secs(cli.connect_timeout))
-        .build()
-        .await?;
+    let db = connect(&cli).await?;
     let migrator = Migrator::new(&db, schema.keyspace(), migrations.clone())
         .options(MigratorOptions::default().lease_wait(Duration::from_secs(cli.lease_wait)));
     match cli.command {
@@ -258,8 +339,19 @@ pub async fn run(cli: Cli, schema: Schema, migrations: Migrations) -> Result<Exi
             migrator.resolve(version).await?;
             println!("marked {version:04} applied");
         }
+        #[cfg(feature = "seed")]
+        Command::Seed { .. } => unreachable!("run before the migrations are loaded"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A session with the server of `cli`.
+async fn connect(cli: &Cli) -> Result<Db> {
+    Ok(Db::builder()
+        .known_nodes(&cli.uri)
+        .connect_timeout(Duration::from_secs(cli.connect_timeout))
+        .build()
+        .await?)
 }
 
 #[cfg(test)]
@@ -281,5 +373,22 @@ mod tests {
         let cli = Cli::try_parse_from(["m", "down", "--keyspace", "k"]).unwrap();
         assert_eq!(cli.keyspace.as_deref(), Some("k"));
         assert!(Cli::try_parse_from(["m", "sideways"]).is_err());
+    }
+
+    #[cfg(feature = "seed")]
+    #[test]
+    fn seed_arguments_parse() {
+        let cli = Cli::try_parse_from(["m", "seed", "demo", "--truncate"]).unwrap();
+        assert!(
+            matches!(&cli.command, Command::Seed { name: Some(n), truncate: true } if n == "demo")
+        );
+        let cli = Cli::try_parse_from(["m", "seed"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Seed {
+                name: None,
+                truncate: false
+            }
+        ));
     }
 }

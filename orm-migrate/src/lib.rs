@@ -8,7 +8,10 @@
 //!   migration in its `orm_migrations` table, under a lease so that two migrators never
 //!   run at once;
 //! - [`run_cli`]: the command-line tool (`status`, `up`, `down`, `diff`, `sync`, `new`,
-//!   `resolve`) that an application's small binary calls with its schema and migrations.
+//!   `resolve`) that an application's small binary calls with its schema and migrations;
+//! - with the `seed` feature (which enables `orm-core`'s `factory`), `Seeders` and
+//!   `run_cli_with_seeders`: the same tool with a `seed [NAME] [--truncate]` command
+//!   running the application's seeders.
 //!
 //! # Why a crate of its own
 //! An application's server links `orm-core` only: the command line (`clap`), checksums
@@ -37,15 +40,21 @@ mod lease;
 mod migrator;
 mod new_file;
 mod record;
+#[cfg(feature = "seed")]
+mod seed;
 mod source;
 mod split;
 mod status;
 
 pub use cli::{Cli, Command, EXIT_FAILED, EXIT_REFUSED, run, run_cli, run_cli_from};
+#[cfg(feature = "seed")]
+pub use cli::{run_cli_from_with_seeders, run_cli_with_seeders, run_with_seeders};
 pub use error::{Failure, MigrateError, Result};
 pub use migrator::{Migrator, MigratorOptions};
 pub use new_file::new_migration_file;
 pub use record::{LEASE_TABLE, RECORD_TABLE, with_migration_tables};
+#[cfg(feature = "seed")]
+pub use seed::Seeders;
 pub use source::{Body, BoxError, Migration, MigrationFuture, Migrations, RustMigration};
 pub use split::{SplitError, split_statements};
 pub use status::{MigrationStatus, State, StatusTable};

@@ -391,7 +391,7 @@ async fn mistakes_are_reported_before_anything_is_written() {
         ),
         (
             posts().has("user", users()).create(&db).await.unwrap_err(),
-            "Post.user: is a BelongsTo relation: use `for_` for belongs_to, `attach` for belongs_to_many",
+            "Post.user: is a belongs_to relation: use `for_` for belongs_to and morph_to, `attach` for belongs_to_many",
         ),
         (
             users()

@@ -106,6 +106,13 @@ impl<P> With<P> {
         self.inner.definition()
     }
 
+    /// The relation's definition, from the relation `row`'s accessor returns (every kind
+    /// has one this way; factories read the polymorphic kinds' with it).
+    #[cfg_attr(not(feature = "factory"), allow(dead_code))]
+    pub(crate) fn definition_for(&self, row: &P) -> &'static RelationDef {
+        self.inner.definition_for(row)
+    }
+
     /// Nests the relation at `path` (by name, on the related model) in this one.
     pub(crate) fn add_path(&mut self, path: &str) -> Result<(), QueryError> {
         self.inner.add_path(path)
@@ -364,6 +371,8 @@ trait Erased<P>: Send + Sync {
 
     fn definition(&self) -> Option<&'static RelationDef>;
 
+    fn definition_for(&self, row: &P) -> &'static RelationDef;
+
     fn explain(
         &self,
         mode: Mode,
@@ -400,6 +409,10 @@ where
 
     fn definition(&self) -> Option<&'static RelationDef> {
         self.def.map(|def| def())
+    }
+
+    fn definition_for(&self, row: &P) -> &'static RelationDef {
+        (self.accessor)(row).definition()
     }
 
     fn explain(

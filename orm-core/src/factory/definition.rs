@@ -202,6 +202,11 @@ impl<M: Model> Factory<M> {
         Ok(self.make_rows(seed, self.first, 1).remove(0))
     }
 
+    /// One row made with a fixed seed, to read definitions from the relations of a row.
+    pub(crate) fn sample(&self) -> M {
+        self.make_rows(0, self.first, 1).remove(0)
+    }
+
     /// Keeps the first mistake, to report it when the rows are made.
     pub(crate) fn fail(&mut self, error: FactoryError) {
         if self.error.is_none() {

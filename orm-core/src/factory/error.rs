@@ -106,7 +106,8 @@ pub enum FactoryError {
         known: Vec<&'static str>,
     },
     /// The relation exists but cannot be used this way: another kind, another related
-    /// model, or a kind factories do not fill (polymorphic, custom).
+    /// model, a custom relationship named instead of given by type, or one whose key
+    /// columns are not declared.
     #[error("{model}.{relation}: {reason}")]
     Relation {
         /// The model.

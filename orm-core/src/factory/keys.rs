@@ -148,6 +148,35 @@ pub(crate) fn write<M: Model>(row: &mut M, name: &str, key: &KeyValue) -> Result
     }
 }
 
+/// Sets `row`'s text column `name` to `text` (a polymorphic relation's type tag).
+pub(crate) fn write_text<M: Model>(
+    row: &mut M,
+    name: &str,
+    text: &str,
+) -> Result<(), FactoryError> {
+    let meta = column(M::TABLE, name)?;
+    let is_text = matches!(meta.cql_type, CqlType::Native(native) if matches!(*native, "text" | "varchar" | "ascii"));
+    if !is_text {
+        return Err(key_error(
+            M::TABLE.model,
+            name,
+            format!(
+                "a type column holds text, but this one is {}",
+                meta.cql_type
+            ),
+        ));
+    }
+    let length = i32::try_from(text.len())
+        .map_err(|_| key_error(M::TABLE.model, name, "the type tag is too long"))?;
+    let mut bytes = length.to_be_bytes().to_vec();
+    bytes.extend_from_slice(text.as_bytes());
+    let value = KeyValue {
+        cql_type: meta.cql_type,
+        bytes,
+    };
+    write(row, name, &value)
+}
+
 /// The value of a counter column of `row` (0 when unset).
 pub(crate) fn counter<M: Model>(row: &M, name: &str) -> Result<i64, FactoryError> {
     match read(row, name) {

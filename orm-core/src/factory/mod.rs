@@ -1,8 +1,11 @@
 //! Test data that knows the relations: [`Factory`] makes plausible rows of a model (with
 //! the [`fake`] crate), with named states, per-call overrides, sequences and a seed, and
 //! writes whole graphs through the relations the models declare: `has` (`has_many`,
-//! `has_one`), `for_` (`belongs_to`) and `attach` (`belongs_to_many`, with pivot values).
-//! Keys are carried from the columns the relation definitions name, never set by hand.
+//! `has_one`, `morph_many`, `morph_one`), `for_` (`belongs_to`, `morph_to`), `attach`
+//! (`belongs_to_many`, with pivot values), and `has_custom` / `for_custom` for custom
+//! relationships (by their type, which declares every key column). Keys, and the
+//! polymorphic kinds' type tags, are carried from the columns the relation definitions
+//! name, never set by hand.
 //! [`Seeder`]s and [`Seeding`] fill a database from tests or programs.
 //!
 //! Behind the `factory` cargo feature.
@@ -67,10 +70,12 @@
 //! # }
 //! ```
 
+mod custom;
 mod definition;
 mod error;
 mod faker;
 mod keys;
+mod link;
 mod relations;
 mod seeder;
 mod write;

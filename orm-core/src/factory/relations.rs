@@ -1,7 +1,8 @@
-//! Relations a factory fills: [`has`](Factory::has) (`has_many`, `has_one`),
-//! [`for_`](Factory::for_) (`belongs_to`) and [`attach`](Factory::attach)
-//! (`belongs_to_many`), each named as the model declares it and checked against its
-//! definition; keys are carried from the columns the definition names.
+//! Relations a factory fills: [`has`](Factory::has) (`has_many`, `has_one`,
+//! `morph_many`, `morph_one`), [`for_`](Factory::for_) (`belongs_to`, `morph_to`) and
+//! [`attach`](Factory::attach) (`belongs_to_many`), each named as the model declares it
+//! and checked against its definition; keys (and polymorphic type tags) are carried from
+//! the columns the definition names.
 
 use std::any::{Any, TypeId};
 use std::sync::Arc;
@@ -14,7 +15,8 @@ use scylla::statement::batch::BatchType;
 
 use crate::cql::{Statement, fixed};
 use crate::factory::faker::{Faker, derive_seed, mix};
-use crate::factory::keys::{self, KeyValue};
+use crate::factory::keys::KeyValue;
+use crate::factory::link::{Link, find_relation, kind_name, morph_to_link};
 use crate::factory::write::{Ctx, written};
 use crate::factory::{Factory, FactoryError};
 use crate::model::Model;
@@ -57,89 +59,64 @@ pub(crate) trait Part<M: Model>: Send + Sync {
     }
 }
 
-/// The definition of `M`'s relation `name`, which must be of one of `kinds` and lead to
-/// `R`.
-fn find_relation<M: Model, R: Model>(
-    name: &str,
-    kinds: &[RelationKind],
-    use_instead: &str,
-) -> Result<&'static RelationDef, FactoryError> {
-    let model = M::TABLE.model;
-    let Some(static_name) = M::__RELATIONS.iter().copied().find(|n| *n == name) else {
-        return Err(FactoryError::UnknownRelation {
-            model,
-            relation: name.to_owned(),
-            known: M::__RELATIONS.to_vec(),
-        });
-    };
-    let mistake = |reason: String| FactoryError::Relation {
-        model,
-        relation: static_name,
-        reason,
-    };
-    let def = M::__eager(name)
-        .and_then(|with| with.definition())
-        .ok_or_else(|| {
-            mistake("factories fill has_one, has_many, belongs_to and belongs_to_many relations; this one is polymorphic or custom".into())
-        })?;
-    if !kinds.contains(&def.kind) {
-        return Err(mistake(format!(
-            "is a {:?} relation: use {use_instead}",
-            def.kind
-        )));
-    }
-    if def.related != R::TABLE.model {
-        return Err(mistake(format!(
-            "leads to {}, but the factory given makes {}",
-            def.related,
-            R::TABLE.model
-        )));
-    }
-    Ok(def)
-}
-
 impl<M: Model> Factory<M> {
-    /// Gives each row `factory`'s rows (its count per row) through the `has_many` or
-    /// `has_one` relation `relation`: their foreign key is set to this row's key.
+    /// Gives each row `factory`'s rows (its count per row) through the `has_many`,
+    /// `has_one`, `morph_many` or `morph_one` relation `relation`: their foreign key is set
+    /// to this row's key (and, for the polymorphic kinds, their type column to this model's
+    /// tag).
     ///
     /// A relation `M` does not declare, of another kind or leading to another model is an
-    /// error when the rows are made. See the [module docs](crate::factory) for an example.
+    /// error when the rows are made. The definition of a `morph_many` / `morph_one` is
+    /// read from the relation of one row made here (the definition closure runs once more).
+    /// See the [module docs](crate::factory) for an example.
     pub fn has<C: Model>(mut self, relation: &str, factory: Factory<C>) -> Self {
-        let kinds = [RelationKind::HasMany, RelationKind::HasOne];
-        match find_relation::<M, C>(
+        let kinds = [
+            RelationKind::HasMany,
+            RelationKind::HasOne,
+            RelationKind::MorphMany,
+            RelationKind::MorphOne,
+        ];
+        let found = find_relation::<M, C>(
             relation,
             &kinds,
-            "`for_` for belongs_to, `attach` for belongs_to_many",
-        ) {
-            Ok(def) if def.kind == RelationKind::HasOne && factory.count > 1 => {
-                self.fail(FactoryError::Relation {
-                    model: M::TABLE.model,
-                    relation: def.name,
-                    reason: format!(
-                        "is a has_one relation, so each row has one: `times({})` asks for more",
-                        factory.count
-                    ),
-                })
-            }
-            Ok(def) => self.parts.push(Arc::new(Has { def, factory })),
+            "`for_` for belongs_to and morph_to, `attach` for belongs_to_many",
+            || self.sample(),
+        );
+        let one =
+            |def: &RelationDef| matches!(def.kind, RelationKind::HasOne | RelationKind::MorphOne);
+        match found {
+            Ok(def) if one(def) && factory.count > 1 => self.fail(FactoryError::Relation {
+                model: M::TABLE.model,
+                relation: def.name,
+                reason: format!(
+                    "is a {} relation, so each row has one: `times({})` asks for more",
+                    kind_name(def.kind),
+                    factory.count
+                ),
+            }),
+            Ok(def) => self.add_has(Link::of(def), factory),
             Err(err) => self.fail(err),
         }
         self
     }
 
-    /// Gives every row one owner through the `belongs_to` relation `relation`: one row
-    /// made by `owner` (shared by all of this factory's rows), written first; each row's
-    /// foreign key is set to its key.
+    /// Adds a `has` part through `link` (from this model's rows to `factory`'s).
+    pub(crate) fn add_has<C: Model>(&mut self, link: Link, factory: Factory<C>) {
+        match link.check_columns::<M, C>() {
+            Ok(()) => self.parts.push(Arc::new(Has { link, factory })),
+            Err(err) => self.fail(err),
+        }
+    }
+
+    /// Gives every row one owner through the `belongs_to` or `morph_to` relation
+    /// `relation`: one row made by `owner` (shared by all of this factory's rows), written
+    /// first; each row's foreign key is set to its key (and, for `morph_to`, its type
+    /// column to the owner's tag, which the owner's `morph_many` / `morph_one` of this
+    /// model declares; `O` must be one of the `morph_to`'s types).
     pub fn for_<O: Model>(mut self, relation: &str, owner: Factory<O>) -> Self {
-        match find_relation::<M, O>(
-            relation,
-            &[RelationKind::BelongsTo],
-            "`has` for has_one/has_many, `attach` for belongs_to_many",
-        ) {
-            Ok(def) => self.parts.push(Arc::new(For {
-                def,
-                owner: Owner::Make(owner.times(1)),
-            })),
+        let sample = owner.sample();
+        match self.owner_link(relation, &sample) {
+            Ok(link) => self.add_for(link, Owner::Make(owner.times(1))),
             Err(err) => self.fail(err),
         }
         self
@@ -148,16 +125,37 @@ impl<M: Model> Factory<M> {
     /// [`for_`](Self::for_) an existing row: each row's foreign key is set to `owner`'s
     /// key (nothing is written for the owner).
     pub fn for_row<O: Model>(mut self, relation: &str, owner: &O) -> Self {
-        let key = find_relation::<M, O>(relation, &[RelationKind::BelongsTo], "`has` or `attach`")
-            .and_then(|def| Ok((def, keys::read(owner, def.local_key)?)));
+        let key = self
+            .owner_link(relation, owner)
+            .and_then(|link| Ok((link.read(owner)?, link)));
         match key {
-            Ok((def, key)) => self.parts.push(Arc::new(For::<O> {
-                def,
-                owner: Owner::Key(key),
-            })),
+            Ok((key, link)) => self.add_for(link, Owner::<O>::Key(key)),
             Err(err) => self.fail(err),
         }
         self
+    }
+
+    /// The link of the `belongs_to` or `morph_to` relation `relation` to `O`, whose row
+    /// `owner` is.
+    fn owner_link<O: Model>(&self, relation: &str, owner: &O) -> Result<Link, FactoryError> {
+        let def = find_relation::<M, O>(
+            relation,
+            &[RelationKind::BelongsTo, RelationKind::MorphTo],
+            "`has` for has_one/has_many/morph_one/morph_many, `attach` for belongs_to_many",
+            || self.sample(),
+        )?;
+        match def.kind {
+            RelationKind::MorphTo => morph_to_link::<M, O>(def, owner),
+            _ => Ok(Link::of(def)),
+        }
+    }
+
+    /// Adds a `for_` part through `link` (from the owner's row to this model's).
+    pub(crate) fn add_for<O: Model>(&mut self, link: Link, owner: Owner<O>) {
+        match link.check_columns::<O, M>() {
+            Ok(()) => self.parts.push(Arc::new(For { link, owner })),
+            Err(err) => self.fail(err),
+        }
     }
 
     /// Joins each row to `factory`'s rows (its count per row, made anew for each row)
@@ -216,8 +214,12 @@ impl<M: Model> Factory<M> {
         R: PivotModel,
         Pv: Pivot,
     {
-        let def =
-            find_relation::<M, R>(relation, &[RelationKind::BelongsToMany], "`has` or `for_`");
+        let def = find_relation::<M, R>(
+            relation,
+            &[RelationKind::BelongsToMany],
+            "`has` or `for_`",
+            || self.sample(),
+        );
         let sides = (TypeId::of::<Pv::Left>(), TypeId::of::<Pv::Right>());
         let joins = sides == (TypeId::of::<M>(), TypeId::of::<R>())
             || sides == (TypeId::of::<R>(), TypeId::of::<M>());
@@ -248,13 +250,13 @@ impl<M: Model> Factory<M> {
 
 /// `has`: rows of `C` holding each parent's key.
 struct Has<C: Model> {
-    def: &'static RelationDef,
+    link: Link,
     factory: Factory<C>,
 }
 
 impl<M: Model, C: Model> Part<M> for Has<C> {
     fn name(&self) -> &'static str {
-        self.def.name
+        self.link.name
     }
 
     fn check(&self) -> Result<(), FactoryError> {
@@ -272,10 +274,10 @@ impl<M: Model, C: Model> Part<M> for Has<C> {
             let count = self.factory.count;
             let mut children = Vec::with_capacity(rows.len() * count);
             for (i, parent) in rows.iter().enumerate() {
-                let key = keys::read(parent, self.def.local_key)?;
+                let key = self.link.read(parent)?;
                 let first = self.factory.first + (i * count) as u64;
                 for mut child in self.factory.make_rows(seed, first, count) {
-                    keys::write(&mut child, self.def.foreign_key, &key)?;
+                    self.link.write(&mut child, &key)?;
                     children.push(child);
                 }
             }
@@ -289,22 +291,22 @@ impl<M: Model, C: Model> Part<M> for Has<C> {
 }
 
 /// Where a `for_` owner's key comes from.
-enum Owner<O: Model> {
+pub(crate) enum Owner<O: Model> {
     /// A row made (and written) for the purpose.
     Make(Factory<O>),
     /// An existing row's key.
-    Key(KeyValue),
+    Key(Vec<KeyValue>),
 }
 
 /// `for_`: the owner every row points at.
 struct For<O: Model> {
-    def: &'static RelationDef,
+    link: Link,
     owner: Owner<O>,
 }
 
 impl<M: Model, O: Model> Part<M> for For<O> {
     fn name(&self) -> &'static str {
-        self.def.name
+        self.link.name
     }
 
     fn check(&self) -> Result<(), FactoryError> {
@@ -327,11 +329,11 @@ impl<M: Model, O: Model> Part<M> for For<O> {
                     let seed = factory.seed.unwrap_or(seed);
                     let owners = factory.make_rows(seed, factory.first, 1);
                     let owners = factory.create_rows(ctx, owners, seed).await?;
-                    keys::read(&owners[0], self.def.local_key)?
+                    self.link.read(&owners[0])?
                 }
             };
             for row in rows.iter_mut() {
-                keys::write(row, self.def.foreign_key, &key)?;
+                self.link.write(row, &key)?;
             }
             Ok(())
         }
