@@ -57,8 +57,10 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// A command of [`Cli`].
+/// A command of [`Cli`]. Non-exhaustive: the `seed` feature adds `Seed`, and a crate that
+/// matches on commands must not break when another crate turns the feature on.
 #[derive(Debug, Subcommand)]
+#[non_exhaustive]
 pub enum Command {
     /// Show each migration: applied, pending, failed (with the statement and the error), changed.
     Status,

@@ -439,20 +439,23 @@ where
     }
 
     /// `sync` and `toggle`: both read what is joined, then attach and detach the difference.
-    async fn change(
+    /// A plain `fn` returning the traced future, and the split done without `await`, so
+    /// that the two keep the nesting depth of the futures they had when each had its own
+    /// body (a deeper one overflows the compiler's layout depth in callers' async code).
+    fn change(
         &self,
         db: &Db,
         change: KeyChange,
         keys: impl IntoIterator<Item = R::PrimaryKey>,
-    ) -> Result<PivotChanges<R::PrimaryKey>>
+    ) -> impl Future<Output = Result<PivotChanges<R::PrimaryKey>>>
     where
         Pv: Default,
     {
         let keys = unique(keys);
-        let run = async {
+        let run = async move {
             let (attached, detached) = match change {
-                KeyChange::Sync => self.synced(db, keys).await?,
-                KeyChange::Toggle => self.toggled(db, keys).await?,
+                KeyChange::Sync => synced(self.joined_keys(db).await?, keys),
+                KeyChange::Toggle => toggled(&self.joined_among(db, &keys).await?, keys),
             };
             self.apply(db, &attached, &detached).await?;
             Ok(PivotChanges { attached, detached })
@@ -461,30 +464,7 @@ where
             KeyChange::Sync => PivotWrite::Sync,
             KeyChange::Toggle => PivotWrite::Toggle,
         };
-        self.traced(db, write, run).await
-    }
-
-    /// What `sync` attaches and detaches: the wanted keys not joined, the joined keys not wanted.
-    async fn synced(&self, db: &Db, wanted: Vec<R::PrimaryKey>) -> Result<KeyChanges<R>> {
-        let current = self.joined_keys(db).await?;
-        let attached: Vec<_> = wanted
-            .iter()
-            .filter(|k| !current.contains(*k))
-            .cloned()
-            .collect();
-        let wanted: HashSet<_> = wanted.into_iter().collect();
-        let detached = current
-            .into_iter()
-            .filter(|k| !wanted.contains(k))
-            .collect();
-        Ok((attached, detached))
-    }
-
-    /// What `toggle` attaches and detaches: the keys not joined, and the keys joined.
-    async fn toggled(&self, db: &Db, keys: Vec<R::PrimaryKey>) -> Result<KeyChanges<R>> {
-        let current = self.joined_among(db, &keys).await?;
-        let (detached, attached) = keys.into_iter().partition(|k| current.contains(k));
-        Ok((attached, detached))
+        self.traced(db, write, run)
     }
 
     /// Which of `keys` are joined: pivot rows looked up by clustering key, `IN` at most
@@ -584,8 +564,26 @@ enum KeyChange {
     Toggle,
 }
 
-/// Keys to attach, then keys to detach.
-type KeyChanges<R> = (Vec<<R as Model>::PrimaryKey>, Vec<<R as Model>::PrimaryKey>);
+/// What `sync` attaches and detaches: the wanted keys not joined, the joined keys not wanted.
+fn synced<K: Eq + Hash + Clone>(current: HashSet<K>, wanted: Vec<K>) -> (Vec<K>, Vec<K>) {
+    let attached = wanted
+        .iter()
+        .filter(|k| !current.contains(*k))
+        .cloned()
+        .collect();
+    let wanted: HashSet<_> = wanted.into_iter().collect();
+    let detached = current
+        .into_iter()
+        .filter(|k| !wanted.contains(k))
+        .collect();
+    (attached, detached)
+}
+
+/// What `toggle` attaches and detaches: the keys not joined, and the keys joined.
+fn toggled<K: Eq + Hash>(current: &HashSet<K>, keys: Vec<K>) -> (Vec<K>, Vec<K>) {
+    let (detached, attached) = keys.into_iter().partition(|k| current.contains(k));
+    (attached, detached)
+}
 
 fn unique<K: Eq + Hash + Clone>(keys: impl IntoIterator<Item = K>) -> Vec<K> {
     let mut seen = HashSet::new();
