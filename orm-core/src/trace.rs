@@ -131,12 +131,6 @@ impl Operation {
         self
     }
 
-    /// Whether anything listens (a subscriber, a slow-operation threshold, the `metrics`
-    /// feature): otherwise the operation's end records nothing.
-    pub(crate) fn is_timed(&self) -> bool {
-        self.timed.is_some()
-    }
-
     /// The span, to run the operation's future in.
     pub(crate) fn span(&self) -> &Span {
         &self.span
@@ -218,51 +212,16 @@ impl Operation {
 /// fails, or is dropped. One statement, as [`Db::statements_executed`] counts a stream.
 pub(crate) struct TracedStream<S> {
     inner: Pin<Box<S>>,
-    /// `None` when nothing listens (no subscriber, no threshold, no `metrics` feature):
-    /// the stream is then polled as is, with nothing counted per row.
-    tracing: Option<Box<Tracing>>,
-}
-
-/// What a traced stream keeps to end its operation.
-struct Tracing {
-    operation: Operation,
-    rows: usize,
-    /// Whether polling the stream sends statements (which then belong in the span), so
-    /// each poll enters the span.
-    enter: bool,
+    trace: StreamTrace,
 }
 
 impl<S> TracedStream<S> {
     /// `inner`, traced by `operation`, each poll inside its span: for a stream whose
     /// polls send statements (a many-to-many stream reads related rows as it goes).
     pub(crate) fn new(operation: Operation, inner: S) -> Self {
-        TracedStream::with(operation, inner, true)
-    }
-
-    /// `inner`, traced by `operation`, polled outside its span: for a driver pager,
-    /// whose pages are fetched by the driver's own task, so that a listening subscriber
-    /// does not enter and leave the span once per row.
-    pub(crate) fn counted(operation: Operation, inner: S) -> Self {
-        TracedStream::with(operation, inner, false)
-    }
-
-    fn with(operation: Operation, inner: S, enter: bool) -> Self {
-        let tracing = operation.timed.is_some().then(|| {
-            Box::new(Tracing {
-                operation,
-                rows: 0,
-                enter,
-            })
-        });
         TracedStream {
             inner: Box::pin(inner),
-            tracing,
-        }
-    }
-
-    fn end(&mut self, error: Option<&'static str>) {
-        if let Some(tracing) = self.tracing.take() {
-            tracing.operation.end(Some(tracing.rows), Some(1), error);
+            trace: StreamTrace::new(operation, true),
         }
     }
 }
@@ -275,26 +234,89 @@ where
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
-        let Some(tracing) = this.tracing.as_deref_mut() else {
-            return this.inner.as_mut().poll_next(cx);
+        let inner = this.inner.as_mut();
+        this.trace.poll(|| inner.poll_next(cx))
+    }
+}
+
+/// What a stream keeps to end its operation: nothing (`None`) when nothing listens (no
+/// subscriber, no threshold, no `metrics` feature), so that such a stream's poll is its
+/// own behind one check ([`is_listening`](Self::is_listening)). Ends the operation when
+/// the stream ends, fails or is dropped.
+pub(crate) struct StreamTrace {
+    tracing: Option<Box<Tracing>>,
+}
+
+/// What a traced stream keeps to end its operation.
+struct Tracing {
+    operation: Operation,
+    rows: usize,
+    /// Whether polling the stream sends statements (which then belong in the span), so
+    /// each poll enters the span.
+    enter: bool,
+}
+
+impl StreamTrace {
+    /// The end of `operation`'s stream; `enter`: whether each poll runs inside the span
+    /// (a stream whose polls send statements; not a driver pager, whose pages are
+    /// fetched by the driver's own task, so that a listening subscriber does not enter
+    /// and leave the span once per row).
+    pub(crate) fn new(operation: Operation, enter: bool) -> Self {
+        let tracing = operation.timed.is_some().then(|| {
+            Box::new(Tracing {
+                operation,
+                rows: 0,
+                enter,
+            })
+        });
+        StreamTrace { tracing }
+    }
+
+    /// Whether anything listens: otherwise [`poll`](Self::poll) need not be called.
+    #[inline]
+    pub(crate) fn is_listening(&self) -> bool {
+        self.tracing.is_some()
+    }
+
+    /// Runs one `poll` of the stream (inside the span when polls send statements),
+    /// counts its row, and ends the operation when the stream ends or fails. Never
+    /// inlined: a stream nobody listens to does not pay for it in its own poll.
+    #[inline(never)]
+    pub(crate) fn poll<T>(
+        &mut self,
+        poll: impl FnOnce() -> Poll<Option<Result<T, Error>>>,
+    ) -> Poll<Option<Result<T, Error>>> {
+        let Some(tracing) = self.tracing.as_deref_mut() else {
+            return poll();
         };
         let polled = if tracing.enter {
             let _inside = tracing.operation.span.enter();
-            this.inner.as_mut().poll_next(cx)
+            poll()
         } else {
-            this.inner.as_mut().poll_next(cx)
+            poll()
         };
         match &polled {
             Poll::Ready(Some(Ok(_))) => tracing.rows += 1,
-            Poll::Ready(Some(Err(error))) => this.end(Some(error_kind(error))),
-            Poll::Ready(None) => this.end(None),
+            Poll::Ready(Some(Err(error))) => self.end(Some(error_kind(error))),
+            Poll::Ready(None) => self.end(None),
             Poll::Pending => {}
         }
         polled
     }
+
+    /// Ends the operation with `error`: the stream could not be built.
+    pub(crate) fn failed(mut self, error: &Error) {
+        self.end(Some(error_kind(error)));
+    }
+
+    fn end(&mut self, error: Option<&'static str>) {
+        if let Some(tracing) = self.tracing.take() {
+            tracing.operation.end(Some(tracing.rows), Some(1), error);
+        }
+    }
 }
 
-impl<S> Drop for TracedStream<S> {
+impl Drop for StreamTrace {
     fn drop(&mut self) {
         self.end(None);
     }

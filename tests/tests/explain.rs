@@ -11,7 +11,8 @@ use orm_core::eager;
 use orm_core::explain::StatementCount;
 use orm_core::prelude::*;
 use orm_core::query::AccessPath;
-use orm_core::{Explain, Pivot, Projection};
+use orm_core::relation::{Custom, CustomRelationship, Many, Optional};
+use orm_core::{Explain, Pivot, Projection, QueryError, Select};
 use orm_tests::{db, unique_id};
 use uuid::Uuid;
 
@@ -96,6 +97,64 @@ struct Note {
     notable_id: Uuid,
     #[orm(clustering_key)]
     id: i64,
+}
+
+/// A user's posts after the first, by hand; plannable (`explain_with`).
+struct LaterPosts;
+
+impl CustomRelationship for LaterPosts {
+    type Parent = User;
+    type Related = Post;
+    type Key = Uuid;
+    type Results = Many;
+    const NAME: &'static str = "later_posts";
+    const FOREIGN_KEY: &'static [&'static str] = &["user_id"];
+    const LOCAL_KEY: &'static [&'static str] = &["id"];
+
+    fn parent_key(&self, user: &User) -> Option<Uuid> {
+        Some(user.id)
+    }
+
+    fn add_constraints(&self, query: Select<Post>, user_id: &Uuid) -> Select<Post> {
+        query
+            .filter(Post::USER_ID.eq(*user_id))
+            .filter(Post::ID.gt(0))
+    }
+
+    fn explain_with() -> Option<(Self, Uuid)> {
+        Some((LaterPosts, Uuid::nil()))
+    }
+}
+
+/// A user's first post, by hand; without `explain_with`, so not plannable.
+struct FirstPost;
+
+impl CustomRelationship for FirstPost {
+    type Parent = User;
+    type Related = Post;
+    type Key = Uuid;
+    type Results = Optional;
+    const NAME: &'static str = "first_post";
+    const FOREIGN_KEY: &'static [&'static str] = &["user_id"];
+    const LOCAL_KEY: &'static [&'static str] = &["id"];
+
+    fn parent_key(&self, user: &User) -> Option<Uuid> {
+        Some(user.id)
+    }
+
+    fn add_constraints(&self, query: Select<Post>, user_id: &Uuid) -> Select<Post> {
+        query.filter(Post::USER_ID.eq(*user_id))
+    }
+}
+
+impl User {
+    fn later_posts_relation(&self) -> Custom<LaterPosts> {
+        Custom::new(LaterPosts, self)
+    }
+
+    fn first_post_relation(&self) -> Custom<FirstPost> {
+        Custom::new(FirstPost, self)
+    }
 }
 
 async fn setup() -> Db {
@@ -407,6 +466,66 @@ async fn eager_loads_send_one_planned_statement_per_distinct_key() {
     assert_eq!(sent, planned);
 }
 
+#[tokio::test]
+async fn a_custom_relationship_level_sends_its_planned_statement() {
+    let (captured, _guard) = capture();
+    let db = setup().await;
+    // Posts 0, 1, 2 and 0, 1: later posts 1, 2 and 1.
+    let (a, b) = (user_with_posts(&db, 3).await, user_with_posts(&db, 2).await);
+    let users = || User::query().filter(User::ID.in_([a.id, b.id]));
+    let keys = |path: &str| if path == "later_posts" { 2 } else { 0 };
+
+    // One statement per distinct user: the relationship's own constraints.
+    let load = users().with(User::later_posts_relation);
+    let plan = load.explain().unwrap();
+    assert_eq!(plan.statements.len(), 2, "{plan}");
+    assert_eq!(
+        plan.statements[1].count,
+        StatementCount::PerDistinctKey {
+            relation: "later_posts".into(),
+            concurrency: 32
+        }
+    );
+    assert_eq!(
+        plan.statements[1].access_path,
+        Some(AccessPath::SinglePartition)
+    );
+    assert!(plan.statements[1].cql.contains(r#""id" > ?"#), "{plan}");
+    let loaded = sends_as_planned(&db, &captured, &plan, keys, load.get(&db)).await;
+    let mut later: Vec<usize> = loaded
+        .iter()
+        .map(|user| user.related(User::later_posts_relation).unwrap().len())
+        .collect();
+    later.sort();
+    assert_eq!(later, [1, 2]);
+
+    // With the load's own constraint on top, and counted.
+    let constrained = users().with(eager(User::later_posts_relation).constrain(|q| q.limit(1)));
+    let plan = constrained.explain().unwrap();
+    assert!(plan.statements[1].cql.ends_with("LIMIT ?"), "{plan}");
+    sends_as_planned(&db, &captured, &plan, keys, constrained.get(&db)).await;
+    let counted = users().with_count(User::later_posts_relation);
+    let plan = counted.explain().unwrap();
+    assert!(
+        plan.statements[1].cql.starts_with("SELECT COUNT(*)"),
+        "{plan}"
+    );
+    sends_as_planned(&db, &captured, &plan, keys, counted.get(&db)).await;
+
+    // Without `explain_with` there is no key to plan with: not explained, and says so.
+    let error = users()
+        .with(User::first_post_relation)
+        .explain()
+        .unwrap_err();
+    match &error {
+        QueryError::NotExplained { relation, reason } => {
+            assert_eq!(relation, "first_post");
+            assert!(reason.contains("explain_with"), "{error}");
+        }
+        other => panic!("expected NotExplained, got {other:?}"),
+    }
+}
+
 /// `count` tags, inserted.
 async fn new_tags(db: &Db, count: usize) -> Vec<Tag> {
     let mut tags = Vec::new();
@@ -500,6 +619,51 @@ async fn many_to_many_reads_send_the_planned_statements() {
     );
     let keys = |set: &str| if set == "tags" { 2 } else { 0 };
     sends_as_planned(&db, &captured, &plan, keys, counted.get(&db)).await;
+
+    // Constrained: each user's pivot partition, then each distinct tag once, read by a
+    // query on its key that checks the condition.
+    let constrained = User::query()
+        .filter(User::ID.in_([a.id, b.id]))
+        .with(eager(User::tags_relation).constrain(|tags| tags.where_("name", "=", "tag 0")));
+    let plan = constrained.explain().unwrap();
+    assert_eq!(plan.statements.len(), 3, "{plan}");
+    assert_eq!(plan.statements[1].cql, a.tags_relation().pivot_cql());
+    assert!(plan.statements[2].cql.contains("ALLOW FILTERING"), "{plan}");
+    let keys = |set: &str| match set {
+        "tags" => 2,                // two users
+        "tags (related rows)" => 3, // three distinct tags among them
+        _ => 0,
+    };
+    let load = constrained.get(&db);
+    let users = sends_as_planned(&db, &captured, &plan, keys, load).await;
+    for user in &users {
+        assert_eq!(user.related(User::tags_relation).unwrap().len(), 1);
+    }
+
+    // Constrained counts: with options only, one COUNT(*) per distinct user; with a
+    // condition each parent's related rows are read, which the plan cannot predict.
+    let counted = User::query()
+        .filter(User::ID.in_([a.id, b.id]))
+        .with_count(eager(User::tags_relation).constrain(|tags| tags.concurrency(4)));
+    let plan = counted.explain().unwrap();
+    assert!(
+        plan.statements[1].cql.starts_with("SELECT COUNT(*)"),
+        "{plan}"
+    );
+    let keys = |set: &str| if set == "tags" { 2 } else { 0 };
+    sends_as_planned(&db, &captured, &plan, keys, counted.get(&db)).await;
+    let error = User::query()
+        .filter(User::ID.in_([a.id, b.id]))
+        .with_count(eager(User::tags_relation).constrain(|tags| tags.where_("name", "=", "x")))
+        .explain()
+        .unwrap_err();
+    match &error {
+        QueryError::NotExplained { relation, reason } => {
+            assert_eq!(relation, "tags");
+            assert!(reason.contains("related rows"), "{error}");
+        }
+        other => panic!("expected NotExplained, got {other:?}"),
+    }
 }
 
 #[tokio::test]

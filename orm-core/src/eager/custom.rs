@@ -7,10 +7,11 @@ use futures::future::BoxFuture;
 
 use crate::db::Db;
 use crate::eager::core::{PerParent, ShapeCache, read_shaped};
-use crate::eager::kinds::{Constraint, nest};
+use crate::eager::kinds::{Constraint, LevelStatement, nest};
 use crate::eager::{Eager, GroupKey, Loaded, With};
 use crate::error::Result;
-use crate::query::Select;
+use crate::model::Model;
+use crate::query::{QueryError, Select};
 use crate::relation::{
     Cardinality, Custom, CustomRelationship, QueryRelationship, RelationDef, Relationship,
 };
@@ -80,6 +81,45 @@ where
                 .await
         })
     }
+
+    fn static_definition() -> Option<&'static RelationDef> {
+        Some(Custom::<C>::definition_of())
+    }
+
+    fn explain_level(
+        def: &'static RelationDef,
+        constraint: Constraint<'_, Select<C::Related>>,
+        count: bool,
+    ) -> Result<Vec<LevelStatement>, QueryError> {
+        explain_level::<C>(def, constraint, count)
+    }
+}
+
+/// The statement of each distinct key, as [`Eager::load`] (or, `count`, [`Eager::count`])
+/// sends it, from the key [`CustomRelationship::explain_with`] gives.
+fn explain_level<C: CustomRelationship>(
+    def: &'static RelationDef,
+    constraint: Constraint<'_, Select<C::Related>>,
+    count: bool,
+) -> Result<Vec<LevelStatement>, QueryError> {
+    let Some((spec, key)) = C::explain_with() else {
+        return Err(QueryError::NotExplained {
+            relation: def.name.to_owned(),
+            reason: "a custom relationship's statement is its own code's, and its \
+                     `CustomRelationship::explain_with` gives no key to plan with",
+        });
+    };
+    let query = spec.add_constraints(<C::Related as Model>::query(), &key);
+    let query = match constraint {
+        Some(constrain) => constrain(query),
+        None => query,
+    };
+    let cql = if count {
+        query.count_shape()?
+    } else {
+        query.shape(!C::Results::MANY)?
+    };
+    Ok(vec![LevelStatement::per_key(cql, query.access_path()?)])
 }
 
 /// The relationship's query from one parent (its own constraints and statement options;

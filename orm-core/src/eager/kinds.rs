@@ -12,6 +12,7 @@ use crate::db::Db;
 use crate::eager::core::{PerParent, ShapeCache, read_shaped};
 use crate::eager::{ChildModel, GroupKey, Loaded, With};
 use crate::error::Result;
+use crate::explain::PlannedStatement;
 use crate::model::Model;
 use crate::query::{AccessPath, QueryError, Select};
 use crate::relation::{
@@ -52,11 +53,19 @@ pub enum Per {
 }
 
 impl LevelStatement {
-    fn per_key(cql: String, access_path: AccessPath) -> LevelStatement {
+    pub(crate) fn per_key(cql: String, access_path: AccessPath) -> LevelStatement {
         LevelStatement {
             cql,
             access_path,
             per: Per::DistinctKey,
+        }
+    }
+
+    pub(crate) fn per_related_row(cql: String, access_path: AccessPath) -> LevelStatement {
+        LevelStatement {
+            cql,
+            access_path,
+            per: Per::RelatedRow,
         }
     }
 }
@@ -107,6 +116,12 @@ pub trait Eager<P>: Send + Sync + Sized + 'static {
         constraint: Constraint<'a, Self::Query>,
         concurrency: usize,
     ) -> BoxFuture<'a, Result<PerParent<i64>>>;
+
+    /// The relation's definition without a relation value, for `explain()` of a relation
+    /// whose accessor the derive did not generate (a custom relationship).
+    fn static_definition() -> Option<&'static RelationDef> {
+        None
+    }
 
     /// The statements [`load`](Eager::load) sends for the relation `def` (`count`:
     /// [`count`](Eager::count)'s), with `constraint` applied, for `explain()`.
@@ -381,12 +396,10 @@ where
         constraint: Constraint<'_, Self::Query>,
         count: bool,
     ) -> Result<Vec<LevelStatement>, QueryError> {
-        if constraint.is_some() {
-            // A constraint needs a parent's query to run on, and there is no parent.
-            return Err(QueryError::NotExplained {
-                relation: def.name.to_owned(),
-                reason: "a constrained many-to-many level is planned per parent query",
-            });
+        if let Some(constrain) = constraint {
+            // The constraint shapes a query with no parent; every parent's has that shape.
+            let query = constrain(BelongsToManyQuery::planned(def));
+            return constrained_level(def, &query, count);
         }
         let pivot = crate::relation::pivot_read::<Pv, P, R, D>(count);
         if count {
@@ -405,6 +418,50 @@ where
             },
         ])
     }
+}
+
+/// The statements of an eager level through a many-to-many relation `def` with a
+/// constraint, shaped on `query` (a query with no parent): each distinct parent's pivot
+/// partition, then (loading) each distinct related row read as `query` reads it, or
+/// (`count`) one `COUNT(*)` of each pivot partition. A count with conditions or a limit
+/// reads each parent's related rows, page by page until the limit: not predicted.
+fn constrained_level<P, R, Pv, D>(
+    def: &'static RelationDef,
+    query: &BelongsToManyQuery<P, R, Pv, D>,
+    count: bool,
+) -> Result<Vec<LevelStatement>, QueryError>
+where
+    P: PivotModel,
+    R: PivotModel,
+    Pv: Pivot,
+    D: Side<Pv, P, R>,
+{
+    let plan = if count {
+        query.explain_count()?
+    } else {
+        query.explain()?
+    };
+    let mut statements = plan.statements.into_iter();
+    let (Some(pivot), related) = (statements.next(), statements.next()) else {
+        return Ok(Vec::new());
+    };
+    let path = |s: &PlannedStatement| s.access_path.unwrap_or(AccessPath::SinglePartition);
+    let mut level = vec![LevelStatement::per_key(pivot.cql.clone(), path(&pivot))];
+    match related {
+        None => {}
+        Some(_) if count => {
+            return Err(QueryError::NotExplained {
+                relation: def.name.to_owned(),
+                reason: "a many-to-many count constrained by conditions or a limit reads each \
+                         parent's related rows, as many as its pivot rows name",
+            });
+        }
+        Some(related) => level.push(LevelStatement::per_related_row(
+            related.cql.clone(),
+            path(&related),
+        )),
+    }
+    Ok(level)
 }
 
 /// `morph_to`: the owner of each distinct (type, key) pair, read by its type's `find`.

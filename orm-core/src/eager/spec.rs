@@ -429,9 +429,10 @@ where
         // definitions by type.
         let def = self.def.map(|def| def());
         let def = def.or_else(|| P::__relation_def(TypeId::of::<F>()));
+        let def = def.or_else(Rel::static_definition);
         let def = def.ok_or_else(|| QueryError::NotExplained {
             relation: format!("a relation of {}", P::TABLE.model),
-            reason: "only the accessors the derive generates can be explained",
+            reason: "only the accessors the derive generates and custom relationships can be explained",
         })?;
         let path = if parent_path.is_empty() {
             def.name.to_owned()

@@ -4,6 +4,10 @@ use scylla::deserialize::row::DeserializeRow;
 use scylla::response::query_result::QueryResult;
 
 use std::ops::ControlFlow;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::Stream;
 
 use scylla::response::PagingState;
 use scylla::serialize::row::SerializeRow;
@@ -11,6 +15,7 @@ use scylla::serialize::row::SerializeRow;
 use crate::db::{Cql, Db};
 use crate::error::{Error, Result, RowsReadError};
 use crate::options::StatementOptions;
+use crate::trace::StreamTrace;
 
 fn rows_error(model: &'static str, cql: Cql<'_>, source: RowsReadError) -> Error {
     Error::Rows {
@@ -131,4 +136,100 @@ where
         cql: cql.clone().into(),
         source: RowsReadError::NextRow(Box::new(e)),
     }))
+}
+
+/// A query's rows as a stream of `R`, each error naming the model and the CQL text, ended
+/// in its operation's span ([`StreamTrace`]). Not boxed, and no adapter in between: every
+/// row of a stream goes through [`poll_next`](futures::Stream::poll_next), which, when
+/// nothing listens, is the driver's own poll behind one check.
+pub(crate) struct RowStream<R> {
+    rows: scylla::client::pager::TypedRowStream<R>,
+    model: &'static str,
+    cql: String,
+    trace: StreamTrace,
+}
+
+impl<R> RowStream<R>
+where
+    R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+{
+    /// The rows of `pager`, its operation ended by `trace`.
+    pub(crate) fn new(
+        pager: scylla::client::pager::QueryPager,
+        model: &'static str,
+        cql: String,
+        trace: StreamTrace,
+    ) -> Result<Self> {
+        let rows = match pager.rows_stream::<R>() {
+            Ok(rows) => rows,
+            Err(e) => {
+                let error = Error::Rows {
+                    model,
+                    cql: cql.into(),
+                    source: RowsReadError::Type(e),
+                };
+                trace.failed(&error);
+                return Err(error);
+            }
+        };
+        Ok(RowStream {
+            rows,
+            model,
+            cql,
+            trace,
+        })
+    }
+}
+
+/// One row of `rows`, its error naming `model` and `cql`.
+#[inline]
+fn poll_row<R>(
+    rows: &mut scylla::client::pager::TypedRowStream<R>,
+    model: &'static str,
+    cql: &str,
+    cx: &mut Context<'_>,
+) -> Poll<Option<Result<R>>>
+where
+    R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+{
+    match Pin::new(rows).poll_next(cx) {
+        Poll::Ready(Some(Ok(row))) => Poll::Ready(Some(Ok(row))),
+        Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(next_row_error(model, cql, e)))),
+        Poll::Ready(None) => Poll::Ready(None),
+        Poll::Pending => Poll::Pending,
+    }
+}
+
+#[cold]
+fn next_row_error(model: &'static str, cql: &str, e: scylla::errors::NextRowError) -> Error {
+    Error::Rows {
+        model,
+        cql: cql.to_owned().into(),
+        source: RowsReadError::NextRow(Box::new(e)),
+    }
+}
+
+impl<R> futures::Stream for RowStream<R>
+where
+    R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+{
+    type Item = Result<R>;
+
+    #[inline]
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<R>>> {
+        let RowStream {
+            rows,
+            model,
+            cql,
+            trace,
+        } = &mut *self;
+        if !trace.is_listening() {
+            return poll_row(rows, model, cql, cx);
+        }
+        trace.poll(|| poll_row(rows, model, cql, cx))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.rows.size_hint()
+    }
 }

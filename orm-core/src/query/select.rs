@@ -551,11 +551,11 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
             .instrument(operation.span().clone())
             .await;
         match started {
-            // Nobody listens: the driver's stream as is, not even a row count per row.
-            Ok(rows) if !operation.is_timed() => Ok(futures::future::Either::Left(rows)),
-            Ok(rows) => Ok(futures::future::Either::Right(
-                crate::trace::TracedStream::counted(operation, rows),
-            )),
+            Ok((pager, cql)) => {
+                // Nobody listening: `trace` holds nothing, and each poll is the driver's.
+                let trace = crate::trace::StreamTrace::new(operation, false);
+                rows::RowStream::new(pager, M::TABLE.model, cql, trace)
+            }
             Err(error) => {
                 operation.failed(&error);
                 Err(error)
@@ -563,16 +563,14 @@ impl<M: Model, R: Projection<M>> Select<M, R> {
         }
     }
 
-    async fn stream_untraced(
-        self,
-        db: &Db,
-    ) -> Result<impl Stream<Item = Result<R>> + Send + use<M, R>> {
+    /// Sends the query; the driver's pager and the CQL, for errors.
+    async fn stream_untraced(self, db: &Db) -> Result<(scylla::client::pager::QueryPager, String)> {
         let cql = self.cql()?;
         let values = self.values(&self.limit);
         let pager = db
             .execute_iter(Cql::Built(&cql), &values, &self.options)
             .await?;
-        rows::typed_stream(pager, M::TABLE.model, cql)
+        Ok((pager, cql))
     }
 }
 

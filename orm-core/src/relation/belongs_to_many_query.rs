@@ -71,7 +71,8 @@ use crate::trace::Operation;
 #[must_use = "a query does nothing until a terminal method such as `get` is awaited"]
 pub struct BelongsToManyQuery<P: Model, R, Pv, D> {
     def: &'static RelationDef,
-    key: P::PrimaryKey,
+    /// `None` only in a query built to plan an eager load ([`planned`](Self::planned)).
+    key: Option<P::PrimaryKey>,
     conditions: Vec<Condition<R>>,
     limit: Option<usize>,
     concurrency: usize,
@@ -125,6 +126,16 @@ where
     D: Side<Pv, P, R>,
 {
     pub(crate) fn new(def: &'static RelationDef, key: P::PrimaryKey) -> Self {
+        BelongsToManyQuery::keyed(def, Some(key))
+    }
+
+    /// A query with no parent, for a constraint to shape before `explain()` plans an
+    /// eager level with it; running it is a missing-key error.
+    pub(crate) fn planned(def: &'static RelationDef) -> Self {
+        BelongsToManyQuery::keyed(def, None)
+    }
+
+    fn keyed(def: &'static RelationDef, key: Option<P::PrimaryKey>) -> Self {
         BelongsToManyQuery {
             def,
             key,
@@ -435,9 +446,15 @@ where
     }
 
     fn check(&self) -> Result<()> {
-        match &self.error {
-            Some(error) => Err(error.clone().into()),
-            None => Ok(()),
+        match (&self.error, &self.key) {
+            (Some(error), _) => Err(error.clone().into()),
+            (None, None) => Err(QueryError::MissingParentKey {
+                model: self.def.model,
+                relation: self.def.name,
+                key: self.def.local_key,
+            }
+            .into()),
+            (None, Some(_)) => Ok(()),
         }
     }
 

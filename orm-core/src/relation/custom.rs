@@ -112,6 +112,50 @@ pub trait CustomRelationship: Send + Sync + 'static {
         query: Select<Self::Related>,
         key: &Self::Key,
     ) -> Select<Self::Related>;
+
+    /// A relationship and a parent's key to plan an eager load with: `explain()` of
+    /// `with(...)` through this relationship has no parent row to take a key from, so it
+    /// renders the statement [`add_constraints`](Self::add_constraints) builds for this
+    /// key and counts one per distinct parent key. Any key will do when, as it should,
+    /// the statement's shape does not depend on the key's value (values are bound).
+    ///
+    /// The default, `None`, says the plan is unknown: such an `explain()` is a
+    /// [`QueryError::NotExplained`] naming this method.
+    ///
+    /// ```
+    /// # use orm_core::prelude::*;
+    /// # use orm_core::Select;
+    /// # use orm_core::relation::{CustomRelationship, Many};
+    /// # #[derive(Model)]
+    /// # struct User { #[orm(partition_key)] id: i64 }
+    /// # #[derive(Model)]
+    /// # struct Post { #[orm(partition_key)] user_id: i64, #[orm(clustering_key)] id: i64 }
+    /// struct UserPosts;
+    ///
+    /// impl CustomRelationship for UserPosts {
+    ///     # type Parent = User;
+    ///     # type Related = Post;
+    ///     # type Key = i64;
+    ///     # type Results = Many;
+    ///     # const NAME: &'static str = "user_posts";
+    ///     # const FOREIGN_KEY: &'static [&'static str] = &["user_id"];
+    ///     # const LOCAL_KEY: &'static [&'static str] = &["id"];
+    ///     # fn parent_key(&self, user: &User) -> Option<i64> { Some(user.id) }
+    ///     fn add_constraints(&self, query: Select<Post>, user_id: &i64) -> Select<Post> {
+    ///         query.filter(Post::USER_ID.eq(*user_id))
+    ///     }
+    ///
+    ///     fn explain_with() -> Option<(Self, i64)> {
+    ///         Some((UserPosts, 0))
+    ///     }
+    /// }
+    /// ```
+    fn explain_with() -> Option<(Self, Self::Key)>
+    where
+        Self: Sized,
+    {
+        None
+    }
 }
 
 /// A [`CustomRelationship`] from one parent row: the relation object an accessor returns
