@@ -1,13 +1,16 @@
 //! `DELETE`: a row, a clustering range, or a partition.
 
+use std::future::Future;
 use std::marker::PhantomData;
+
+use futures::future::Either;
 
 use scylla::serialize::value::SerializeValue;
 
 use crate::condition::{Condition, Operator, Target};
 use crate::cql::{Action, Cond, Guard, ShapeKey, Statement};
 use crate::cql_type::CqlTyped;
-use crate::db::Db;
+use crate::db::{Cql, Db};
 use crate::error::Result;
 use crate::explain::{Explain, StatementCount};
 use crate::hooks::Rejection;
@@ -325,4 +328,27 @@ impl<'a, M: Model> IntoBatchItem<'a> for Delete<M, Unconditional> {
             .unwrap_or(AccessPath::SinglePartition);
         Ok(BatchItem::new(statement, Box::new(OwnedValues(self))).at(path))
     }
+}
+
+/// [`Model::delete_by_key`]: a model without hooks of its own binds the key as it is (no
+/// conditions built, no shape looked up); otherwise a [`Delete`] runs, for the hooks to read.
+pub(crate) fn delete_by_key<M: Model>(
+    db: &Db,
+    key: &M::PrimaryKey,
+) -> impl Future<Output = Result<()>> + Send {
+    if !M::__DEFAULT_HOOKS {
+        return Either::Right(Delete::new(M::__primary_key_conditions(key)).execute(db));
+    }
+    Either::Left(async move {
+        let statement = *M::__statements()
+            .delete
+            .get_or_init(|| crate::cql::fixed(Statement::delete_by_primary_key(M::TABLE)));
+        let options = StatementOptions::default();
+        let sent = async {
+            db.execute(Cql::Static(statement), M::__primary_key_values(key), &options)
+                .await
+                .map(drop)
+        };
+        crate::trace::write(db, M::TABLE, "delete", "DELETE", &options, sent).await
+    })
 }
