@@ -4,9 +4,9 @@ use crate::condition::{Operator, Target, TupleColumns};
 use crate::cql::{
     Action, Cond, Guard, Selector, Set, ShapeKey, Statement, Using, fixed, fixed_by_key,
 };
-use crate::query::QueryError;
 use crate::cql_type::CqlType;
 use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
+use crate::query::QueryError;
 use crate::query::{Computed, Function};
 
 const fn column(name: &'static str, role: KeyRole) -> ColumnMeta {

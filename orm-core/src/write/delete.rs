@@ -260,7 +260,9 @@ impl<M: Model, K> Delete<M, K> {
 
     fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
         let conditions = self.conditions.iter().chain(&self.checks);
-        self.using.values().chain(conditions.map(|c| c.value.as_ref()))
+        self.using
+            .values()
+            .chain(conditions.map(|c| c.value.as_ref()))
     }
 
     fn value_count(&self) -> usize {
@@ -345,9 +347,13 @@ pub(crate) fn delete_by_key<M: Model>(
             .get_or_init(|| crate::cql::fixed(Statement::delete_by_primary_key(M::TABLE)));
         let options = StatementOptions::default();
         let sent = async {
-            db.execute(Cql::Static(statement), M::__primary_key_values(key), &options)
-                .await
-                .map(drop)
+            db.execute(
+                Cql::Static(statement),
+                M::__primary_key_values(key),
+                &options,
+            )
+            .await
+            .map(drop)
         };
         crate::trace::write(db, M::TABLE, "delete", "DELETE", &options, sent).await
     })

@@ -175,11 +175,7 @@ impl<M: Model, K> Update<M, K> {
         self.assign_meta(Some(column.meta()), assignment)
     }
 
-    fn assign_meta(
-        mut self,
-        column: Option<&'static ColumnMeta>,
-        assignment: Assignment,
-    ) -> Self {
+    fn assign_meta(mut self, column: Option<&'static ColumnMeta>, assignment: Assignment) -> Self {
         if column.is_some_and(|c| c.is_partition_key() || c.is_clustering_key()) {
             return self.fail(QueryError::KeyColumnAssigned {
                 model: M::TABLE.model,
@@ -195,9 +191,10 @@ impl<M: Model, K> Update<M, K> {
     where
         T: FieldType + Send + Sync + 'static,
     {
-        self.assign(column, Assignment::Set(column.name(),
-            Arc::new(UnsetIfNull(value.into())),
-        ))
+        self.assign(
+            column,
+            Assignment::Set(column.name(), Arc::new(UnsetIfNull(value.into()))),
+        )
     }
 
     /// `column = null`: clears an optional column (this writes a tombstone).
@@ -207,19 +204,28 @@ impl<M: Model, K> Update<M, K> {
 
     /// `counter = counter + by`.
     pub fn increment<T: CounterValue>(self, column: Column<M, T>, by: i64) -> Self {
-        self.assign(column, Assignment::Add(column.name(), Arc::new(Counter(by))))
+        self.assign(
+            column,
+            Assignment::Add(column.name(), Arc::new(Counter(by))),
+        )
     }
 
     /// `counter = counter + by`, the counter named at run time (factories write counter
     /// rows this way).
     #[cfg(feature = "factory")]
     pub(crate) fn increment_column(self, column: &'static str, by: i64) -> Self {
-        self.assign_meta(M::TABLE.column(column), Assignment::Add(column, Arc::new(Counter(by))))
+        self.assign_meta(
+            M::TABLE.column(column),
+            Assignment::Add(column, Arc::new(Counter(by))),
+        )
     }
 
     /// `counter = counter - by`.
     pub fn decrement<T: CounterValue>(self, column: Column<M, T>, by: i64) -> Self {
-        self.assign(column, Assignment::Subtract(column.name(), Arc::new(Counter(by))))
+        self.assign(
+            column,
+            Assignment::Subtract(column.name(), Arc::new(Counter(by))),
+        )
     }
 
     /// `column = column + items`: appends to a list, adds to a set, merges into a map.
@@ -227,7 +233,10 @@ impl<M: Model, K> Update<M, K> {
     where
         T: Element + FieldType + Send + Sync + 'static,
     {
-        self.assign(column, Assignment::Add(column.name(), Arc::new(items.into())))
+        self.assign(
+            column,
+            Assignment::Add(column.name(), Arc::new(items.into())),
+        )
     }
 
     /// `column = column - items`: removes elements from a list or a set.
@@ -235,7 +244,10 @@ impl<M: Model, K> Update<M, K> {
     where
         T: Removable + FieldType + Send + Sync + 'static,
     {
-        self.assign(column, Assignment::Subtract(column.name(), Arc::new(items.into())))
+        self.assign(
+            column,
+            Assignment::Subtract(column.name(), Arc::new(items.into())),
+        )
     }
 
     /// `column = items + column`: prepends to a list.
@@ -253,10 +265,10 @@ impl<M: Model, K> Update<M, K> {
         T::Key: FieldType + Send + Sync + 'static,
         T::Item: FieldType + Send + Sync + 'static,
     {
-        self.assign(column, Assignment::Put(column.name(),
-            Arc::new(key),
-            Arc::new(value),
-        ))
+        self.assign(
+            column,
+            Assignment::Put(column.name(), Arc::new(key), Arc::new(value)),
+        )
     }
 
     /// `column = column - keys`: removes entries from a map.
