@@ -50,6 +50,11 @@ impl Rejection {
     label = "add `impl orm_core::Hooks for {Self} {{ ... }}`, or remove `hooks` from `#[orm(...)]`"
 )]
 pub trait Hooks {
+    /// Whether this is `#[derive(Model)]`'s own implementation, every hook the default:
+    /// then a write may skip building what only its hooks would read.
+    #[doc(hidden)]
+    const __DEFAULT_HOOKS: bool = false;
+
     /// Before a row is inserted.
     fn before_insert(&self) -> Result<(), Rejection> {
         Ok(())

@@ -193,7 +193,7 @@ pub trait Model:
 
     /// Deletes the row with this full primary key; deleting a missing row is not an error.
     fn delete_by_key(db: &Db, key: &Self::PrimaryKey) -> impl Future<Output = Result<()>> + Send {
-        Delete::new(Self::__primary_key_conditions(key)).execute(db)
+        write::delete_by_key::<Self>(db, key)
     }
 
     /// Deletes every row of one partition.
@@ -223,6 +223,8 @@ pub trait Model:
 pub struct ModelStatements {
     pub insert: StaticStatement,
     pub find: StaticStatement,
+    /// The delete by primary key: the shape's one statement (`cql::fixed`), found once.
+    pub delete: std::sync::OnceLock<&'static StaticStatement>,
 }
 
 impl ModelStatements {
@@ -230,6 +232,7 @@ impl ModelStatements {
         Self {
             insert: StaticStatement::new(|| Statement::insert(M::TABLE).render()),
             find: StaticStatement::new(|| Statement::select_by_primary_key(M::TABLE).render()),
+            delete: std::sync::OnceLock::new(),
         }
     }
 }

@@ -9,12 +9,20 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{PoisonError, RwLock};
 
+use crate::condition::{Condition, Target};
 use crate::cql::Statement;
+use crate::query::QueryError;
 use crate::statement::StaticStatement;
 
 type Shapes = HashMap<Statement, &'static StaticStatement, BuildHasherDefault<FxHasher>>;
 
 static SHAPES: RwLock<Shapes> = RwLock::new(HashMap::with_hasher(BuildHasherDefault::new()));
+
+type Keyed = HashMap<ShapeKey, &'static StaticStatement, BuildHasherDefault<FxHasher>>;
+
+/// Valid shapes by their [`ShapeKey`]: what a write by key reaches without building,
+/// checking or hashing its description.
+static KEYED: RwLock<Keyed> = RwLock::new(HashMap::with_hasher(BuildHasherDefault::new()));
 
 /// The statement of this shape: rendered and registered on its first use. A write calls
 /// `fixed(Statement::delete_by_primary_key(M::TABLE))` and executes the result as
@@ -32,6 +40,118 @@ pub(crate) fn fixed(shape: Statement) -> &'static StaticStatement {
     shapes
         .entry(shape)
         .or_insert_with_key(|shape| Box::leak(Box::new(StaticStatement::rendered(shape.render()))))
+}
+
+/// A write's shape as a few machine words built on the stack: the addresses and lengths
+/// of its table's metadata and of its (`&'static`) column names, its operators and flags.
+///
+/// Equal keys are equal shapes. The converse does not hold (the same name may live at two
+/// addresses), so one shape may have several keys: each leads to the one statement of
+/// the shape ([`fixed`] keeps it canonical). A shape too long for the words has no key
+/// and takes the path through its owned description.
+#[derive(Clone, Copy)]
+pub(crate) struct ShapeKey {
+    /// Words used; `WORDS + 1` once the shape did not fit.
+    len: usize,
+    words: [usize; ShapeKey::WORDS],
+}
+
+impl ShapeKey {
+    const WORDS: usize = 16;
+
+    /// A key starting with `header` (the write's kind and flags) and `table`'s address.
+    pub fn new<T>(header: usize, table: &'static T) -> Self {
+        let mut key = ShapeKey {
+            len: 0,
+            words: [0; ShapeKey::WORDS],
+        };
+        key.push(header);
+        key.push(std::ptr::from_ref(table) as usize);
+        key
+    }
+
+    /// Appends one word.
+    pub fn push(&mut self, word: usize) {
+        if self.len < Self::WORDS {
+            self.words[self.len] = word;
+            self.len += 1;
+        } else {
+            self.len = Self::WORDS + 1;
+        }
+    }
+
+    /// Appends a name: its address and length.
+    pub fn name(&mut self, name: &'static str) {
+        self.push(name.as_ptr() as usize);
+        self.push(name.len());
+    }
+
+    /// Appends a condition's shape: what it compares and its operator (not its value).
+    pub fn condition<M>(&mut self, condition: &Condition<M>) {
+        let operator = condition.operator as usize;
+        match condition.target {
+            Target::Column(name) => {
+                self.push(operator << 8);
+                self.name(name);
+            }
+            Target::Token => self.push(operator << 8 | 1),
+            Target::Tuple(columns) => {
+                let names = columns.names();
+                self.push(operator << 8 | 2 | names.len() << 16);
+                for name in names {
+                    self.name(name);
+                }
+            }
+        }
+    }
+
+    fn words(&self) -> Option<&[usize]> {
+        self.words.get(..self.len)
+    }
+}
+
+impl PartialEq for ShapeKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.words() == other.words()
+    }
+}
+
+impl Eq for ShapeKey {}
+
+impl std::hash::Hash for ShapeKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for word in self.words().unwrap_or_default() {
+            state.write_usize(*word);
+        }
+    }
+}
+
+/// The statement of the shape `key` names, when a shape with that key was found valid
+/// before; otherwise `describe` checks the shape and describes it (its first use, an
+/// invalid shape, or a shape too long for a key), and a valid one is remembered by `key`.
+///
+/// `describe` must succeed or fail by the shape alone (the things `key` holds), never by
+/// values: a key found here skips it.
+pub(crate) fn fixed_by_key(
+    key: &ShapeKey,
+    describe: impl FnOnce() -> Result<Statement, QueryError>,
+) -> Result<&'static StaticStatement, QueryError> {
+    if key.words().is_none() {
+        return describe().map(fixed);
+    }
+    if let Some(statement) = KEYED
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(key)
+    {
+        return Ok(statement);
+    }
+    let statement = fixed(describe()?);
+    KEYED
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(*key, statement);
+    Ok(statement)
 }
 
 /// The Fx hash (rustc's): a multiply and a rotate per word. Shapes are short and trusted

@@ -1,9 +1,12 @@
 //! Rendering, table by table: each row a statement description and the text it must give.
 
 use crate::condition::{Operator, Target, TupleColumns};
-use crate::cql::{Action, Cond, Guard, Selector, Set, Statement, Using, fixed};
+use crate::cql::{
+    Action, Cond, Guard, Selector, Set, ShapeKey, Statement, Using, fixed, fixed_by_key,
+};
 use crate::cql_type::CqlType;
 use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
+use crate::query::QueryError;
 use crate::query::{Computed, Function};
 
 const fn column(name: &'static str, role: KeyRole) -> ColumnMeta {
@@ -197,4 +200,52 @@ fn one_fixed_statement_per_shape() {
         "another shape, another statement"
     );
     assert_ne!(by_key.slot(), with_timestamp.slot());
+}
+
+#[test]
+fn a_shape_key_finds_the_statement_of_its_shape_and_only_valid_shapes() {
+    let key = |header: usize, column: &'static str| {
+        let mut key = ShapeKey::new(header, &POSTS);
+        key.name(column);
+        key
+    };
+    let describe = || Ok(Statement::delete_by_primary_key(&POSTS));
+    let by_key = fixed_by_key(&key(2, "title"), describe).unwrap();
+    assert!(
+        std::ptr::eq(by_key, fixed(Statement::delete_by_primary_key(&POSTS))),
+        "a key leads to the shape's one statement"
+    );
+    let mut described = false;
+    let again = fixed_by_key(&key(2, "title"), || {
+        described = true;
+        describe()
+    })
+    .unwrap();
+    assert!(std::ptr::eq(by_key, again));
+    assert!(!described, "a known key is not described again");
+
+    // Another name (another key), the same shape: the same statement.
+    let other = fixed_by_key(&key(2, "id"), describe).unwrap();
+    assert!(std::ptr::eq(by_key, other));
+
+    // An invalid shape is refused each time: it is never remembered.
+    let refuse = || Err(QueryError::NothingToUpdate { model: "Post" });
+    for _ in 0..2 {
+        assert!(fixed_by_key(&key(3, "title"), refuse).is_err());
+    }
+
+    // A shape too long for a key is described on every call.
+    let mut long = ShapeKey::new(4, &POSTS);
+    for _ in 0..20 {
+        long.name("title");
+    }
+    let mut calls = 0;
+    for _ in 0..2 {
+        fixed_by_key(&long, || {
+            calls += 1;
+            describe()
+        })
+        .unwrap();
+    }
+    assert_eq!(calls, 2);
 }

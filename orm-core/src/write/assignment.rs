@@ -32,6 +32,25 @@ impl Assignment {
         }
     }
 
+    /// Which kind of `SET` item this is, as a number (for a shape's key).
+    pub fn kind(&self) -> usize {
+        match self {
+            Assignment::Set(..) => 0,
+            Assignment::Add(..) => 1,
+            Assignment::Subtract(..) => 2,
+            Assignment::Prepend(..) => 3,
+            Assignment::Put(..) => 4,
+        }
+    }
+
+    /// How many values it binds.
+    pub fn value_count(&self) -> usize {
+        match self {
+            Assignment::Put(..) => 2,
+            _ => 1,
+        }
+    }
+
     /// The `SET` item's shape (its values left out).
     pub fn shape(&self) -> Set {
         match *self {

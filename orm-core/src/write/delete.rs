@@ -1,13 +1,16 @@
 //! `DELETE`: a row, a clustering range, or a partition.
 
+use std::future::Future;
 use std::marker::PhantomData;
+
+use futures::future::Either;
 
 use scylla::serialize::value::SerializeValue;
 
 use crate::condition::{Condition, Operator, Target};
-use crate::cql::{Action, Cond, Guard, Statement};
+use crate::cql::{Action, Cond, Guard, ShapeKey, Statement};
 use crate::cql_type::CqlTyped;
-use crate::db::Db;
+use crate::db::{Cql, Db};
 use crate::error::Result;
 use crate::explain::{Explain, StatementCount};
 use crate::hooks::Rejection;
@@ -17,8 +20,8 @@ use crate::options::StatementOptions;
 use crate::query::validate::{self, Clause};
 use crate::query::{AccessPath, QueryError};
 use crate::statement::StaticStatement;
-use crate::write::keyed::{self, KeyedWrite};
-use crate::write::update::{OwnedValues, check_guard};
+use crate::write::keyed::{self, KeyedWrite, OwnedValues};
+use crate::write::update::check_guard;
 use crate::write::using::Using;
 use crate::write::{
     BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
@@ -175,9 +178,28 @@ impl<M: Model, K> Delete<M, K> {
         })
     }
 
-    /// The statement [`execute`](Delete::execute) sends: rendered once per shape.
+    /// The statement [`execute`](Delete::execute) sends: rendered once per shape, and
+    /// checked once per shape (by its key; see [`crate::cql::fixed_by_key`]).
     fn fixed(&self) -> Result<&'static StaticStatement, QueryError> {
-        self.statement().map(crate::cql::fixed)
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        crate::cql::fixed_by_key(&self.shape_key(), || self.statement())
+    }
+
+    /// This delete's shape as a key: everything [`statement`](Self::statement) checks
+    /// and describes, no values.
+    fn shape_key(&self) -> ShapeKey {
+        let header = 2
+            | usize::from(self.using.timestamp.is_some()) << 4
+            | usize::from(self.if_exists) << 5
+            | (self.conditions.len() & 0xff) << 16
+            | (self.checks.len() & 0xff) << 24;
+        let mut key = ShapeKey::new(header, M::TABLE);
+        for condition in self.conditions.iter().chain(&self.checks) {
+            key.condition(condition);
+        }
+        key
     }
 
     /// What [`execute`](Delete::execute) will send, without contacting the server; see
@@ -236,14 +258,15 @@ impl<M: Model, K> Delete<M, K> {
         }
     }
 
-    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
-        // At most: its `USING` values, one per condition. One allocation, no growth.
-        let most = 2 + self.conditions.len() + self.checks.len();
-        let mut values: Vec<&(dyn SerializeValue + Send + Sync)> = Vec::with_capacity(most);
-        values.extend(self.using.values());
-        values.extend(self.conditions.iter().map(|c| c.value.as_ref()));
-        values.extend(self.checks.iter().map(|c| c.value.as_ref()));
-        values
+    fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
+        let conditions = self.conditions.iter().chain(&self.checks);
+        self.using
+            .values()
+            .chain(conditions.map(|c| c.value.as_ref()))
+    }
+
+    fn value_count(&self) -> usize {
+        self.using.count() + self.conditions.len() + self.checks.len()
     }
 }
 
@@ -276,8 +299,12 @@ impl<M: Model, K> KeyedWrite for Delete<M, K> {
         self.fixed()
     }
 
-    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
+    fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
         Delete::values(self)
+    }
+
+    fn value_count(&self) -> usize {
+        Delete::value_count(self)
     }
 
     fn options(&self) -> &StatementOptions {
@@ -301,6 +328,33 @@ impl<'a, M: Model> IntoBatchItem<'a> for Delete<M, Unconditional> {
         hook_verdict(M::TABLE, "delete", M::before_delete(&self))?;
         let path = crate::query::access_path(M::TABLE, &self.conditions)
             .unwrap_or(AccessPath::SinglePartition);
-        Ok(BatchItem::new(statement, Box::new(OwnedValues(self, |d| d.values()))).at(path))
+        Ok(BatchItem::new(statement, Box::new(OwnedValues(self))).at(path))
     }
+}
+
+/// [`Model::delete_by_key`]: a model without hooks of its own binds the key as it is (no
+/// conditions built, no shape looked up); otherwise a [`Delete`] runs, for the hooks to read.
+pub(crate) fn delete_by_key<M: Model>(
+    db: &Db,
+    key: &M::PrimaryKey,
+) -> impl Future<Output = Result<()>> + Send {
+    if !M::__DEFAULT_HOOKS {
+        return Either::Right(Delete::new(M::__primary_key_conditions(key)).execute(db));
+    }
+    Either::Left(async move {
+        let statement = *M::__statements()
+            .delete
+            .get_or_init(|| crate::cql::fixed(Statement::delete_by_primary_key(M::TABLE)));
+        let options = StatementOptions::default();
+        let sent = async {
+            db.execute(
+                Cql::Static(statement),
+                M::__primary_key_values(key),
+                &options,
+            )
+            .await
+            .map(drop)
+        };
+        crate::trace::write(db, M::TABLE, "delete", "DELETE", &options, sent).await
+    })
 }

@@ -1,7 +1,13 @@
 //! Running a write by key (an update or a delete), conditional or not: the statement of
 //! its shape, its hooks, its span.
 
+use scylla::serialize::SerializationError;
+use scylla::serialize::row::{
+    BuiltinSerializationError, BuiltinSerializationErrorKind, BuiltinTypeCheckError,
+    BuiltinTypeCheckErrorKind, RowSerializationContext, SerializeRow,
+};
 use scylla::serialize::value::SerializeValue;
+use scylla::serialize::writers::RowWriter;
 
 use crate::db::{Cql, Db};
 use crate::error::Result;
@@ -13,7 +19,7 @@ use crate::statement::StaticStatement;
 use crate::write::{LwtOutcome, hook_verdict};
 
 /// What running an update or a delete needs from it.
-pub(crate) trait KeyedWrite: Sized {
+pub(crate) trait KeyedWrite: Sized + Sync {
     type Model: Model;
     /// `update` or `delete`, for hooks' errors and spans.
     const OPERATION: &'static str;
@@ -25,7 +31,9 @@ pub(crate) trait KeyedWrite: Sized {
     /// The statement of this write's shape (rendered once per shape), or why not.
     fn statement(&self) -> Result<&'static StaticStatement, QueryError>;
     /// The bound values, in marker order.
-    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)>;
+    fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)>;
+    /// How many [`values`](Self::values) there are.
+    fn value_count(&self) -> usize;
     fn options(&self) -> &StatementOptions;
     fn before(&self) -> Result<(), Rejection>;
     fn after(&self);
@@ -37,7 +45,7 @@ pub(crate) async fn run<W: KeyedWrite>(write: W, db: &Db) -> Result<()> {
     let sent = async move {
         let statement = write.statement()?;
         hook_verdict(W::Model::TABLE, W::OPERATION, write.before())?;
-        db.execute(Cql::Static(statement), write.values(), write.options())
+        db.execute(Cql::Static(statement), Bound(&write), write.options())
             .await?;
         write.after();
         Ok(())
@@ -53,7 +61,7 @@ pub(crate) async fn run_conditional<W: KeyedWrite>(write: W, db: &Db) -> Result<
         let statement = Cql::Static(write.statement()?);
         hook_verdict(W::Model::TABLE, W::OPERATION, write.before())?;
         let result = db
-            .execute(statement, write.values(), write.options())
+            .execute(statement, Bound(&write), write.options())
             .await?;
         let outcome = LwtOutcome::from_result(W::Model::TABLE.model, statement, result)?;
         if outcome.applied {
@@ -63,4 +71,67 @@ pub(crate) async fn run_conditional<W: KeyedWrite>(write: W, db: &Db) -> Result<
     };
     let table = W::Model::TABLE;
     crate::trace::write(db, table, W::CONDITIONAL, W::STATEMENT, &options, sent).await
+}
+
+/// A write's bound values, serialized straight from the write: no list of them is built.
+/// Its errors name the type the values used to be collected in, as before.
+pub(crate) struct Bound<'a, W>(pub &'a W);
+
+/// The type named in serialization errors.
+type Values<'a> = Vec<&'a (dyn SerializeValue + Send + Sync)>;
+
+impl<W: KeyedWrite> SerializeRow for Bound<'_, W> {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter<'_>,
+    ) -> Result<(), SerializationError> {
+        let rust_name = std::any::type_name::<Values<'_>>();
+        let count = self.0.value_count();
+        let columns = ctx.columns();
+        if columns.len() != count {
+            return Err(SerializationError::new(BuiltinTypeCheckError {
+                rust_name,
+                kind: BuiltinTypeCheckErrorKind::WrongColumnCount {
+                    rust_cols: count,
+                    cql_cols: columns.len(),
+                },
+            }));
+        }
+        for (spec, value) in columns.iter().zip(self.0.values()) {
+            value
+                .serialize(spec.typ(), writer.make_cell_writer())
+                .map_err(|err| {
+                    SerializationError::new(BuiltinSerializationError {
+                        rust_name,
+                        kind: BuiltinSerializationErrorKind::ColumnSerializationFailed {
+                            name: spec.name().to_owned(),
+                            err,
+                        },
+                    })
+                })?;
+        }
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.value_count() == 0
+    }
+}
+
+/// The bound values of a write that owns them, for batches.
+pub(crate) struct OwnedValues<W>(pub W);
+
+impl<W: KeyedWrite + Send> SerializeRow for OwnedValues<W> {
+    fn serialize(
+        &self,
+        ctx: &RowSerializationContext<'_>,
+        writer: &mut RowWriter<'_>,
+    ) -> Result<(), SerializationError> {
+        Bound(&self.0).serialize(ctx, writer)
+    }
+
+    fn is_empty(&self) -> bool {
+        Bound(&self.0).is_empty()
+    }
 }

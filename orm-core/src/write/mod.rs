@@ -16,6 +16,7 @@ pub use insert::{Insert, InsertIfNotExists, Inserted};
 pub use lwt::LwtOutcome;
 pub use update::Update;
 
+pub(crate) use delete::delete_by_key;
 pub(crate) use insert::insert_row;
 
 use crate::error::{Error, Result};

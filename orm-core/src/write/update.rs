@@ -8,13 +8,13 @@ use scylla::value::Counter;
 
 use crate::column::Column;
 use crate::condition::Condition;
-use crate::cql::{Action, Cond, Guard, Set, Statement};
+use crate::cql::{Action, Cond, Guard, Set, ShapeKey, Statement};
 use crate::cql_type::{Element, FieldType, MapKey};
 use crate::db::Db;
 use crate::error::Result;
 use crate::explain::{Explain, StatementCount};
 use crate::hooks::Rejection;
-use crate::meta::KeyRole;
+use crate::meta::{ColumnMeta, KeyRole};
 use crate::model::Model;
 use crate::options::StatementOptions;
 use crate::query::validate::{self, Clause};
@@ -22,7 +22,7 @@ use crate::query::{AccessPath, QueryError};
 use crate::row::{Null, UnsetIfNull, now};
 use crate::statement::StaticStatement;
 use crate::write::assignment::{Assignment, CounterValue, Removable};
-use crate::write::keyed::{self, KeyedWrite};
+use crate::write::keyed::{self, KeyedWrite, OwnedValues};
 use crate::write::using::Using;
 use crate::write::{
     BatchItem, Conditional, IntoBatchItem, LwtOutcome, Unconditional, hook_verdict,
@@ -170,15 +170,16 @@ impl<M: Model, K> Update<M, K> {
         self
     }
 
-    fn assign(mut self, assignment: Assignment) -> Self {
-        let column = assignment.column();
-        if M::TABLE
-            .column(column)
-            .is_some_and(|c| c.is_partition_key() || c.is_clustering_key())
-        {
+    /// Adds `assignment` to `column` (the column's metadata: no look-up by name).
+    fn assign<T>(self, column: Column<M, T>, assignment: Assignment) -> Self {
+        self.assign_meta(Some(column.meta()), assignment)
+    }
+
+    fn assign_meta(mut self, column: Option<&'static ColumnMeta>, assignment: Assignment) -> Self {
+        if column.is_some_and(|c| c.is_partition_key() || c.is_clustering_key()) {
             return self.fail(QueryError::KeyColumnAssigned {
                 model: M::TABLE.model,
-                column,
+                column: assignment.column(),
             });
         }
         self.assignments.push(assignment);
@@ -190,32 +191,41 @@ impl<M: Model, K> Update<M, K> {
     where
         T: FieldType + Send + Sync + 'static,
     {
-        self.assign(Assignment::Set(
-            column.name(),
-            Arc::new(UnsetIfNull(value.into())),
-        ))
+        self.assign(
+            column,
+            Assignment::Set(column.name(), Arc::new(UnsetIfNull(value.into()))),
+        )
     }
 
     /// `column = null`: clears an optional column (this writes a tombstone).
     pub fn set_null<T>(self, column: Column<M, Option<T>>) -> Self {
-        self.assign(Assignment::Set(column.name(), Arc::new(Null)))
+        self.assign(column, Assignment::Set(column.name(), Arc::new(Null)))
     }
 
     /// `counter = counter + by`.
     pub fn increment<T: CounterValue>(self, column: Column<M, T>, by: i64) -> Self {
-        self.assign(Assignment::Add(column.name(), Arc::new(Counter(by))))
+        self.assign(
+            column,
+            Assignment::Add(column.name(), Arc::new(Counter(by))),
+        )
     }
 
     /// `counter = counter + by`, the counter named at run time (factories write counter
     /// rows this way).
     #[cfg(feature = "factory")]
     pub(crate) fn increment_column(self, column: &'static str, by: i64) -> Self {
-        self.assign(Assignment::Add(column, Arc::new(Counter(by))))
+        self.assign_meta(
+            M::TABLE.column(column),
+            Assignment::Add(column, Arc::new(Counter(by))),
+        )
     }
 
     /// `counter = counter - by`.
     pub fn decrement<T: CounterValue>(self, column: Column<M, T>, by: i64) -> Self {
-        self.assign(Assignment::Subtract(column.name(), Arc::new(Counter(by))))
+        self.assign(
+            column,
+            Assignment::Subtract(column.name(), Arc::new(Counter(by))),
+        )
     }
 
     /// `column = column + items`: appends to a list, adds to a set, merges into a map.
@@ -223,7 +233,10 @@ impl<M: Model, K> Update<M, K> {
     where
         T: Element + FieldType + Send + Sync + 'static,
     {
-        self.assign(Assignment::Add(column.name(), Arc::new(items.into())))
+        self.assign(
+            column,
+            Assignment::Add(column.name(), Arc::new(items.into())),
+        )
     }
 
     /// `column = column - items`: removes elements from a list or a set.
@@ -231,7 +244,10 @@ impl<M: Model, K> Update<M, K> {
     where
         T: Removable + FieldType + Send + Sync + 'static,
     {
-        self.assign(Assignment::Subtract(column.name(), Arc::new(items.into())))
+        self.assign(
+            column,
+            Assignment::Subtract(column.name(), Arc::new(items.into())),
+        )
     }
 
     /// `column = items + column`: prepends to a list.
@@ -239,7 +255,7 @@ impl<M: Model, K> Update<M, K> {
     where
         Vec<E>: FieldType + Send + Sync + 'static,
     {
-        self.assign(Assignment::Prepend(column.name(), Arc::new(items)))
+        self.assign(column, Assignment::Prepend(column.name(), Arc::new(items)))
     }
 
     /// `column[key] = value`: sets one entry of a map.
@@ -249,11 +265,10 @@ impl<M: Model, K> Update<M, K> {
         T::Key: FieldType + Send + Sync + 'static,
         T::Item: FieldType + Send + Sync + 'static,
     {
-        self.assign(Assignment::Put(
-            column.name(),
-            Arc::new(key),
-            Arc::new(value),
-        ))
+        self.assign(
+            column,
+            Assignment::Put(column.name(), Arc::new(key), Arc::new(value)),
+        )
     }
 
     /// `column = column - keys`: removes entries from a map.
@@ -268,7 +283,7 @@ impl<M: Model, K> Update<M, K> {
         Vec<T::Key>: SerializeValue,
     {
         let keys: Vec<T::Key> = keys.into_iter().collect();
-        self.assign(Assignment::Subtract(column.name(), Arc::new(keys)))
+        self.assign(column, Assignment::Subtract(column.name(), Arc::new(keys)))
     }
 
     /// The written values expire `seconds` after the write (`USING TTL`).
@@ -364,9 +379,36 @@ impl<M: Model, K> Update<M, K> {
         })
     }
 
-    /// The statement [`execute`](Update::execute) sends: rendered once per shape.
+    /// The statement [`execute`](Update::execute) sends: rendered once per shape, and
+    /// checked once per shape (by its key; see [`crate::cql::fixed_by_key`]).
     fn fixed(&self) -> Result<&'static StaticStatement, QueryError> {
-        self.statement(None).map(crate::cql::fixed)
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        crate::cql::fixed_by_key(&self.shape_key(), || self.statement(None))
+    }
+
+    /// This update's shape as a key: everything [`statement`](Self::statement) checks
+    /// and describes (the model's `updated_at` column included), no values.
+    fn shape_key(&self) -> ShapeKey {
+        let header = 1
+            | usize::from(self.scope == Scope::Partition) << 2
+            | usize::from(self.using.ttl.is_some()) << 3
+            | usize::from(self.using.timestamp.is_some()) << 4
+            | usize::from(self.if_exists) << 5
+            | (self.assignments.len() & 0xff) << 8
+            | (self.key.len() & 0xff) << 16
+            | (self.conditions.len() & 0xff) << 24;
+        let mut key = ShapeKey::new(header, M::TABLE);
+        key.push(M::__UPDATED_AT.map_or(0, |c| c.as_ptr() as usize));
+        for assignment in &self.assignments {
+            key.push(assignment.kind());
+            key.name(assignment.column());
+        }
+        for condition in self.key.iter().chain(&self.conditions) {
+            key.condition(condition);
+        }
+        key
     }
 
     /// Checks the key against what the update writes: a row's columns need the full
@@ -438,18 +480,18 @@ impl<M: Model, K> Update<M, K> {
         self
     }
 
-    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
-        // At most: TTL and timestamp, two per assignment (a map entry's key and value),
-        // one per condition. One allocation, no growth.
-        let most = 2 + 2 * self.assignments.len() + self.key.len() + self.conditions.len();
-        let mut values: Vec<&(dyn SerializeValue + Send + Sync)> = Vec::with_capacity(most);
-        values.extend(self.using.values());
-        for assignment in &self.assignments {
-            values.extend(assignment.values());
-        }
-        values.extend(self.key.iter().map(|c| c.value.as_ref()));
-        values.extend(self.conditions.iter().map(|c| c.value.as_ref()));
-        values
+    fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
+        let assignments = self.assignments.iter().flat_map(Assignment::values);
+        let conditions = self.key.iter().chain(&self.conditions);
+        self.using
+            .values()
+            .chain(assignments)
+            .chain(conditions.map(|c| c.value.as_ref()))
+    }
+
+    fn value_count(&self) -> usize {
+        let assigned: usize = self.assignments.iter().map(Assignment::value_count).sum();
+        self.using.count() + assigned + self.key.len() + self.conditions.len()
     }
 }
 
@@ -508,8 +550,12 @@ impl<M: Model, K> KeyedWrite for Update<M, K> {
         self.fixed()
     }
 
-    fn values(&self) -> Vec<&(dyn SerializeValue + Send + Sync)> {
+    fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
         Update::values(self)
+    }
+
+    fn value_count(&self) -> usize {
+        Update::value_count(self)
     }
 
     fn options(&self) -> &StatementOptions {
@@ -533,34 +579,8 @@ impl<'a, M: Model> IntoBatchItem<'a> for Update<M, Unconditional> {
         let statement = update.fixed()?;
         hook_verdict(M::TABLE, "update", M::before_update(&update))?;
         Ok(
-            BatchItem::new(statement, Box::new(OwnedValues::from_update(update)))
+            BatchItem::new(statement, Box::new(OwnedValues(update)))
                 .at(AccessPath::SinglePartition),
         )
-    }
-}
-
-/// The bound values of a write that owns them, for batches.
-pub(crate) struct OwnedValues<W>(
-    pub W,
-    pub fn(&W) -> Vec<&(dyn SerializeValue + Send + Sync)>,
-);
-
-impl<M: Model> OwnedValues<Update<M, Unconditional>> {
-    fn from_update(update: Update<M, Unconditional>) -> Self {
-        OwnedValues(update, |u| u.values())
-    }
-}
-
-impl<W: Send + Sync> scylla::serialize::row::SerializeRow for OwnedValues<W> {
-    fn serialize(
-        &self,
-        ctx: &scylla::serialize::row::RowSerializationContext<'_>,
-        writer: &mut scylla::serialize::writers::RowWriter<'_>,
-    ) -> Result<(), scylla::serialize::SerializationError> {
-        scylla::serialize::row::SerializeRow::serialize(&(self.1)(&self.0), ctx, writer)
-    }
-
-    fn is_empty(&self) -> bool {
-        scylla::serialize::row::SerializeRow::is_empty(&(self.1)(&self.0))
     }
 }

@@ -21,7 +21,7 @@ pub fn model(model: &Model) -> TokenStream {
     let hooks = (!model.hooks).then(|| {
         quote! {
             #[automatically_derived]
-            impl #p::Hooks for #ident {}
+            impl #p::Hooks for #ident { const __DEFAULT_HOOKS: bool = true; }
         }
     });
     let relations = crate::relation::expand(model);
