@@ -28,6 +28,7 @@ pub use crate::relation::{Custom, CustomRelationship, Many, One, Optional, check
 pub use crate::relation::{
     MorphParent, MorphTargets, MorphTo, check_morph_access, unknown_morph_type,
 };
+pub use crate::relation::{PlanKey, PlanKeyDefault, PlanKeyNone};
 pub use crate::row::{
     ColumnValues, TimestampField, TypeChecker, check_columns, column_value, created_at,
     missing_column, read_value, serialize_by_name, type_checker, unexpected_column, updated_at,

@@ -22,6 +22,13 @@ use capture::{Captured, capture, clear};
 #[orm(table = "explain_users")]
 #[has_many(Post, foreign_key = "user_id")]
 #[belongs_to_many(Tag, pivot = UserTag)]
+#[relationship(
+    Post,
+    name = "derived_posts",
+    local_key = "id",
+    foreign_key = "user_id",
+    constraints = posts_of
+)]
 struct User {
     #[orm(partition_key)]
     id: Uuid,
@@ -124,6 +131,11 @@ impl CustomRelationship for LaterPosts {
     fn explain_with() -> Option<(Self, Uuid)> {
         Some((LaterPosts, Uuid::nil()))
     }
+}
+
+/// The derived relationship's constraints: a user's posts.
+fn posts_of(query: Select<Post>, user_id: &Uuid) -> Select<Post> {
+    query.filter(Post::USER_ID.eq(*user_id))
 }
 
 /// A user's first post, by hand; without `explain_with`, so not plannable.
@@ -511,6 +523,26 @@ async fn a_custom_relationship_level_sends_its_planned_statement() {
         "{plan}"
     );
     sends_as_planned(&db, &captured, &plan, keys, counted.get(&db)).await;
+
+    // A derived relationship plans with its key type's default (a `Uuid`: nil).
+    let derived = users().with(User::derived_posts_relation);
+    let plan = derived.explain().unwrap();
+    assert_eq!(plan.statements.len(), 2, "{plan}");
+    assert_eq!(
+        plan.statements[1].count,
+        StatementCount::PerDistinctKey {
+            relation: "derived_posts".into(),
+            concurrency: 32
+        }
+    );
+    let derived_keys = |path: &str| if path == "derived_posts" { 2 } else { 0 };
+    let loaded = sends_as_planned(&db, &captured, &plan, derived_keys, derived.get(&db)).await;
+    let mut posts: Vec<usize> = loaded
+        .iter()
+        .map(|user| user.related(User::derived_posts_relation).unwrap().len())
+        .collect();
+    posts.sort();
+    assert_eq!(posts, [2, 3]);
 
     // Without `explain_with` there is no key to plan with: not explained, and says so.
     let error = users()

@@ -120,6 +120,7 @@ mod key;
 mod keyed;
 mod morph;
 mod pivot;
+mod plan_key;
 mod relationship;
 mod statements;
 
@@ -135,6 +136,8 @@ pub use key::set_key;
 pub use key::{KeyOf, SameKey};
 pub use keyed::{BelongsTo, HasMany, HasOne, Keyed, KeyedKind, OwnsRelated, RelationKey, kind};
 pub use morph::{MorphParent, MorphTargets, MorphTo};
+#[doc(hidden)]
+pub use plan_key::{PlanKey, PlanKeyDefault, PlanKeyNone};
 /// The former name of [`Relationship`].
 #[doc(hidden)]
 pub use relationship::Relationship as Relation;

@@ -65,6 +65,15 @@ pub fn relationship(input: &DeriveInput, relationship: &Relationship) -> TokenSt
             ) -> #private::Select<#related> {
                 #constraints(query, key) #opt_in
             }
+
+            #[allow(clippy::needless_borrow)] // the borrow is what picks the impl
+            fn explain_with() -> ::core::option::Option<(Self, #key_ty)> {
+                #[allow(unused_imports)]
+                use #private::{PlanKeyDefault as _, PlanKeyNone as _};
+                (&#private::PlanKey::<#key_ty>(::core::marker::PhantomData))
+                    .plan_key()
+                    .map(|key| (#ty, key))
+            }
         }
 
         #[allow(dead_code)]
