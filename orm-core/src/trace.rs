@@ -272,6 +272,11 @@ impl StreamTrace {
         StreamTrace { tracing }
     }
 
+    /// A stream with no operation of its own to end.
+    pub(crate) fn idle() -> Self {
+        StreamTrace { tracing: None }
+    }
+
     /// Whether anything listens: otherwise [`poll`](Self::poll) need not be called.
     #[inline]
     pub(crate) fn is_listening(&self) -> bool {

@@ -115,27 +115,17 @@ where
         .map_err(|e| rows_error(model, cql, e.into()))
 }
 
-/// The rows of a pager as a stream of `R`, each error naming the model and the CQL text.
-/// Not boxed: every row of a stream goes through this adapter.
+/// The rows of a pager as a stream of `R`, each error naming the model and the CQL text,
+/// for a stream that is part of a larger operation (no span of its own to end).
 pub(crate) fn typed_stream<R>(
     pager: scylla::client::pager::QueryPager,
     model: &'static str,
     cql: String,
-) -> Result<impl futures::Stream<Item = Result<R>> + Send + use<R>>
+) -> Result<RowStream<R>>
 where
     R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
 {
-    use futures::TryStreamExt;
-    let rows = pager.rows_stream::<R>().map_err(|e| Error::Rows {
-        model,
-        cql: cql.clone().into(),
-        source: RowsReadError::Type(e),
-    })?;
-    Ok(rows.map_err(move |e| Error::Rows {
-        model,
-        cql: cql.clone().into(),
-        source: RowsReadError::NextRow(Box::new(e)),
-    }))
+    RowStream::new(pager, model, cql, StreamTrace::idle())
 }
 
 /// A query's rows as a stream of `R`, each error naming the model and the CQL text, ended

@@ -43,14 +43,6 @@ impl Assignment {
         }
     }
 
-    /// How many values it binds.
-    pub fn value_count(&self) -> usize {
-        match self {
-            Assignment::Put(..) => 2,
-            _ => 1,
-        }
-    }
-
     /// The `SET` item's shape (its values left out).
     pub fn shape(&self) -> Set {
         match *self {

@@ -264,10 +264,6 @@ impl<M: Model, K> Delete<M, K> {
             .values()
             .chain(conditions.map(|c| c.value.as_ref()))
     }
-
-    fn value_count(&self) -> usize {
-        self.using.count() + self.conditions.len() + self.checks.len()
-    }
 }
 
 impl<M: Model> Delete<M, Unconditional> {
@@ -301,10 +297,6 @@ impl<M: Model, K> KeyedWrite for Delete<M, K> {
 
     fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
         Delete::values(self)
-    }
-
-    fn value_count(&self) -> usize {
-        Delete::value_count(self)
     }
 
     fn options(&self) -> &StatementOptions {

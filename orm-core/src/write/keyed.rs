@@ -32,8 +32,6 @@ pub(crate) trait KeyedWrite: Sized + Sync {
     fn statement(&self) -> Result<&'static StaticStatement, QueryError>;
     /// The bound values, in marker order.
     fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)>;
-    /// How many [`values`](Self::values) there are.
-    fn value_count(&self) -> usize;
     fn options(&self) -> &StatementOptions;
     fn before(&self) -> Result<(), Rejection>;
     fn after(&self);
@@ -87,7 +85,7 @@ impl<W: KeyedWrite> SerializeRow for Bound<'_, W> {
         writer: &mut RowWriter<'_>,
     ) -> Result<(), SerializationError> {
         let rust_name = std::any::type_name::<Values<'_>>();
-        let count = self.0.value_count();
+        let count = self.0.values().count();
         let columns = ctx.columns();
         if columns.len() != count {
             return Err(SerializationError::new(BuiltinTypeCheckError {
@@ -115,7 +113,7 @@ impl<W: KeyedWrite> SerializeRow for Bound<'_, W> {
     }
 
     fn is_empty(&self) -> bool {
-        self.0.value_count() == 0
+        self.0.values().next().is_none()
     }
 }
 

@@ -488,11 +488,6 @@ impl<M: Model, K> Update<M, K> {
             .chain(assignments)
             .chain(conditions.map(|c| c.value.as_ref()))
     }
-
-    fn value_count(&self) -> usize {
-        let assigned: usize = self.assignments.iter().map(Assignment::value_count).sum();
-        self.using.count() + assigned + self.key.len() + self.conditions.len()
-    }
 }
 
 /// `a, b`: the columns' names, for messages.
@@ -552,10 +547,6 @@ impl<M: Model, K> KeyedWrite for Update<M, K> {
 
     fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
         Update::values(self)
-    }
-
-    fn value_count(&self) -> usize {
-        Update::value_count(self)
     }
 
     fn options(&self) -> &StatementOptions {

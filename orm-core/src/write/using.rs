@@ -31,11 +31,6 @@ impl Using {
         }
     }
 
-    /// How many values it binds.
-    pub fn count(&self) -> usize {
-        usize::from(self.ttl.is_some()) + usize::from(self.timestamp.is_some())
-    }
-
     /// The bound values, in the order the statement writes their markers.
     pub fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
         let ttl = self
