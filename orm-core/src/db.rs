@@ -16,7 +16,7 @@ use scylla::statement::prepared::PreparedStatement;
 use crate::connect::DEFAULT_REQUEST_TIMEOUT;
 use crate::error::{Error, Result};
 use crate::idempotence::is_idempotent;
-use crate::options::StatementOptions;
+use crate::options::{StatementOptions, UNSET};
 use crate::statement::StaticStatement;
 
 /// A handle to the database: cheap to clone, shared by every task of a program.
@@ -231,13 +231,12 @@ impl Db {
     }
 
     /// Executes a fixed-shape statement with `values`, preparing it on first use.
-    pub async fn execute_static(
+    pub fn execute_static(
         &self,
         statement: &'static StaticStatement,
         values: impl SerializeRow,
-    ) -> Result<QueryResult> {
-        self.execute(Cql::Static(statement), values, &StatementOptions::default())
-            .await
+    ) -> impl Future<Output = Result<QueryResult>> {
+        self.execute(Cql::Static(statement), values, &UNSET)
     }
 
     /// The prepared form of `statement` for this session, preparing it if needed.
@@ -378,20 +377,52 @@ impl Db {
     }
 
     /// Executes a statement in one request, without paging.
-    pub(crate) async fn execute(
+    pub(crate) fn execute(
         &self,
         cql: Cql<'_>,
         values: impl SerializeRow,
         options: &StatementOptions,
-    ) -> Result<QueryResult> {
+    ) -> impl Future<Output = Result<QueryResult>> {
+        self.execute_then(cql, values, options, Ok)
+    }
+
+    /// [`execute`](Self::execute) for a write whose result is not read.
+    pub(crate) fn execute_write(
+        &self,
+        cql: Cql<'_>,
+        values: impl SerializeRow,
+        options: &StatementOptions,
+    ) -> impl Future<Output = Result<()>> {
+        self.execute_then(cql, values, options, |_| Ok(()))
+    }
+
+    /// Executes a statement in one request, without paging, and hands its result to
+    /// `then` inside the boxed future below: only what `then` returns moves out through
+    /// the futures around it (a write's `()`, a find's row), not the driver's result of
+    /// about 250 bytes, copied once per layer.
+    pub(crate) async fn execute_then<T>(
+        &self,
+        cql: Cql<'_>,
+        values: impl SerializeRow,
+        options: &StatementOptions,
+        then: impl FnOnce(QueryResult) -> Result<T>,
+    ) -> Result<T> {
         let (prepared, _in_flight) = prepared!(self, cql, options);
         // Boxed: the driver's future is about 4 KB, and every layer around it (the
         // operation's span, the write builder, the caller's task) would otherwise copy it
-        // whole each time it moves; one allocation costs less than those copies.
-        let sending = Box::pin(self.inner.session.execute_unpaged(&prepared, values));
-        let result = sending.await.map_err(|source| cql.execute_error(source))?;
-        log_tracing(&result);
-        Ok(result)
+        // whole each time it moves; one allocation costs less than those copies. What is
+        // boxed is a small future that builds the driver's in the box when first polled,
+        // so that it is not built on the stack and copied in.
+        let session = &self.inner.session;
+        let sending = Box::pin(async move {
+            let result = session
+                .execute_unpaged(&prepared, values)
+                .await
+                .map_err(|source| cql.execute_error(source))?;
+            log_tracing(&result);
+            then(result)
+        });
+        sending.await
     }
 
     /// Executes a statement and fetches one page from `paging_state`.
@@ -555,7 +586,8 @@ fn with_options(
     prepared: Arc<PreparedStatement>,
     options: &StatementOptions,
 ) -> Arc<PreparedStatement> {
-    if options.is_default() {
+    // The fixed writes borrow `UNSET`: one comparison of addresses instead of fields.
+    if std::ptr::eq(options, &UNSET) || options.is_default() {
         prepared
     } else {
         Arc::new(options.apply(&prepared))

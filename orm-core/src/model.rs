@@ -13,6 +13,7 @@ use crate::db::{Cql, Db};
 use crate::error::Result;
 use crate::hooks::Hooks;
 use crate::meta::TableMeta;
+use crate::options::UNSET;
 use crate::query::{Select, rows};
 use crate::row::ColumnValues;
 use crate::statement::StaticStatement;
@@ -157,13 +158,11 @@ pub trait Model:
 
     /// Reads the row with this full primary key, or `None` when there is none.
     fn find(db: &Db, key: &Self::PrimaryKey) -> impl Future<Output = Result<Option<Self>>> + Send {
-        async move {
-            let statement = &Self::__statements().find;
-            let result = db
-                .execute_static(statement, Self::__primary_key_values(key))
-                .await?;
-            rows::first(Self::TABLE.model, Cql::Static(statement), result)
-        }
+        let statement = Cql::Static(&Self::__statements().find);
+        let values = Self::__primary_key_values(key);
+        db.execute_then(statement, values, &UNSET, move |result| {
+            rows::first(Self::TABLE.model, statement, result)
+        })
     }
 
     /// An update of the row with this full primary key; see [`Update`].

@@ -24,6 +24,17 @@ pub struct StatementOptions {
     pub page_size: Option<i32>,
 }
 
+/// Every setting left to the session, borrowable for as long as a write's future lives
+/// (a fixed write with no options of its own borrows this instead of holding a copy).
+pub(crate) static UNSET: StatementOptions = StatementOptions {
+    consistency: None,
+    serial_consistency: None,
+    timeout: None,
+    tracing: false,
+    idempotent: None,
+    page_size: None,
+};
+
 impl StatementOptions {
     /// Checks settings the driver would otherwise panic on.
     pub(crate) fn check(&self) -> Result<(), crate::query::QueryError> {

@@ -25,6 +25,7 @@ use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use futures::Stream;
+use scylla::statement::Consistency;
 use tracing::Span;
 use tracing::field::Empty;
 
@@ -75,6 +76,18 @@ impl Operation {
         statement: &'static str,
         options: &StatementOptions,
     ) -> Operation {
+        Operation::begin(db, model, table, operation, statement, options.consistency)
+    }
+
+    /// [`on`](Self::on), given the one option a span records.
+    fn begin(
+        db: &Db,
+        model: &'static str,
+        table: &'static str,
+        operation: &'static str,
+        statement: &'static str,
+        consistency: Option<Consistency>,
+    ) -> Operation {
         let span = tracing::info_span!(
             target: "orm_core",
             "orm",
@@ -93,7 +106,7 @@ impl Operation {
         let slow = db.slow_operation_threshold();
         let timed = !span.is_disabled() || slow.is_some() || cfg!(feature = "metrics");
         if !span.is_disabled()
-            && let Some(consistency) = options.consistency
+            && let Some(consistency) = consistency
         {
             span.record("consistency", tracing::field::debug(consistency));
         }
@@ -137,17 +150,24 @@ impl Operation {
     }
 
     /// Runs `future` inside the span, then records its outcome as [`finish`](Self::finish)
-    /// does.
-    pub(crate) async fn run<T>(
+    /// does. One future around `future` (no `async` layers: each would hold and copy it).
+    pub(crate) fn run<T, F, R, S>(
         self,
-        future: impl Future<Output = Result<T, Error>>,
-        rows: impl FnOnce(&T) -> Option<usize>,
-        statements: impl FnOnce(&T) -> Option<u64>,
-    ) -> Result<T, Error> {
-        use tracing::Instrument;
-        let result = future.instrument(self.span.clone()).await;
-        self.finish(&result, rows, statements);
-        result
+        future: F,
+        rows: R,
+        statements: S,
+    ) -> Traced<'static, F, R, S>
+    where
+        F: Future<Output = Result<T, Error>>,
+        R: FnOnce(&T) -> Option<usize>,
+        S: FnOnce(&T) -> Option<u64>,
+    {
+        Traced {
+            future,
+            start: None,
+            operation: Some(self),
+            ends: Some((rows, statements)),
+        }
     }
 
     /// Records the outcome: `rows` read (when a read), `statements` sent, the duration and
@@ -204,6 +224,110 @@ impl Operation {
                 "slow operation",
             );
         }
+    }
+}
+
+/// An operation not started yet: what starting its span needs.
+#[derive(Clone, Copy)]
+struct Start<'a> {
+    db: &'a Db,
+    table: &'static TableMeta,
+    operation: &'static str,
+    statement: &'static str,
+    consistency: Option<Consistency>,
+}
+
+impl Start<'_> {
+    fn begin(self) -> Operation {
+        let table = self.table;
+        Operation::begin(
+            self.db,
+            table.model,
+            table.name,
+            self.operation,
+            self.statement,
+            self.consistency,
+        )
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A future polled inside its operation's span, which ends with the future's outcome
+    /// ([`Operation::run`], [`write`]). Nothing listening, a poll is the inner future's own
+    /// behind one check of the span.
+    pub(crate) struct Traced<'a, F, R, S> {
+        #[pin]
+        future: F,
+        // A write's operation starts at the first poll, as an `async fn`'s would: building
+        // the future and awaiting it later neither opens the span nor starts the clock.
+        start: Option<Start<'a>>,
+        operation: Option<Operation>,
+        // What the end records; taken when the future completes.
+        ends: Option<(R, S)>,
+    }
+}
+
+impl<F, T, R, S> Future for Traced<'_, F, R, S>
+where
+    F: Future<Output = Result<T, Error>>,
+    R: FnOnce(&T) -> Option<usize>,
+    S: FnOnce(&T) -> Option<u64>,
+{
+    type Output = Result<T, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Some(start) = this.start.take() {
+            *this.operation = Some(start.begin());
+        }
+        let Some(operation) = this.operation.as_ref() else {
+            return this.future.poll(cx);
+        };
+        let polled = if operation.span.is_disabled() {
+            this.future.poll(cx)
+        } else {
+            let _inside = operation.span.enter();
+            this.future.poll(cx)
+        };
+        if let Poll::Ready(result) = &polled
+            && let Some((rows, statements)) = this.ends.take()
+        {
+            operation.finish(result, rows, statements);
+        }
+        polled
+    }
+}
+
+/// A write's [`Traced`] future: no rows, one statement.
+pub(crate) type TracedWrite<'a, F, T> =
+    Traced<'a, F, fn(&T) -> Option<usize>, fn(&T) -> Option<u64>>;
+
+/// Runs a write's `future` inside the span of `operation` on `table`, started when the
+/// future is first polled: one statement, no rows. Not an `async fn`: the one future
+/// returned holds `future` itself, with no layer between them holding a copy.
+pub(crate) fn write<'a, T, F>(
+    db: &'a Db,
+    table: &'static TableMeta,
+    operation: &'static str,
+    statement: &'static str,
+    options: &StatementOptions,
+    future: F,
+) -> TracedWrite<'a, F, T>
+where
+    F: Future<Output = Result<T, Error>>,
+{
+    let start = Start {
+        db,
+        table,
+        operation,
+        statement,
+        consistency: options.consistency,
+    };
+    Traced {
+        future,
+        start: Some(start),
+        operation: None,
+        ends: Some((|_| None, |_| Some(1))),
     }
 }
 
@@ -355,18 +479,4 @@ pub(crate) fn record_pages(pages: u64) {
 /// The CQL of a statement about to be sent, at `debug` (values never).
 pub(crate) fn sending(cql: &str) {
     tracing::debug!(target: "orm_core", cql, "sending");
-}
-
-/// Runs the write `future` inside the span of `operation`: one statement, no rows.
-pub(crate) async fn write<T>(
-    db: &Db,
-    table: &'static TableMeta,
-    operation: &'static str,
-    statement: &'static str,
-    options: &StatementOptions,
-    future: impl Future<Output = Result<T, Error>>,
-) -> Result<T, Error> {
-    Operation::start(db, table, operation, statement, options)
-        .run(future, |_| None, |_| Some(1))
-        .await
 }

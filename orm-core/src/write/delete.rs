@@ -16,7 +16,7 @@ use crate::explain::{Explain, StatementCount};
 use crate::hooks::Rejection;
 use crate::meta::KeyRole;
 use crate::model::Model;
-use crate::options::StatementOptions;
+use crate::options::{StatementOptions, UNSET};
 use crate::query::validate::{self, Clause};
 use crate::query::{AccessPath, QueryError};
 use crate::statement::StaticStatement;
@@ -268,8 +268,8 @@ impl<M: Model, K> Delete<M, K> {
 
 impl<M: Model> Delete<M, Unconditional> {
     /// Runs the delete.
-    pub async fn execute(self, db: &Db) -> Result<()> {
-        keyed::run(self, db).await
+    pub fn execute(self, db: &Db) -> impl Future<Output = Result<()>> + Send {
+        keyed::run(self, db)
     }
 }
 
@@ -280,8 +280,8 @@ impl<M: Model> Delete<M, Conditional> {
     }
 
     /// Runs the delete; tells whether it applied.
-    pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
-        keyed::run_conditional(self, db).await
+    pub fn execute(self, db: &Db) -> impl Future<Output = Result<LwtOutcome>> + Send {
+        keyed::run_conditional(self, db)
     }
 }
 
@@ -333,20 +333,19 @@ pub(crate) fn delete_by_key<M: Model>(
     if !M::__DEFAULT_HOOKS {
         return Either::Right(Delete::new(M::__primary_key_conditions(key)).execute(db));
     }
-    Either::Left(async move {
-        let statement = *M::__statements()
-            .delete
-            .get_or_init(|| crate::cql::fixed(Statement::delete_by_primary_key(M::TABLE)));
-        let options = StatementOptions::default();
-        let sent = async {
-            db.execute(
-                Cql::Static(statement),
-                M::__primary_key_values(key),
-                &options,
-            )
+    let statement = *M::__statements()
+        .delete
+        .get_or_init(|| crate::cql::fixed(Statement::delete_by_primary_key(M::TABLE)));
+    let sent = async move {
+        db.execute_write(Cql::Static(statement), M::__primary_key_values(key), &UNSET)
             .await
-            .map(drop)
-        };
-        crate::trace::write(db, M::TABLE, "delete", "DELETE", &options, sent).await
-    })
+    };
+    Either::Left(crate::trace::write(
+        db,
+        M::TABLE,
+        "delete",
+        "DELETE",
+        &UNSET,
+        sent,
+    ))
 }

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::explain::{Explain, StatementCount};
 use crate::meta::{KeyRole, TableMeta};
 use crate::model::Model;
-use crate::options::{Configure, StatementOptions};
+use crate::options::{Configure, StatementOptions, UNSET};
 use crate::query::QueryError;
 use crate::row::{now, serialize_by_name};
 use crate::statement::StaticStatement;
@@ -206,17 +206,16 @@ impl<'a, M: Model> Insert<'a, M> {
     }
 
     /// Runs the insert.
-    pub async fn execute(self, db: &Db) -> Result<()> {
+    pub fn execute(self, db: &Db) -> impl Future<Output = Result<()>> + Send {
         let options = self.options.clone();
         crate::trace::write(db, M::TABLE, "insert", "INSERT", &options, async move {
             let statement = self.fixed()?;
             hook_verdict(M::TABLE, "insert", self.model.before_insert())?;
-            db.execute(Cql::Static(statement), self.values(), &self.options)
+            db.execute_write(Cql::Static(statement), self.values(), &self.options)
                 .await?;
             self.model.after_insert();
             Ok(())
         })
-        .await
     }
 }
 
@@ -238,17 +237,17 @@ impl<M: Model> InsertIfNotExists<'_, M> {
     }
 
     /// Runs the insert; tells whether it applied and, if not, the existing row.
-    pub async fn execute(self, db: &Db) -> Result<Inserted<M>> {
+    pub fn execute(self, db: &Db) -> impl Future<Output = Result<Inserted<M>>> + Send {
         let options = self.0.options.clone();
+        let run = self.run(db);
         crate::trace::write(
             db,
             M::TABLE,
             "insert if not exists",
             "INSERT",
             &options,
-            self.run(db),
+            run,
         )
-        .await
     }
 
     async fn run(self, db: &Db) -> Result<Inserted<M>> {
@@ -304,7 +303,8 @@ pub(crate) async fn insert_row<M: Model>(model: &M, db: &Db) -> Result<()> {
         now: M::__HAS_TIMESTAMPS.then(now),
         using: Using::default(),
     };
-    db.execute_static(&M::__statements().insert, values).await?;
+    let statement = Cql::Static(&M::__statements().insert);
+    db.execute_write(statement, values, &UNSET).await?;
     model.after_insert();
     Ok(())
 }

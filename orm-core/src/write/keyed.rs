@@ -19,7 +19,7 @@ use crate::statement::StaticStatement;
 use crate::write::{LwtOutcome, hook_verdict};
 
 /// What running an update or a delete needs from it.
-pub(crate) trait KeyedWrite: Sized + Sync {
+pub(crate) trait KeyedWrite: Sized + Send + Sync {
     type Model: Model;
     /// `update` or `delete`, for hooks' errors and spans.
     const OPERATION: &'static str;
@@ -34,28 +34,47 @@ pub(crate) trait KeyedWrite: Sized + Sync {
     fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)>;
     fn options(&self) -> &StatementOptions;
     fn before(&self) -> Result<(), Rejection>;
+    /// What the write adds when it runs (an update's `updated_at = now`): called at the
+    /// first poll, not when the future is built.
+    fn when_sent(self) -> Self {
+        self
+    }
     fn after(&self);
 }
 
-/// Runs an unconditional write.
-pub(crate) async fn run<W: KeyedWrite>(write: W, db: &Db) -> Result<()> {
+/// Runs an unconditional write. Not an `async fn`: the one future returned is the span's
+/// around the write's, with no layer between them holding a copy.
+pub(crate) fn run<W: KeyedWrite>(write: W, db: &Db) -> impl Future<Output = Result<()>> {
+    // Only the consistency is read from it (the span's), before `write` moves.
     let options = write.options().clone();
     let sent = async move {
+        let write = write.when_sent();
         let statement = write.statement()?;
         hook_verdict(W::Model::TABLE, W::OPERATION, write.before())?;
-        db.execute(Cql::Static(statement), Bound(&write), write.options())
+        db.execute_write(Cql::Static(statement), Bound(&write), write.options())
             .await?;
         write.after();
         Ok(())
     };
-    let table = W::Model::TABLE;
-    crate::trace::write(db, table, W::OPERATION, W::STATEMENT, &options, sent).await
+    crate::trace::write(
+        db,
+        W::Model::TABLE,
+        W::OPERATION,
+        W::STATEMENT,
+        &options,
+        sent,
+    )
 }
 
 /// Runs a conditional write; tells whether it applied.
-pub(crate) async fn run_conditional<W: KeyedWrite>(write: W, db: &Db) -> Result<LwtOutcome> {
+pub(crate) fn run_conditional<W: KeyedWrite>(
+    write: W,
+    db: &Db,
+) -> impl Future<Output = Result<LwtOutcome>> {
+    // Only the consistency is read from it (the span's), before `write` moves.
     let options = write.options().clone();
     let sent = async move {
+        let write = write.when_sent();
         let statement = Cql::Static(write.statement()?);
         hook_verdict(W::Model::TABLE, W::OPERATION, write.before())?;
         let result = db
@@ -67,8 +86,14 @@ pub(crate) async fn run_conditional<W: KeyedWrite>(write: W, db: &Db) -> Result<
         }
         Ok(outcome)
     };
-    let table = W::Model::TABLE;
-    crate::trace::write(db, table, W::CONDITIONAL, W::STATEMENT, &options, sent).await
+    crate::trace::write(
+        db,
+        W::Model::TABLE,
+        W::CONDITIONAL,
+        W::STATEMENT,
+        &options,
+        sent,
+    )
 }
 
 /// A write's bound values, serialized straight from the write: no list of them is built.

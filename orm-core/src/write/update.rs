@@ -518,8 +518,8 @@ pub(crate) fn check_guard<M: Model>(
 
 impl<M: Model> Update<M, Unconditional> {
     /// Runs the update.
-    pub async fn execute(self, db: &Db) -> Result<()> {
-        keyed::run(self.with_updated_at(), db).await
+    pub fn execute(self, db: &Db) -> impl Future<Output = Result<()>> + Send {
+        keyed::run(self, db)
     }
 }
 
@@ -530,8 +530,8 @@ impl<M: Model> Update<M, Conditional> {
     }
 
     /// Runs the update; tells whether it applied.
-    pub async fn execute(self, db: &Db) -> Result<LwtOutcome> {
-        keyed::run_conditional(self.with_updated_at(), db).await
+    pub fn execute(self, db: &Db) -> impl Future<Output = Result<LwtOutcome>> + Send {
+        keyed::run_conditional(self, db)
     }
 }
 
@@ -559,6 +559,10 @@ impl<M: Model, K> KeyedWrite for Update<M, K> {
 
     fn after(&self) {
         M::after_update(self);
+    }
+
+    fn when_sent(self) -> Self {
+        self.with_updated_at()
     }
 }
 
