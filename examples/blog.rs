@@ -4,9 +4,10 @@
 //! `SCYLLA_URI` (default `127.0.0.1:9042`).
 
 use orm_core::prelude::*;
-use orm_core::schema::Replication;
 use orm_core::scylla::value::CqlTimestamp;
 use uuid::Uuid;
+
+mod support;
 
 /// A user, looked up by id. Their posts are one partition of `posts`.
 #[derive(Model, Debug)]
@@ -42,11 +43,7 @@ struct PostTitle {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let uri = std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned());
-    let db = Db::connect(&uri).await?;
-    db.create_keyspace("orm_blog_example", &Replication::Simple(1))
-        .await?;
-    db.use_keyspace("orm_blog_example").await?;
+    let db = support::connect("orm_blog_example").await?;
     User::create_table(&db).await?;
     Post::create_table(&db).await?;
 

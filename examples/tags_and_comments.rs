@@ -5,9 +5,10 @@
 //! it connects to `SCYLLA_URI` (default `127.0.0.1:9042`).
 
 use orm_core::prelude::*;
-use orm_core::schema::Replication;
 use orm_core::{Pivot, eager};
 use uuid::Uuid;
+
+mod support;
 
 /// A post with tags (through `PostTag`) and comments (through the polymorphic `Comment`).
 #[derive(Model, Debug, Clone)]
@@ -69,11 +70,7 @@ struct Comment {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let uri = std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned());
-    let db = Db::connect(&uri).await?;
-    db.create_keyspace("orm_tags_example", &Replication::Simple(1))
-        .await?;
-    db.use_keyspace("orm_tags_example").await?;
+    let db = support::connect("orm_tags_example").await?;
     Post::create_table(&db).await?;
     Tag::create_table(&db).await?;
     PostTag::create_tables(&db).await?;

@@ -5,8 +5,9 @@
 
 use orm_core::Tuple;
 use orm_core::prelude::*;
-use orm_core::schema::Replication;
 use uuid::Uuid;
+
+mod support;
 
 /// A user's videos, newest first: one partition per user. The user's display name is
 /// stored once per partition (a static column).
@@ -72,11 +73,7 @@ struct Video {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let uri = std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned());
-    let db = Db::connect(&uri).await?;
-    db.create_keyspace("videos_example", &Replication::Simple(1))
-        .await?;
-    db.use_keyspace("videos_example").await?;
+    let db = support::connect("videos_example").await?;
     UserVideo::create_table(&db).await?;
     VideoComment::create_table(&db).await?;
     Reply::create_table(&db).await?;

@@ -1,9 +1,13 @@
-//! What the benchmark programs share: measuring the client's CPU time, and a global
-//! allocator that tells an observer about every allocation.
+//! What the benchmark programs share: measuring the client's CPU time, a global
+//! allocator that tells an observer about every allocation, and the server and keyspace
+//! they run against.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::marker::PhantomData;
 use std::time::Duration;
+
+use orm_core::Db;
+use orm_core::schema::Replication;
 
 /// CPU time (user + system) of this whole process: every thread, driver tasks included.
 ///
@@ -101,4 +105,22 @@ unsafe impl<O: AllocObserver> GlobalAlloc for Observed<O> {
         // SAFETY: same contract as the caller's.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
+}
+
+/// The CQL server to measure against: `$SCYLLA_URI`, or `127.0.0.1:9042` (where
+/// `scripts/db up` starts one).
+pub fn scylla_uri() -> String {
+    std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned())
+}
+
+/// Puts `db` on `keyspace` (replication factor 1), created if missing. With `fresh`, the
+/// keyspace is dropped first, so a run starts from no rows and the previous run's data
+/// does not change what is measured.
+pub async fn use_keyspace(db: &Db, keyspace: &str, fresh: bool) -> orm_core::Result<()> {
+    if fresh {
+        db.drop_keyspace(keyspace).await?;
+    }
+    db.create_keyspace(keyspace, &Replication::Simple(1))
+        .await?;
+    db.use_keyspace(keyspace).await
 }

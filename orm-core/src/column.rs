@@ -94,6 +94,19 @@ impl<M, T> Column<M, T> {
     }
 }
 
+/// The comparison methods of [`Column`]: one line each, since they differ only in their
+/// operator, so a new operator cannot get a body that differs by accident.
+macro_rules! comparisons {
+    ($($(#[$doc:meta])* $method:ident: $operator:ident,)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $method(self, value: impl Into<T>) -> Condition<M> {
+                self.condition(Operator::$operator, value.into())
+            }
+        )*
+    };
+}
+
 impl<M, T: FieldType + Send + Sync + 'static> Column<M, T> {
     fn condition(
         self,
@@ -103,34 +116,19 @@ impl<M, T: FieldType + Send + Sync + 'static> Column<M, T> {
         Condition::column(self.meta.name, operator, Arc::new(value))
     }
 
-    /// `column = value`.
-    pub fn eq(self, value: impl Into<T>) -> Condition<M> {
-        self.condition(Operator::Eq, value.into())
-    }
-
-    /// `column < value`.
-    pub fn lt(self, value: impl Into<T>) -> Condition<M> {
-        self.condition(Operator::Lt, value.into())
-    }
-
-    /// `column <= value`.
-    pub fn le(self, value: impl Into<T>) -> Condition<M> {
-        self.condition(Operator::Le, value.into())
-    }
-
-    /// `column > value`.
-    pub fn gt(self, value: impl Into<T>) -> Condition<M> {
-        self.condition(Operator::Gt, value.into())
-    }
-
-    /// `column >= value`.
-    pub fn ge(self, value: impl Into<T>) -> Condition<M> {
-        self.condition(Operator::Ge, value.into())
-    }
-
-    /// `column != value`: only in conditional writes (`IF`), never in a `WHERE`.
-    pub fn ne(self, value: impl Into<T>) -> Condition<M> {
-        self.condition(Operator::Ne, value.into())
+    comparisons! {
+        /// `column = value`.
+        eq: Eq,
+        /// `column < value`.
+        lt: Lt,
+        /// `column <= value`.
+        le: Le,
+        /// `column > value`.
+        gt: Gt,
+        /// `column >= value`.
+        ge: Ge,
+        /// `column != value`: only in conditional writes (`IF`), never in a `WHERE`.
+        ne: Ne,
     }
 
     /// `column IN (values)`, bound as one list value.

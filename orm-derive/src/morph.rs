@@ -36,31 +36,37 @@ pub struct Morph {
 // A model has a handful of these, for one expansion: their size does not matter.
 #[allow(clippy::large_enum_variant)]
 pub enum Side {
-    /// `morph_many` / `morph_one`: the children whose type and id columns point at this
-    /// row.
-    Parent {
-        many: bool,
-        /// The child model.
-        child: syn::Path,
-        /// This model's key column.
-        local: Column,
-        /// The child's columns.
-        type_column: Named,
-        id_column: Named,
-        allow_filtering: bool,
-    },
-    /// `morph_to`: the parent this row's type and id columns point at.
-    Child {
-        /// The possible parents, each with its variant in the generated enum.
-        types: Vec<Parent>,
-        /// The parent whose primary-key type the id column holds: the first listed.
-        key_of: syn::Path,
-        /// Derives for the generated enum.
-        derives: Vec<syn::Path>,
-        /// This model's columns.
-        type_column: Column,
-        id_column: Column,
-    },
+    /// `morph_many` / `morph_one`.
+    Parent(ParentSide),
+    /// `morph_to`.
+    Child(ChildSide),
+}
+
+/// `morph_many` / `morph_one`: the children whose type and id columns point at this row.
+/// A struct of its own, so the check builds it and the expansion borrows it whole.
+pub struct ParentSide {
+    pub many: bool,
+    /// The child model.
+    pub child: syn::Path,
+    /// This model's key column.
+    pub local: Column,
+    /// The child's columns.
+    pub type_column: Named,
+    pub id_column: Named,
+    pub allow_filtering: bool,
+}
+
+/// `morph_to`: the parent this row's type and id columns point at.
+pub struct ChildSide {
+    /// The possible parents, each with its variant in the generated enum.
+    pub types: Vec<Parent>,
+    /// The parent whose primary-key type the id column holds: the first listed.
+    pub key_of: syn::Path,
+    /// Derives for the generated enum.
+    pub derives: Vec<syn::Path>,
+    /// This model's columns.
+    pub type_column: Column,
+    pub id_column: Column,
 }
 
 /// A parent type listed in `morph_to(types(...))`.

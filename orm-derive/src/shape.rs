@@ -1,6 +1,7 @@
-//! The fields of a struct as darling hands them over, with their names, and the attributes
-//! of a struct that a table of attribute names knows.
+//! The fields of a struct as darling hands them over, with their names, the attributes
+//! of a struct that a table of attribute names knows, and the refusal of generic parameters.
 
+use darling::Error;
 use darling::ast::Data;
 
 /// The fields of a struct with named fields, each with its name. For the derives whose
@@ -18,6 +19,16 @@ pub fn named_fields<F>(
         .into_iter()
         .filter_map(|field| Some((ident(&field)?.clone(), field)))
         .collect()
+}
+
+/// `message`, at the generic parameters, when a derive whose type maps to fixed CQL types
+/// is given any: every derive but `Row` says why it cannot take them.
+pub fn no_generics(generics: &syn::Generics, message: &str) -> Result<(), Error> {
+    if generics.params.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::custom(message).with_span(generics))
+    }
 }
 
 /// Each attribute of `attrs` whose name is in `table`, in order, with what the table says

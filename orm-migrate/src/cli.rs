@@ -293,24 +293,16 @@ async fn run_with(
                 );
             }
         }
-        Command::Up { to } => {
-            let applied = migrator.up(to).await?;
-            if applied.is_empty() {
-                println!("nothing to do: every migration is applied");
-            }
-            for version in applied {
-                println!("applied {version:04}");
-            }
-        }
-        Command::Down { to } => {
-            let reverted = migrator.down(to).await?;
-            if reverted.is_empty() {
-                println!("nothing to do: no applied migration to revert");
-            }
-            for version in reverted {
-                println!("reverted {version:04}");
-            }
-        }
+        Command::Up { to } => print_versions(
+            &migrator.up(to).await?,
+            "applied",
+            "nothing to do: every migration is applied",
+        ),
+        Command::Down { to } => print_versions(
+            &migrator.down(to).await?,
+            "reverted",
+            "nothing to do: no applied migration to revert",
+        ),
         Command::Diff => {
             let plan = schema.diff(&db).await?;
             print!("{plan}");
@@ -345,6 +337,17 @@ async fn run_with(
         Command::Seed { .. } => unreachable!("run before the migrations are loaded"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `up` or `down` did: `<done> 0001` a line per version, or `nothing` when it did
+/// nothing, so a script reading the output sees the same lines for both commands.
+fn print_versions(versions: &[i64], done: &str, nothing: &str) {
+    if versions.is_empty() {
+        println!("{nothing}");
+    }
+    for version in versions {
+        println!("{done} {version:04}");
+    }
 }
 
 /// A session with the server of `cli`.

@@ -13,6 +13,8 @@
 //! Tests keep apart inside one keyspace by using fresh partition keys ([`unique_id`]).
 
 use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::{Command, Output};
 
 use futures::{Stream, TryStreamExt};
 use orm_core::schema::{Replication, ServerKind};
@@ -141,10 +143,68 @@ fn keyspace_name() -> String {
 /// An error and its sources, outermost first, joined by `: ` (as `anyhow`'s `{:#}` prints
 /// them): the ORM's errors say what failed and leave the driver's reason to `source()`.
 pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    error_chain_with(error, ": ")
+}
+
+/// An error and its sources, outermost first, joined by `separator`: for tests that print
+/// the chain in their own format.
+pub fn error_chain_with(error: &(dyn std::error::Error + 'static), separator: &str) -> String {
     std::iter::successors(Some(error), |e| (*e).source())
         .map(ToString::to_string)
         .collect::<Vec<_>>()
-        .join(": ")
+        .join(separator)
+}
+
+/// An empty folder `<temp>/<prefix><name>_<pid>` (emptied if a previous run left it), for
+/// a test's migration files: the prefix and the process id keep two checkouts and two
+/// runs apart.
+///
+/// # Panics
+/// When the folder cannot be created.
+pub fn fresh_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "{}{name}_{}",
+        keyspace_prefix(),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    dir
+}
+
+/// What a finished process wrote to its standard output, as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// What a finished process wrote to its standard error, as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs `bash scripts/<script> <args>` (the repository's scripts) with `envs` set, and
+/// returns what it wrote.
+///
+/// # Panics
+/// When it cannot start (`running scripts/<script>`) or fails (`<what> failed:` and what
+/// it wrote to standard error): the servers a test needs are not there then.
+#[track_caller]
+pub fn run_script(script: &str, args: &[&str], envs: &[(&str, &str)], what: &str) -> Output {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../scripts")
+        .join(script);
+    let output = Command::new("bash")
+        .arg(path)
+        .args(args)
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap_or_else(|err| panic!("running scripts/{script}: {err:?}"));
+    assert!(
+        output.status.success(),
+        "{what} failed:\n{}",
+        stderr(&output)
+    );
+    output
 }
 
 /// Asserts that `text` contains `part`; the message of the failure prints both.

@@ -5,41 +5,25 @@
 //! started by this test when it does not answer; `SCYLLA_URI=127.0.0.1:9242 scripts/db
 //! down` stops it.
 
-use std::error::Error as _;
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use orm_core::{Db, Error};
+use orm_tests::{error_chain_with, run_script};
 
 const URI: &str = "127.0.0.1:9242";
 
 fn start_server() {
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/db");
-    let output = Command::new("bash")
-        .arg(script)
-        .arg("up")
-        .env("SCYLLA_URI", URI)
-        .env("DB_AUTH", "password")
-        .output()
-        .expect("running scripts/db");
-    assert!(
-        output.status.success(),
-        "DB_AUTH=password scripts/db up failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    run_script(
+        "db",
+        &["up"],
+        &[("SCYLLA_URI", URI), ("DB_AUTH", "password")],
+        "DB_AUTH=password scripts/db up",
     );
 }
 
 /// The error and every source below it, one message each.
 fn chain(error: &Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(next) = source {
-        text.push_str(" / ");
-        text.push_str(&next.to_string());
-        source = next.source();
-    }
-    text
+    error_chain_with(error, " / ")
 }
 
 async fn connect(user: Option<(&str, &str)>) -> Result<Db, Error> {

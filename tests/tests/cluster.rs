@@ -8,8 +8,6 @@
 //! it. The tests take turns (one lock), since they kill and pause nodes.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -21,6 +19,7 @@ use orm_core::scylla::policies::load_balancing::{NodeIdentifier, SingleTargetLoa
 use orm_core::scylla::policies::speculative_execution::SimpleSpeculativeExecutionPolicy;
 use orm_core::scylla::statement::Consistency;
 use orm_core::{Error, Pivot};
+use orm_tests::{error_chain_with, run_script, stdout};
 use tokio::sync::{Mutex, OnceCell};
 use uuid::Uuid;
 
@@ -82,23 +81,10 @@ static TURN: Mutex<()> = Mutex::const_new(());
 /// The contact points, once the cluster is up and the schema exists.
 static CLUSTER: OnceCell<String> = OnceCell::const_new();
 
-fn script() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/cluster")
-}
-
 /// Runs `scripts/cluster <args>`, panicking with its output when it fails.
 fn cluster(args: &[&str]) -> String {
-    let output = Command::new("bash")
-        .arg(script())
-        .args(args)
-        .output()
-        .expect("running scripts/cluster");
-    assert!(
-        output.status.success(),
-        "scripts/cluster {args:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    let output = run_script("cluster", args, &[], &format!("scripts/cluster {args:?}"));
+    stdout(&output).trim().to_owned()
 }
 
 /// The cluster's contact points: starts it if needed, creates the keyspace (replication
@@ -142,15 +128,7 @@ async fn cluster_db() -> Db {
 
 /// The error and every cause below it, one message each.
 fn chain(error: &Error) -> String {
-    use std::error::Error as _;
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        text.push_str(" / ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
+    error_chain_with(error, " / ")
 }
 
 /// A short name for an error, to count failures by kind.

@@ -13,50 +13,10 @@ use orm_core::{Select, TableMeta};
 use orm_tests::db;
 use uuid::Uuid;
 
-#[derive(Model, Debug, Clone, PartialEq)]
-#[orm(table = "fm_posts")]
-#[morph_many(Comment, name = "commentable")]
-#[morph_one(Image, name = "imageable")]
-struct Post {
-    #[orm(partition_key)]
-    id: Uuid,
-    title: String,
-}
-
-#[derive(Model, Debug, Clone, PartialEq)]
-#[orm(table = "fm_videos")]
-#[morph_many(Comment, name = "commentable")]
-struct Video {
-    #[orm(partition_key)]
-    id: Uuid,
-    url: String,
-}
-
-#[derive(Model, Debug, Clone, PartialEq)]
-#[orm(table = "fm_comments")]
-#[morph_to(name = "commentable", types(Post, Video), derive(Debug, PartialEq))]
-struct Comment {
-    #[orm(partition_key)]
-    commentable_type: String,
-    #[orm(partition_key)]
-    commentable_id: Uuid,
-    #[orm(clustering_key)]
-    id: i64,
-    body: String,
-}
-
-#[derive(Model, Debug, Clone, PartialEq)]
-#[orm(table = "fm_images")]
-#[morph_to(name = "imageable", types(Post), derive(Debug, PartialEq))]
-struct Image {
-    #[orm(partition_key)]
-    imageable_type: String,
-    #[orm(partition_key)]
-    imageable_id: Uuid,
-    url: String,
-}
-
-const MORPH_TABLES: [&TableMeta; 4] = [Post::TABLE, Video::TABLE, Comment::TABLE, Image::TABLE];
+mod morph_models;
+use morph_models::{
+    Comment, CommentCommentable, Image, ImageImageable, Post, TABLES as MORPH_TABLES, Video,
+};
 
 fn posts() -> Factory<Post> {
     Factory::new(|f| Post {

@@ -7,29 +7,18 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use orm_core::Db;
-use orm_tests::scylla_uri;
+use orm_tests::{fresh_dir, scylla_uri, stderr, stdout};
 
 const FIXTURE: &str = env!("CARGO_BIN_EXE_orm_seed_fixture");
 
-fn prefix() -> String {
-    std::env::var("ORM_TEST_KEYSPACE_PREFIX").unwrap_or_else(|_| "orm_test_".to_owned())
-}
-
 /// `<prefix>seed_<name>`, dropped: the tool's `sync` creates it.
 async fn fresh_keyspace(name: &str) -> (Db, String) {
-    let keyspace = format!("{}seed_{name}", prefix());
-    let db = Db::connect(&scylla_uri()).await.expect("a CQL server");
-    db.drop_keyspace(&keyspace)
-        .await
-        .expect("dropping the keyspace");
-    (db, keyspace)
+    orm_tests::fresh_keyspace(&format!("seed_{name}")).await
 }
 
 /// A folder with one migration, which creates a table of its own and writes a row.
 fn migrations_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("{}seed_{name}_{}", prefix(), std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let dir = fresh_dir(&format!("seed_{name}"));
     std::fs::write(
         dir.join("0001_extra.cql"),
         "CREATE TABLE IF NOT EXISTS seed_extra (id int PRIMARY KEY);\n\
@@ -47,14 +36,6 @@ fn cli(keyspace: &str, dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("the fixture binary runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 async fn rows(db: &Db, keyspace: &str, table: &str) -> i64 {

@@ -13,7 +13,7 @@ use orm_migrate::{
     LEASE_TABLE, MigrateError, MigrationFuture, Migrations, Migrator, MigratorOptions,
     RECORD_TABLE, RustMigration, State,
 };
-use orm_tests::{assert_contains, keyspace_prefix, scylla_uri};
+use orm_tests::{assert_contains, keyspace_prefix, scylla_uri, stderr, stdout};
 
 const FIXTURE: &str = env!("CARGO_BIN_EXE_orm_migrate_fixture");
 
@@ -36,14 +36,7 @@ async fn fresh_setup(name: &str) -> (Db, String, PathBuf) {
 
 /// An empty folder of migrations for one test.
 fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "{}mig_{name}_{}",
-        keyspace_prefix(),
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    dir
+    orm_tests::fresh_dir(&format!("mig_{name}"))
 }
 
 fn write(dir: &Path, file: &str, cql: &str) {
@@ -158,14 +151,6 @@ fn assert_exit(output: &Output, code: u8) {
         stdout(output),
         stderr(output)
     );
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -6,52 +6,8 @@ use orm_core::{AccessPath, QueryError, RelationKind};
 use orm_tests::{assert_query_error, db, unique_id};
 use uuid::Uuid;
 
-#[derive(Model, Debug, Clone, PartialEq)]
-#[orm(table = "poly_posts")]
-#[morph_many(Comment, name = "commentable")]
-#[morph_one(Image, name = "imageable")]
-struct Post {
-    #[orm(partition_key)]
-    id: Uuid,
-    title: String,
-}
-
-#[derive(Model, Debug, Clone, PartialEq)]
-#[orm(table = "poly_videos")]
-#[morph_many(Comment, name = "commentable")]
-struct Video {
-    #[orm(partition_key)]
-    id: Uuid,
-    url: String,
-}
-
-/// A comment on anything: the owner's type and key are the partition key, so one
-/// owner's comments are one partition.
-#[derive(Model, Debug, Clone, PartialEq, Default)]
-#[orm(table = "poly_comments")]
-#[morph_to(name = "commentable", types(Post, Video), derive(Debug, PartialEq))]
-struct Comment {
-    #[orm(partition_key)]
-    commentable_type: String,
-    #[orm(partition_key)]
-    commentable_id: Uuid,
-    #[orm(clustering_key)]
-    id: i64,
-    body: String,
-}
-
-#[derive(Model, Debug, Clone, PartialEq, Default)]
-#[orm(table = "poly_images")]
-#[morph_to(name = "imageable", types(Post), derive(Debug))]
-struct Image {
-    #[orm(partition_key)]
-    imageable_type: String,
-    #[orm(partition_key)]
-    imageable_id: Uuid,
-    url: String,
-}
-
-const TABLES: [&orm_core::TableMeta; 4] = [Post::TABLE, Video::TABLE, Comment::TABLE, Image::TABLE];
+mod morph_models;
+use morph_models::{Comment, CommentCommentable, Image, ImageImageable, Post, TABLES, Video};
 
 /// A post titled `title`, written.
 async fn inserted_post(db: &Db, title: &str) -> Post {

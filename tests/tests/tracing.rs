@@ -165,11 +165,7 @@ async fn an_eager_load_is_one_span_with_a_child_per_level() {
     assert_eq!(spans.len(), 4, "{spans:#?}");
 
     // Each statement's CQL is an event inside the span that sent it: 1 + 2 + 4.
-    let sent: Vec<_> = captured
-        .orm_events()
-        .into_iter()
-        .filter(|e| e.fields.get("message").map(String::as_str) == Some("sending"))
-        .collect();
+    let sent = captured.orm_events_saying("sending");
     assert_eq!(sent.len(), 7);
     assert_eq!(sent.iter().filter(|e| e.span == Some(posts)).count(), 2);
     // The driver's spans nest under the ORM's.
@@ -205,8 +201,7 @@ async fn a_failing_query_records_its_error_kind() {
     assert!(failed.is_err());
 
     let captured = captured.lock().unwrap();
-    let spans = captured.orm_spans();
-    assert_eq!(spans.len(), 2, "{spans:#?}");
+    let spans = captured.orm_spans_counted(2);
     let (_, refused) = spans[0];
     assert_eq!(refused.field("model"), Some("User"));
     assert_eq!(refused.field("operation"), Some("get"));
@@ -269,8 +264,7 @@ async fn a_stream_is_one_span_ending_with_the_rows_it_gave() {
     assert!(refused.is_err());
 
     let captured = captured.lock().unwrap();
-    let spans = captured.orm_spans();
-    assert_eq!(spans.len(), 3, "{spans:#?}");
+    let spans = captured.orm_spans_counted(3);
     for (_, span) in &spans {
         assert_eq!(span.name, "orm");
         assert_eq!(span.field("operation"), Some("stream"));
@@ -286,11 +280,7 @@ async fn a_stream_is_one_span_ending_with_the_rows_it_gave() {
     assert_eq!(spans[2].1.field("error"), Some("query"));
     assert_eq!(spans[2].1.field("rows"), None);
     // The statement is sent inside the stream's span.
-    let sent: Vec<_> = captured
-        .orm_events()
-        .into_iter()
-        .filter(|e| e.fields.get("message").map(String::as_str) == Some("sending"))
-        .collect();
+    let sent = captured.orm_events_saying("sending");
     assert_eq!(sent.len(), 2);
     assert_eq!(sent[0].span, Some(whole));
 }
@@ -310,8 +300,7 @@ async fn a_page_is_one_span_with_its_rows() {
     assert_eq!(page.rows.len(), 2);
 
     let captured = captured.lock().unwrap();
-    let spans = captured.orm_spans();
-    assert_eq!(spans.len(), 1, "{spans:#?}");
+    let spans = captured.orm_spans_counted(1);
     let (_, span) = spans[0];
     assert_eq!(span.field("operation"), Some("page"));
     assert_eq!(span.field("model"), Some("Post"));
@@ -332,8 +321,7 @@ async fn a_relation_read_is_one_span_naming_the_relation() {
     assert!(first.is_some());
 
     let captured = captured.lock().unwrap();
-    let spans = captured.orm_spans();
-    assert_eq!(spans.len(), 2, "{spans:#?}");
+    let spans = captured.orm_spans_counted(2);
     let (get, get_span) = spans[0];
     assert_eq!(get_span.field("operation"), Some("get"));
     assert_eq!(get_span.field("relation"), Some("posts"));
@@ -344,11 +332,7 @@ async fn a_relation_read_is_one_span_naming_the_relation() {
     assert_eq!(first_span.field("operation"), Some("first"));
     assert_eq!(first_span.field("relation"), Some("posts"));
     assert_eq!(first_span.field("rows"), Some("1"));
-    let sent: Vec<_> = captured
-        .orm_events()
-        .into_iter()
-        .filter(|e| e.fields.get("message").map(String::as_str) == Some("sending"))
-        .collect();
+    let sent = captured.orm_events_saying("sending");
     assert_eq!(sent.len(), 2);
     assert_eq!(sent[0].span, Some(get));
 }
@@ -391,11 +375,7 @@ async fn a_many_to_many_stream_is_one_span_over_its_reads() {
     assert_eq!(stream_span.field("rows"), Some("3"));
     assert!(stream_span.field("duration_us").is_some());
     // The pivot read and the three reads of related rows are all inside it.
-    let sent: Vec<_> = captured
-        .orm_events()
-        .into_iter()
-        .filter(|e| e.fields.get("message").map(String::as_str) == Some("sending"))
-        .collect();
+    let sent = captured.orm_events_saying("sending");
     assert_eq!(sent.len(), 4);
     for event in sent {
         let mut span = event.span;
@@ -425,11 +405,7 @@ async fn an_operation_over_the_slow_threshold_warns_with_its_plan() {
     query().get(&db).await.unwrap();
 
     let captured = captured.lock().unwrap();
-    let warnings: Vec<_> = captured
-        .orm_events()
-        .into_iter()
-        .filter(|e| e.fields.get("message").map(String::as_str) == Some("slow operation"))
-        .collect();
+    let warnings = captured.orm_events_saying("slow operation");
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     let warning = warnings[0];
     assert_eq!(
@@ -449,7 +425,6 @@ async fn an_operation_over_the_slow_threshold_warns_with_its_plan() {
     let cql = query().cql().unwrap();
     assert!(plan.contains(&cql), "{plan}");
     // Inside the operation's span.
-    let spans = captured.orm_spans();
-    assert_eq!(spans.len(), 3, "{spans:#?}");
+    let spans = captured.orm_spans_counted(3);
     assert_eq!(warning.span, Some(spans[1].0));
 }

@@ -24,7 +24,6 @@ use futures::{Stream, StreamExt, TryStreamExt, stream};
 use orm_bench::{AllocObserver, Observed};
 use orm_core::eager;
 use orm_core::prelude::*;
-use orm_core::schema::Replication;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -163,7 +162,7 @@ struct Args {
 
 fn args() -> Result<Args> {
     let mut parsed = Args {
-        uri: std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned()),
+        uri: orm_bench::scylla_uri(),
         rows: 1_000_000,
         users: 100_000,
     };
@@ -191,10 +190,7 @@ fn args() -> Result<Args> {
 async fn main() -> Result<()> {
     let args = args()?;
     let db = Db::connect(&args.uri).await?;
-    db.drop_keyspace("orm_bench_memory").await?;
-    db.create_keyspace("orm_bench_memory", &Replication::Simple(1))
-        .await?;
-    db.use_keyspace("orm_bench_memory").await?;
+    orm_bench::use_keyspace(&db, "orm_bench_memory", true).await?;
     Wide::create_table(&db).await?;
     User::create_table(&db).await?;
     Post::create_table(&db).await?;

@@ -251,7 +251,11 @@ where
 {
     // Grouped before the future is built: it borrows neither `parents` nor `key`.
     let keys = group_keys(parents, key);
-    async move { fetch_related(db, keys, &constraint, cardinality, concurrency, |row| row).await }
+    async move {
+        let first = cardinality.first_only();
+        let query_of = |key: K| constraint(R::query(), &key);
+        fetch_related(db, keys, query_of, first, concurrency, |row| row).await
+    }
 }
 
 /// How many related rows each parent has, for a relation described as for
@@ -269,7 +273,7 @@ where
     R: Model,
 {
     let keys = group_keys(parents, key);
-    async move { fetch_counts(db, keys, &constraint, concurrency).await }
+    async move { fetch_counts(db, keys, |key: K| constraint(R::query(), &key), concurrency).await }
 }
 
 /// Step 1 for a relation given by its parts: each parent's key, grouped by its
@@ -284,22 +288,24 @@ pub(crate) fn group_keys<P, K: GroupKey>(
     }))
 }
 
-/// Step 2 of [`count_related`], for keys already grouped.
+/// Step 2 of [`count_related`], for keys already grouped (or relations grouped by key, as
+/// a custom relationship's load has them): `query_of` makes each one's query, whose count
+/// statement is rendered for each and prepared once per load when the texts agree.
 pub(crate) async fn fetch_counts<K, R>(
     db: &Db,
     keys: PerParent<K>,
-    constraint: &(dyn Fn(Select<R>, &K) -> Select<R> + Send + Sync),
+    query_of: impl Fn(K) -> Select<R> + Send + Sync,
     concurrency: usize,
 ) -> Result<PerParent<i64>>
 where
-    K: Send + Sync + 'static,
+    K: Send,
     R: Model,
 {
     let shape = ShapeCache::default();
-    let shape = &shape;
+    let (shape, query_of) = (&shape, &query_of);
     keys.fetch_each(concurrency, |key| {
         Box::pin(async move {
-            let query = constraint(R::query(), &key);
+            let query = query_of(key);
             let cql = query.count_shape()?;
             let cql = shape.statement_for(db, &cql).await?;
             query.count_shaped(db, cql).await
@@ -309,26 +315,28 @@ where
 }
 
 /// Step 2 of [`load_related`], for keys already grouped (a relation kind's `load`
-/// groups them itself); each row passes through `wrap` (`Loaded::new` there).
+/// groups them itself, a custom relationship's by its relations): `query_of` makes each
+/// one's query, read as `first` or all rows, its statement rendered for each and prepared
+/// once per load when the texts agree; each row passes through `wrap` (`Loaded::new` in
+/// a load).
 pub(crate) async fn fetch_related<K, R, T>(
     db: &Db,
     keys: PerParent<K>,
-    constraint: &(dyn Fn(Select<R>, &K) -> Select<R> + Send + Sync),
-    cardinality: Cardinality,
+    query_of: impl Fn(K) -> Select<R> + Send + Sync,
+    first: bool,
     concurrency: usize,
     wrap: fn(R) -> T,
 ) -> Result<PerParent<Vec<T>>>
 where
-    K: Send + Sync + 'static,
+    K: Send,
     R: Model,
     T: Send + 'static,
 {
     let shape = ShapeCache::default();
-    let shape = &shape;
+    let (shape, query_of) = (&shape, &query_of);
     keys.fetch_each(concurrency, |key| {
         Box::pin(async move {
-            let query = constraint(R::query(), &key);
-            let first = cardinality.first_only();
+            let query = query_of(key);
             let cql = query.shape(first)?;
             let cql = shape.statement_for(db, &cql).await?;
             read_shaped(query, first, db, cql, wrap).await

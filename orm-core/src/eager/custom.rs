@@ -6,7 +6,7 @@
 use futures::future::BoxFuture;
 
 use crate::db::Db;
-use crate::eager::core::{PerParent, ShapeCache, read_shaped};
+use crate::eager::core::{PerParent, fetch_counts, fetch_related};
 use crate::eager::kinds::{Constraint, LevelStatement, nest};
 use crate::eager::{Eager, GroupKey, Loaded, With};
 use crate::error::Result;
@@ -42,19 +42,10 @@ where
         concurrency: usize,
     ) -> BoxFuture<'a, Result<PerParent<Self::Stored>>> {
         Box::pin(async move {
+            let query_of = |relation| constrained(relation, constraint);
             let first = !C::Results::MANY;
-            let shape = ShapeCache::default();
-            let shape = &shape;
-            let rows = relations
-                .fetch_each(concurrency, |relation| {
-                    Box::pin(async move {
-                        let query = constrained(relation, constraint);
-                        let cql = query.shape(first)?;
-                        let cql = shape.statement_for(db, &cql).await?;
-                        read_shaped(query, first, db, cql, Loaded::new).await
-                    })
-                })
-                .await?;
+            let rows =
+                fetch_related(db, relations, query_of, first, concurrency, Loaded::new).await?;
             let rows = nest(db, rows, nested, concurrency).await?;
             Ok(rows.map(C::Results::store))
         })
@@ -66,20 +57,8 @@ where
         constraint: Constraint<'a, Select<C::Related>>,
         concurrency: usize,
     ) -> BoxFuture<'a, Result<PerParent<i64>>> {
-        Box::pin(async move {
-            let shape = ShapeCache::default();
-            let shape = &shape;
-            relations
-                .fetch_each(concurrency, |relation| {
-                    Box::pin(async move {
-                        let query = constrained(relation, constraint);
-                        let cql = query.count_shape()?;
-                        let cql = shape.statement_for(db, &cql).await?;
-                        query.count_shaped(db, cql).await
-                    })
-                })
-                .await
-        })
+        let query_of = move |relation| constrained(relation, constraint);
+        Box::pin(fetch_counts(db, relations, query_of, concurrency))
     }
 
     fn static_definition() -> Option<&'static RelationDef> {

@@ -204,9 +204,7 @@ impl<M: Model> EagerQuery<M> {
     async fn get_untraced(self, db: &Db) -> Result<Vec<Loaded<M>>> {
         let (select, plan) = self.split()?;
         let rows = select.get(db).await?;
-        let mut loaded: Vec<Loaded<M>> = rows.into_iter().map(Loaded::new).collect();
-        plan.load_into(db, &mut loaded).await?;
-        Ok(loaded)
+        plan.load(db, rows).await
     }
 
     /// The first row, with its relations loaded.
@@ -221,9 +219,7 @@ impl<M: Model> EagerQuery<M> {
     async fn first_untraced(self, db: &Db) -> Result<Option<Loaded<M>>> {
         let (select, plan) = self.split()?;
         let row = select.first(db).await?;
-        let mut loaded: Vec<Loaded<M>> = row.into_iter().map(Loaded::new).collect();
-        plan.load_into(db, &mut loaded).await?;
-        Ok(loaded.pop())
+        Ok(plan.load(db, row).await?.pop())
     }
 
     fn split(self) -> Result<(Select<M>, Plan<M>)> {
@@ -249,11 +245,13 @@ struct Plan<M> {
 }
 
 impl<M: Model> Plan<M> {
-    /// Runs the filters, then all loads and counts concurrently, on rows already read.
-    async fn load_into(&self, db: &Db, rows: &mut Vec<Loaded<M>>) -> Result<()> {
+    /// The rows just read (all of them, or the first), with the filters run and then all
+    /// loads and counts concurrently: what `get` and `first` both do after their read.
+    async fn load(&self, db: &Db, rows: impl IntoIterator<Item = M>) -> Result<Vec<Loaded<M>>> {
+        let mut rows: Vec<Loaded<M>> = rows.into_iter().map(Loaded::new).collect();
         for filter in &self.filters {
-            if let Outcome::Keep(keep) = filter.fetch(Mode::Has, db, rows, self.concurrency).await?
-            {
+            let kept = filter.fetch(Mode::Has, db, &rows, self.concurrency).await?;
+            if let Outcome::Keep(keep) = kept {
                 let mut keep = keep.into_iter();
                 rows.retain(|_| keep.next().unwrap_or(false));
             }
@@ -261,16 +259,16 @@ impl<M: Model> Plan<M> {
         let fetches = self
             .loads
             .iter()
-            .map(|item| item.fetch(Mode::Load, db, rows, self.concurrency))
+            .map(|item| item.fetch(Mode::Load, db, &rows, self.concurrency))
             .chain(
                 self.counts
                     .iter()
-                    .map(|item| item.fetch(Mode::Count, db, rows, self.concurrency)),
+                    .map(|item| item.fetch(Mode::Count, db, &rows, self.concurrency)),
             );
         for outcome in try_join_all(fetches).await? {
-            outcome.store(rows);
+            outcome.store(&mut rows);
         }
-        Ok(())
+        Ok(rows)
     }
 }
 

@@ -326,9 +326,7 @@ impl<M: Model, O: Model> Part<M> for For<O> {
             let key = match &self.owner {
                 Owner::Key(key) => key.clone(),
                 Owner::Make(factory) => {
-                    let seed = factory.seed.unwrap_or(seed);
-                    let owners = factory.make_rows(seed, factory.first, 1);
-                    let owners = factory.create_rows(ctx, owners, seed).await?;
+                    let owners = factory.create_fresh(ctx, 1, seed).await?;
                     self.link.read(&owners[0])?
                 }
             };
@@ -395,10 +393,8 @@ where
     ) -> Result<Vec<Vec<R::PrimaryKey>>, FactoryError> {
         match &self.related {
             Related::Make(factory) => {
-                let seed = factory.seed.unwrap_or(seed);
                 let count = factory.count;
-                let rows = factory.make_rows(seed, factory.first, count * parents);
-                let rows = factory.create_rows(ctx, rows, seed).await?;
+                let rows = factory.create_fresh(ctx, count * parents, seed).await?;
                 Ok(rows
                     .chunks(count)
                     .map(|chunk| chunk.iter().map(Model::primary_key).collect())

@@ -94,8 +94,7 @@ impl<M: Model> Factory<M> {
             report: Mutex::default(),
             failed: AtomicBool::new(false),
         };
-        let rows = self.make_rows(seed, self.first, self.count);
-        let rows = self.create_rows(&ctx, rows, seed).await?;
+        let rows = self.create_fresh(&ctx, self.count, seed).await?;
         Ok(Seeded {
             rows,
             report: ctx.report(),
@@ -107,6 +106,20 @@ impl<M: Model> Factory<M> {
     pub async fn create_one(&self, db: &Db) -> Result<M, FactoryError> {
         let mut seeded = self.clone().times(1).create(db).await?;
         Ok(seeded.rows.remove(0))
+    }
+
+    /// `count` rows numbered from the factory's first, made from its own seed if it was
+    /// given one, else from `seed`, and written with their relations: this factory's rows
+    /// in [`create`](Self::create), and a related factory's in a `for_` or `attach`.
+    pub(crate) async fn create_fresh<'a>(
+        &'a self,
+        ctx: &'a Ctx<'a>,
+        count: usize,
+        seed: u64,
+    ) -> Result<Vec<M>, FactoryError> {
+        let seed = self.seed.unwrap_or(seed);
+        let rows = self.make_rows(seed, self.first, count);
+        self.create_rows(ctx, rows, seed).await
     }
 
     /// Writes `rows` (made from `seed`) with their relations.

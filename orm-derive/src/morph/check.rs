@@ -6,7 +6,7 @@ use darling::error::Accumulator;
 use syn::spanned::Spanned;
 
 use super::attr::{ATTRIBUTES, Options, Parsed, Written, WrittenSide};
-use super::{Morph, Parent, Side};
+use super::{ChildSide, Morph, Parent, ParentSide, Side};
 use crate::errors::{given_in_vain, in_order};
 use crate::keys::Named;
 use crate::keys::{local_column, named_or, own_column};
@@ -128,13 +128,13 @@ fn child(given: &Given, after: &mut Accumulator) -> Result<(String, Side), Error
     match (type_column, id_column, key_of) {
         (Ok(type_column), Ok(id_column), Ok(key_of)) => Ok((
             parsed.name.as_str().to_owned(),
-            Side::Child {
+            Side::Child(ChildSide {
                 types,
                 key_of,
                 derives,
                 type_column,
                 id_column,
-            },
+            }),
         )),
         (type_column, id_column, key_of) => Err(Error::multiple(
             type_column
@@ -180,14 +180,14 @@ fn parent(
     );
     let accessor = accessor(many, child, options, after);
     local.map(|local| {
-        let side = Side::Parent {
+        let side = Side::Parent(ParentSide {
             many,
             child: child.clone(),
             local,
             type_column: given.type_column.clone(),
             id_column: given.id_column.clone(),
             allow_filtering: options.allow_filtering.is_present(),
-        };
+        });
         (accessor, side)
     })
 }

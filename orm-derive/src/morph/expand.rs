@@ -6,9 +6,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{Morph, Parent, Side};
-use crate::keys::Named;
-use crate::model::{Column, Model};
+use super::{ChildSide, Morph, Parent, ParentSide, Side};
+use crate::model::Model;
 use crate::names::{accessor, camel_case, column_hash, def_fn, last_segment};
 use crate::related::{DefStatics, column_lookup, def_statics, looked_up};
 
@@ -18,43 +17,18 @@ pub fn expand(model: &Model) -> (TokenStream, TokenStream) {
     let mut items = TokenStream::new();
     for morph in &model.morphs {
         let (m, i) = match &morph.side {
-            Side::Parent {
-                many,
-                child,
-                local,
-                type_column,
-                id_column,
-                allow_filtering,
-            } => {
-                let parent = ParentSide {
-                    model,
-                    morph,
-                    many: *many,
-                    child,
-                    local,
-                    type_column,
-                    id_column,
-                    allow_filtering: *allow_filtering,
-                };
+            Side::Parent(side) => {
+                let parent = ParentExpansion { model, morph, side };
                 (parent.accessor(), parent.morph_parent())
             }
-            Side::Child {
-                types,
-                key_of,
-                derives,
-                type_column,
-                id_column,
-            } => {
-                let child = ChildSide {
+            Side::Child(side) => {
+                let child = ChildExpansion {
                     model,
                     morph,
-                    types,
-                    key_of,
-                    type_column,
-                    id_column,
+                    side,
                     enum_ident: format_ident!("{}{}", model.ident, camel_case(&morph.name)),
                 };
-                (child.methods(), child.items(derives))
+                (child.methods(), child.items())
             }
         };
         methods.extend(m);
@@ -64,29 +38,23 @@ pub fn expand(model: &Model) -> (TokenStream, TokenStream) {
 }
 
 /// A `morph_many` / `morph_one` on this model.
-struct ParentSide<'a> {
+struct ParentExpansion<'a> {
     model: &'a Model,
     morph: &'a Morph,
-    many: bool,
-    child: &'a syn::Path,
-    local: &'a Column,
-    type_column: &'a Named,
-    id_column: &'a Named,
-    allow_filtering: bool,
+    side: &'a ParentSide,
 }
 
-impl ParentSide<'_> {
+impl ParentExpansion<'_> {
     /// `<accessor>_relation()`: the children pointing at this row.
     fn accessor(&self) -> TokenStream {
-        let Self {
-            model,
-            morph,
+        let (model, morph) = (self.model, self.morph);
+        let ParentSide {
             child,
             local,
             type_column,
             id_column,
             ..
-        } = self;
+        } = self.side;
         let runtime = &model.runtime;
         let p = runtime.private();
         let this = &model.ident;
@@ -100,7 +68,7 @@ impl ParentSide<'_> {
         ];
         let id_field = looked_up(child, id_column, "id_column");
         let type_field = looked_up(child, type_column, "type_column");
-        let wrapper = if self.many {
+        let wrapper = if self.side.many {
             quote!(HasMany)
         } else {
             quote!(HasOne)
@@ -141,20 +109,20 @@ impl ParentSide<'_> {
     /// `static DEF` of the accessor.
     fn def(&self) -> TokenStream {
         let model_name = self.model.ident.to_string();
-        let child = self.child;
+        let child = &self.side.child;
         let child_name = last_segment(child);
         let name = &self.morph.accessor;
         let (local_name, type_name, id_name) = (
-            &self.local.name,
-            &self.type_column.name,
-            &self.id_column.name,
+            &self.side.local.name,
+            &self.side.type_column.name,
+            &self.side.id_column.name,
         );
-        let kind = if self.many {
+        let kind = if self.side.many {
             quote!(MorphMany)
         } else {
             quote!(MorphOne)
         };
-        let allow_filtering = self.allow_filtering;
+        let allow_filtering = self.side.allow_filtering;
         def_statics(
             &self.model.runtime,
             DefStatics {
@@ -176,17 +144,17 @@ impl ParentSide<'_> {
     /// lookups: a missing column is that one error, and the const is not evaluated.
     fn access_check(&self, type_field: &TokenStream, id_field: &TokenStream) -> TokenStream {
         let model_name = self.model.ident.to_string();
-        let child = self.child;
+        let child = &self.side.child;
         let child_name = last_segment(child);
         let name = &self.morph.accessor;
-        let (type_name, id_name) = (&self.type_column.name, &self.id_column.name);
+        let (type_name, id_name) = (&self.side.type_column.name, &self.side.id_column.name);
         let missing = format!(
             "`{model_name}::{name}`: `{child_name}` has no column `{type_name}` or `{id_name}`; add them (or set `type_column` / `id_column`)"
         );
         let scan = format!(
             "`{model_name}::{name}` reads `{child_name}` by `{type_name}` and `{id_name}`, which are not together its partition key, so each read would scan the table: make (`{type_name}`, `{id_name}`) the partition key of `{child_name}`, or accept the scan with `allow_filtering`"
         );
-        let allow_filtering = self.allow_filtering;
+        let allow_filtering = self.side.allow_filtering;
         let span = self.morph.span;
         let p = self.model.runtime.private_at(span);
         quote_spanned! {span=>
@@ -203,7 +171,7 @@ impl ParentSide<'_> {
 
     /// `MorphParent<Child, hash of name>`, which the child's `morph_to` requires.
     fn morph_parent(&self) -> TokenStream {
-        let (ident, child) = (&self.model.ident, self.child);
+        let (ident, child) = (&self.model.ident, &self.side.child);
         let hash = column_hash(&self.morph.name);
         let morph_type = ident.to_string();
         let span = self.morph.span;
@@ -218,28 +186,26 @@ impl ParentSide<'_> {
 }
 
 /// A `morph_to` on this model.
-struct ChildSide<'a> {
+struct ChildExpansion<'a> {
     model: &'a Model,
     morph: &'a Morph,
-    types: &'a [Parent],
-    key_of: &'a syn::Path,
-    type_column: &'a Column,
-    id_column: &'a Column,
+    side: &'a ChildSide,
     /// The enum of the possible parents.
     enum_ident: syn::Ident,
 }
 
-impl ChildSide<'_> {
+impl ChildExpansion<'_> {
     /// The parent's key type: the first listed parent's primary key.
     fn key(&self) -> TokenStream {
         let p = self.model.runtime.private();
-        let first = self.key_of;
+        let first = &self.side.key_of;
         quote!(<#first as #p::Model>::PrimaryKey)
     }
 
     /// The enum of parents, a check per listed type that it is a parent, and the enum's
     /// `MorphTargets` impl.
-    fn items(&self, derives: &[syn::Path]) -> TokenStream {
+    fn items(&self) -> TokenStream {
+        let derives = &self.side.derives;
         let ident = &self.model.ident;
         let enum_ident = &self.enum_ident;
         let hash = column_hash(&self.morph.name);
@@ -247,9 +213,9 @@ impl ChildSide<'_> {
             "The possible owners of a `{ident}` through `{}`.",
             self.morph.name
         );
-        let types = self.types.iter().map(|t| &t.path);
-        let variants = self.types.iter().map(|t| &t.variant);
-        let parent_checks = self.types.iter().map(|parent| {
+        let types = self.side.types.iter().map(|t| &t.path);
+        let variants = self.side.types.iter().map(|t| &t.variant);
+        let parent_checks = self.side.types.iter().map(|parent| {
             let ty = &parent.path;
             let p = self.model.runtime.private_at(ty.span());
             quote_spanned! {ty.span()=>
@@ -285,7 +251,7 @@ impl ChildSide<'_> {
         let p = self.model.runtime.private();
         let hash = column_hash(&self.morph.name);
         let key = self.key();
-        let loads = self.types.iter().map(|Parent { path: ty, variant }| {
+        let loads = self.side.types.iter().map(|Parent { path: ty, variant }| {
             let at = self.model.runtime.private_at(ty.span());
             let as_key = quote_spanned! {ty.span()=>
                 <#key as #at::SameKey<<#ty as #at::Model>::PrimaryKey>>::as_key(key)
@@ -297,7 +263,7 @@ impl ChildSide<'_> {
                 }
             }
         });
-        let finds = self.types.iter().map(|Parent { path: ty, .. }| {
+        let finds = self.side.types.iter().map(|Parent { path: ty, .. }| {
             quote! {
                 (
                     <#ty as #p::MorphParent<#ident, #hash>>::MORPH_TYPE,
@@ -305,7 +271,7 @@ impl ChildSide<'_> {
                 )
             }
         });
-        let type_names = self.types.iter().map(
+        let type_names = self.side.types.iter().map(
             |Parent { path: ty, .. }| quote!(<#ty as #p::MorphParent<#ident, #hash>>::MORPH_TYPE),
         );
         quote! {
@@ -346,8 +312,8 @@ impl ChildSide<'_> {
         let associate = format_ident!("associate_{}", name);
         let related = self.related();
         let accessor_doc = format!("This row's owner through `{name}`: one of {related}.");
-        let (type_field, type_ty) = (&self.type_column.field, &self.type_column.ty);
-        let (id_field, id_ty) = (&self.id_column.field, &self.id_column.ty);
+        let (type_field, type_ty) = (&self.side.type_column.field, &self.side.type_column.ty);
+        let (id_field, id_ty) = (&self.side.id_column.field, &self.side.id_column.ty);
         let type_p = self.model.runtime.private_at(type_ty.span());
         let type_key =
             quote_spanned!(type_ty.span()=> <#type_ty as #type_p::KeyOf<::std::string::String>>);
@@ -388,7 +354,12 @@ impl ChildSide<'_> {
 
     /// The parents' names, for docs and the relation's definition: `Post | Video`.
     fn related(&self) -> String {
-        let names: Vec<String> = self.types.iter().map(|t| t.variant.to_string()).collect();
+        let names: Vec<String> = self
+            .side
+            .types
+            .iter()
+            .map(|t| t.variant.to_string())
+            .collect();
         names.join(" | ")
     }
 
@@ -397,7 +368,7 @@ impl ChildSide<'_> {
         let name = &self.morph.name;
         let model_name = self.model.ident.to_string();
         let related = self.related();
-        let id_name = &self.id_column.name;
+        let id_name = &self.side.id_column.name;
         def_statics(
             &self.model.runtime,
             DefStatics {

@@ -10,19 +10,17 @@ use super::{End, Pivot};
 use crate::model::{Column, Role};
 use crate::names::{column_name, handle, is_plain_name, snake_case};
 use crate::runtime::Runtime;
-use crate::shape::named_fields;
+use crate::shape::{named_fields, no_generics};
 
 /// Parses and validates a `#[derive(Pivot)]` input.
 pub fn pivot(input: &syn::DeriveInput) -> Result<Pivot, Error> {
     let attrs = PivotAttrs::from_derive_input(input)?;
     let mut errors = Error::accumulator();
     let ident = &attrs.ident;
-    if !attrs.generics.params.is_empty() {
-        errors.push(
-            Error::custom("a Pivot cannot have generic parameters: it maps to two fixed tables")
-                .with_span(&attrs.generics),
-        );
-    }
+    errors.handle(no_generics(
+        &attrs.generics,
+        "a Pivot cannot have generic parameters: it maps to two fixed tables",
+    ));
     let side = |path: &Option<syn::Path>, name: &str| {
         path.clone().ok_or_else(|| {
             Error::custom(format!(

@@ -7,17 +7,15 @@ use darling::{Error, FromDeriveInput};
 use super::attr::{ProjectionAttrs, ProjectionField};
 use super::{Function, Projection, Read, ReadField};
 use crate::runtime::Runtime;
-use crate::shape::named_fields;
+use crate::shape::{named_fields, no_generics};
 
 /// Parses and validates a `#[derive(Projection)]` input.
 pub fn projection(input: &syn::DeriveInput) -> Result<Projection, Error> {
     let attrs = ProjectionAttrs::from_derive_input(input)?;
-    if !attrs.generics.params.is_empty() {
-        return Err(Error::custom(
-            "a Projection cannot have generic parameters: it reads fixed columns of one model",
-        )
-        .with_span(&attrs.generics));
-    }
+    no_generics(
+        &attrs.generics,
+        "a Projection cannot have generic parameters: it reads fixed columns of one model",
+    )?;
     let ident = &attrs.ident;
     let Some(model) = attrs.model.clone() else {
         return Err(Error::custom(format!(

@@ -42,35 +42,48 @@ struct Accessor<'a> {
     ident: syn::Ident,
     /// The related model's name, for docs and messages.
     related_name: String,
+    /// Whether the relation accepts reading the related table by a column that is neither
+    /// its partition key nor indexed (`allow_filtering`; never for `belongs_to_many`).
+    allow_filtering: bool,
 }
 
 fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
+    let allow_filtering = match &relation.kind {
+        Kind::Has {
+            allow_filtering, ..
+        }
+        | Kind::BelongsTo {
+            allow_filtering, ..
+        } => *allow_filtering,
+        Kind::BelongsToMany { .. } => false,
+    };
     let accessor = Accessor {
         model,
         relation,
         ident: accessor(&relation.name, Span::call_site()),
         related_name: last_segment(&relation.related),
+        allow_filtering,
     };
     match &relation.kind {
         Kind::Has {
             many,
             foreign_key,
             local,
-            allow_filtering,
-        } => has(&accessor, *many, foreign_key, local, *allow_filtering),
+            ..
+        } => accessor.has(*many, foreign_key, local),
         Kind::BelongsToMany {
             pivot,
             inverse,
             local_key,
-        } => belongs_to_many(&accessor, pivot, *inverse, local_key),
+        } => accessor.belongs_to_many(pivot, *inverse, local_key),
         Kind::BelongsTo {
             foreign,
             foreign_key,
             owner_key,
-            allow_filtering,
+            ..
         } => {
-            let owner = Owner::of(&accessor, owner_key.as_ref(), foreign, *allow_filtering);
-            belongs_to(&accessor, foreign, foreign_key, &owner, *allow_filtering)
+            let owner = Owner::of(&accessor, owner_key.as_ref(), foreign);
+            accessor.belongs_to(foreign, foreign_key, &owner)
         }
     }
 }
@@ -86,9 +99,9 @@ impl Accessor<'_> {
             foreign_key,
             local_key,
             query_column,
-            allow_filtering,
             reads,
         } = def;
+        let allow_filtering = self.allow_filtering;
         def_statics(
             &self.model.runtime,
             DefStatics {
@@ -130,118 +143,232 @@ struct PartialDef {
     foreign_key: TokenStream,
     local_key: TokenStream,
     query_column: TokenStream,
-    allow_filtering: bool,
     reads: Option<TokenStream>,
 }
 
-/// `has_one` / `has_many`: the related rows whose `foreign_key` is this row's `local`.
-fn has(
-    accessor: &Accessor,
-    many: bool,
-    foreign_key: &Named,
-    local: &Column,
-    allow_filtering: bool,
-) -> TokenStream {
-    let Accessor {
-        model,
-        relation,
-        ident: accessor_ident,
-        related_name,
-    } = accessor;
-    let runtime = &model.runtime;
-    let p = runtime.private();
-    let this = &model.ident;
-    let related = &relation.related;
-    let (wrapper, doc_kind) = if many {
-        (quote!(HasMany), "every")
-    } else {
-        (quote!(HasOne), "the")
-    };
-    let (local_handle, local_ty) = (&local.handle, &local.ty);
-    let lookup = column_lookup(runtime, foreign_key, "foreign_key");
-    let foreign = looked_up(related, foreign_key, "foreign_key");
-    let check = access_check(
-        accessor,
-        &foreign_key.name,
-        "foreign_key",
-        allow_filtering,
-        &foreign,
-    );
-    let (foreign_name, local_name) = (&foreign_key.name, &local.name);
-    let doc = format!(
-        "The relation to {doc_kind} `{related_name}` whose `{foreign_name}` is this row's `{local_name}`."
-    );
-    let set_key = runtime.private_at(foreign_key.span);
-    let set_foreign_key = quote_spanned! {foreign_key.span=>
-        |row, key| #set_key::set_key::<_, _, #local_ty>(#foreign, row, key)
-    };
-    let (def_fn, def_ref) = accessor.def_fn(PartialDef {
-        kind: wrapper.clone(),
-        foreign_key: quote!(#foreign_name),
-        local_key: quote!(#local_name),
-        query_column: quote!(#foreign_name),
-        allow_filtering,
-        reads: Some(quote!(#related)),
-    });
-    quote! {
-        #def_fn
+/// The accessors by kind of relation, each `<name>_relation()` with its `__<accessor>_def()`
+/// (and for `belongs_to`, `associate_*` / `dissociate_*`): methods of the one [`Accessor`],
+/// so each reads the model, relation and names from it rather than unpacking them again.
+impl Accessor<'_> {
+    /// The model the accessor is generated on.
+    fn this(&self) -> &syn::Ident {
+        &self.model.ident
+    }
 
-        #[doc = #doc]
-        pub fn #accessor_ident(&self) -> #p::#wrapper<#this, #related, #local_ty> {
-            #lookup
-            #check
-            #p::#wrapper::new(
-                #def_ref,
-                ::core::clone::Clone::clone(Self::#local_handle.get(self)),
-                #set_foreign_key,
-            )
+    /// The related model, as written in the attribute.
+    fn related(&self) -> &syn::Path {
+        &self.relation.related
+    }
+
+    /// `has_one` / `has_many`: the related rows whose `foreign_key` is this row's `local`.
+    fn has(&self, many: bool, foreign_key: &Named, local: &Column) -> TokenStream {
+        let (accessor_ident, related_name) = (&self.ident, &self.related_name);
+        let runtime = &self.model.runtime;
+        let p = runtime.private();
+        let (this, related) = (self.this(), self.related());
+        let (wrapper, doc_kind) = if many {
+            (quote!(HasMany), "every")
+        } else {
+            (quote!(HasOne), "the")
+        };
+        let (local_handle, local_ty) = (&local.handle, &local.ty);
+        let lookup = column_lookup(runtime, foreign_key, "foreign_key");
+        let foreign = looked_up(related, foreign_key, "foreign_key");
+        let check = self.access_check(&foreign_key.name, "foreign_key", &foreign);
+        let (foreign_name, local_name) = (&foreign_key.name, &local.name);
+        let doc = format!(
+            "The relation to {doc_kind} `{related_name}` whose `{foreign_name}` is this row's `{local_name}`."
+        );
+        let set_key = runtime.private_at(foreign_key.span);
+        let set_foreign_key = quote_spanned! {foreign_key.span=>
+            |row, key| #set_key::set_key::<_, _, #local_ty>(#foreign, row, key)
+        };
+        let (def_fn, def_ref) = self.def_fn(PartialDef {
+            kind: wrapper.clone(),
+            foreign_key: quote!(#foreign_name),
+            local_key: quote!(#local_name),
+            query_column: quote!(#foreign_name),
+            reads: Some(quote!(#related)),
+        });
+        quote! {
+            #def_fn
+
+            #[doc = #doc]
+            pub fn #accessor_ident(&self) -> #p::#wrapper<#this, #related, #local_ty> {
+                #lookup
+                #check
+                #p::#wrapper::new(
+                    #def_ref,
+                    ::core::clone::Clone::clone(Self::#local_handle.get(self)),
+                    #set_foreign_key,
+                )
+            }
         }
     }
-}
 
-/// `belongs_to_many`: the related rows joined to this one through `pivot`.
-fn belongs_to_many(
-    accessor: &Accessor,
-    pivot: &syn::Path,
-    inverse: bool,
-    local_key: &str,
-) -> TokenStream {
-    let Accessor {
-        model,
-        relation,
-        ident: accessor_ident,
-        related_name,
-    } = accessor;
-    let p = model.runtime.private();
-    let this = &model.ident;
-    let related = &relation.related;
-    let direction = if inverse {
-        quote!(#p::Inverse)
-    } else {
-        quote!(#p::Forward)
-    };
-    let doc = format!(
-        "The `{related_name}` rows joined to this row through `{}`.",
-        quote!(#pivot)
-    );
-    let own_column = quote!(<#direction as #p::Side<#pivot, #this, #related>>::OWN_COLUMN);
-    let (def_fn, def_ref) = accessor.def_fn(PartialDef {
-        kind: quote!(BelongsToMany),
-        foreign_key: own_column.clone(),
-        local_key: quote!(#local_key),
-        query_column: own_column,
-        allow_filtering: false,
-        reads: None,
-    });
-    quote! {
-        #def_fn
+    /// `belongs_to_many`: the related rows joined to this one through `pivot`.
+    fn belongs_to_many(&self, pivot: &syn::Path, inverse: bool, local_key: &str) -> TokenStream {
+        let (accessor_ident, related_name) = (&self.ident, &self.related_name);
+        let p = self.model.runtime.private();
+        let (this, related) = (self.this(), self.related());
+        let direction = if inverse {
+            quote!(#p::Inverse)
+        } else {
+            quote!(#p::Forward)
+        };
+        let doc = format!(
+            "The `{related_name}` rows joined to this row through `{}`.",
+            quote!(#pivot)
+        );
+        let own_column = quote!(<#direction as #p::Side<#pivot, #this, #related>>::OWN_COLUMN);
+        let (def_fn, def_ref) = self.def_fn(PartialDef {
+            kind: quote!(BelongsToMany),
+            foreign_key: own_column.clone(),
+            local_key: quote!(#local_key),
+            query_column: own_column,
+            reads: None,
+        });
+        quote! {
+            #def_fn
 
-        #[doc = #doc]
-        pub fn #accessor_ident(&self) -> #p::BelongsToMany<#this, #related, #pivot, #direction> {
-            #p::BelongsToMany::new(
+            #[doc = #doc]
+            pub fn #accessor_ident(&self) -> #p::BelongsToMany<#this, #related, #pivot, #direction> {
+                #p::BelongsToMany::new(
+                    #def_ref,
+                    #p::Model::primary_key(self),
+                )
+            }
+        }
+    }
+    /// `belongs_to`: the owner whose key this row's `foreign` column holds; `associate_*`, and
+    /// `dissociate_*` when the column can be cleared.
+    fn belongs_to(&self, foreign: &Column, foreign_key: &Named, owner: &Owner) -> TokenStream {
+        let (accessor_ident, related_name) = (&self.ident, &self.related_name);
+        let runtime = &self.model.runtime;
+        let (this, related) = (self.this(), self.related());
+        let span = related.span();
+        let p = runtime.private_at(span);
+        let associate = format_ident!("associate_{}", self.relation.name);
+        let fk_handle = &foreign.handle;
+        let (foreign_name, owner_doc) = (&foreign.name, &owner.doc);
+        let doc = format!(
+            "The relation to the `{related_name}` whose {owner_doc} is this row's `{foreign_name}`."
+        );
+        let associate_doc = format!(
+            "Points this row at `owner` (sets `{foreign_name}` to its {owner_doc}); insert the row to store it."
+        );
+        let dissociate = self.dissociate(foreign);
+        // The foreign key's type through its `Field` impl, spanned where the foreign key is
+        // named: both uses below are then one error when the types do not fit. The owner's key
+        // is spanned at the owner's type, like every other use of it.
+        let foreign_field = field(runtime, &quote!(#this), foreign_key);
+        let key_ty = &owner.key_ty;
+        let key_of_p = runtime.private_at(foreign_key.span);
+        let key_of = quote_spanned! {foreign_key.span=>
+            <#foreign_field::Type as #key_of_p::KeyOf<#key_ty>>
+        };
+        let (def_fn, def_ref) = self.def_fn(PartialDef {
+            kind: quote!(BelongsTo),
+            foreign_key: quote!(#foreign_name),
+            local_key: owner.name.clone(),
+            query_column: owner.name.clone(),
+            reads: Some(quote!(#related)),
+        });
+        let new_relation = quote_spanned! {span=>
+            #p::BelongsTo::new(
                 #def_ref,
-                #p::Model::primary_key(self),
+                ::core::option::Option::map(
+                    #key_of::key(Self::#fk_handle.get(self)),
+                    ::core::clone::Clone::clone,
+                ),
             )
+        };
+        let relation_type = quote_spanned! {span=> #p::BelongsTo<#this, #related, #key_ty>};
+        let (lookup, owner_column) = (&owner.lookup, &owner.column);
+        let owner_key =
+            quote_spanned! {span=> ::core::clone::Clone::clone(#owner_column.get(owner))};
+        let store_key = quote_spanned! {foreign_key.span=>
+            Self::#fk_handle.set(self, #key_of::from_key(key))
+        };
+        quote! {
+            #def_fn
+
+            #[doc = #doc]
+            pub fn #accessor_ident(&self) -> #relation_type {
+                #new_relation
+            }
+
+            #[doc = #associate_doc]
+            pub fn #associate(&mut self, owner: &#related) {
+                #lookup
+                let key = #owner_key;
+                #store_key;
+            }
+
+            #dissociate
+        }
+    }
+
+    /// `dissociate_*`, for a foreign key that can be cleared: a key column cannot be null, so
+    /// only a non-key optional one.
+    fn dissociate(&self, foreign: &Column) -> Option<TokenStream> {
+        let clearable =
+            is_option(&foreign.ty) && matches!(foreign.role, Role::Regular | Role::Static);
+        if !clearable {
+            return None;
+        }
+        let runtime = &self.model.runtime;
+        let (p, orm) = (runtime.private(), runtime.root());
+        let dissociate = format_ident!("dissociate_{}", self.relation.name);
+        let (fk_field, fk_handle, foreign_name) = (&foreign.field, &foreign.handle, &foreign.name);
+        let related_name = &self.related_name;
+        let doc = format!(
+            "Clears this row's `{foreign_name}` in the database and in `self`: it then belongs to no `{related_name}`.\n\n\
+         Writes at once (an `UPDATE` setting `{foreign_name}` to null by this row's primary key), because saving \
+         the row would not: inserts leave `None` columns unset. On error, `self` is unchanged."
+        );
+        Some(quote! {
+            #[doc = #doc]
+            pub async fn #dissociate(
+                &mut self,
+                db: &#p::Db,
+            ) -> #orm::Result<()> {
+                let key = #p::Model::primary_key(self);
+                <Self as #p::Model>::update(&key)
+                    .set_null(Self::#fk_handle)
+                    .execute(db)
+                    .await?;
+                self.#fk_field = ::core::option::Option::None;
+                ::core::result::Result::Ok(())
+            }
+        })
+    }
+
+    /// The compile-time access-path rule, evaluated against the related model's metadata, for
+    /// the body of a generated fn: reading the related model by `column` (named by `option`).
+    /// `column_handle` is the related column's handle, through its lookup trait: when the
+    /// column is missing, that is the one error, and the const is not evaluated.
+    fn access_check(&self, column: &str, option: &str, column_handle: &TokenStream) -> TokenStream {
+        let allow_filtering = self.allow_filtering;
+        let (model, relation, related_name) = (self.model, self.relation, &self.related_name);
+        let related = self.related();
+        let message = format!(
+            "`{}::{}` reads `{related_name}` by `{column}`, which is neither the whole partition key of `{related_name}` nor indexed, so each read would scan the table: make `{column}` the partition key of `{related_name}`, add `#[orm(index)]` to it, or accept the scan with `allow_filtering` in the relation attribute",
+            model.ident, relation.name
+        );
+        let missing = format!(
+            "`{}::{}`: `{related_name}` has no column `{column}`; set `{option}` to the CQL name of one of its columns",
+            model.ident, relation.name
+        );
+        let p = model.runtime.private_at(relation.span);
+        quote_spanned! {relation.span=>
+            const _: () = #p::check_access(
+                <#related as #p::Model>::TABLE,
+                #column_handle.name(),
+                #allow_filtering,
+                #missing,
+                #message,
+            );
         }
     }
 }
@@ -266,12 +393,7 @@ impl Owner {
     /// `owner_key`, the column of that name, looked up in `associate_*` (with the access
     /// check). Then the key type is the foreign key's own type without its `Option`, so
     /// this row's own signatures never name a column the owner may lack.
-    fn of(
-        accessor: &Accessor,
-        owner_key: Option<&Named>,
-        foreign: &Column,
-        allow_filtering: bool,
-    ) -> Self {
+    fn of(accessor: &Accessor, owner_key: Option<&Named>, foreign: &Column) -> Self {
         let runtime = &accessor.model.runtime;
         let related = &accessor.relation.related;
         let span = related.span();
@@ -290,13 +412,7 @@ impl Owner {
             Some(owner_key) => {
                 let column = looked_up(related, owner_key, "owner_key");
                 let lookup = column_lookup(runtime, owner_key, "owner_key");
-                let check = access_check(
-                    accessor,
-                    &owner_key.name,
-                    "owner_key",
-                    allow_filtering,
-                    &column,
-                );
+                let check = accessor.access_check(&owner_key.name, "owner_key", &column);
                 let key_ty = option_inner(&foreign.ty).unwrap_or(&foreign.ty);
                 let name = &owner_key.name;
                 Owner {
@@ -308,159 +424,6 @@ impl Owner {
                 }
             }
         }
-    }
-}
-
-/// `belongs_to`: the owner whose key this row's `foreign` column holds; `associate_*`, and
-/// `dissociate_*` when the column can be cleared.
-fn belongs_to(
-    accessor: &Accessor,
-    foreign: &Column,
-    foreign_key: &Named,
-    owner: &Owner,
-    allow_filtering: bool,
-) -> TokenStream {
-    let Accessor {
-        model,
-        relation,
-        ident: accessor_ident,
-        related_name,
-    } = accessor;
-    let runtime = &model.runtime;
-    let this = &model.ident;
-    let related = &relation.related;
-    let span = related.span();
-    let p = runtime.private_at(span);
-    let associate = format_ident!("associate_{}", relation.name);
-    let fk_handle = &foreign.handle;
-    let (foreign_name, owner_doc) = (&foreign.name, &owner.doc);
-    let doc = format!(
-        "The relation to the `{related_name}` whose {owner_doc} is this row's `{foreign_name}`."
-    );
-    let associate_doc = format!(
-        "Points this row at `owner` (sets `{foreign_name}` to its {owner_doc}); insert the row to store it."
-    );
-    let dissociate = dissociate(accessor, foreign);
-    // The foreign key's type through its `Field` impl, spanned where the foreign key is
-    // named: both uses below are then one error when the types do not fit. The owner's key
-    // is spanned at the owner's type, like every other use of it.
-    let foreign_field = field(runtime, &quote!(#this), foreign_key);
-    let key_ty = &owner.key_ty;
-    let key_of_p = runtime.private_at(foreign_key.span);
-    let key_of = quote_spanned! {foreign_key.span=>
-        <#foreign_field::Type as #key_of_p::KeyOf<#key_ty>>
-    };
-    let (def_fn, def_ref) = accessor.def_fn(PartialDef {
-        kind: quote!(BelongsTo),
-        foreign_key: quote!(#foreign_name),
-        local_key: owner.name.clone(),
-        query_column: owner.name.clone(),
-        allow_filtering,
-        reads: Some(quote!(#related)),
-    });
-    let new_relation = quote_spanned! {span=>
-        #p::BelongsTo::new(
-            #def_ref,
-            ::core::option::Option::map(
-                #key_of::key(Self::#fk_handle.get(self)),
-                ::core::clone::Clone::clone,
-            ),
-        )
-    };
-    let relation_type = quote_spanned! {span=> #p::BelongsTo<#this, #related, #key_ty>};
-    let (lookup, owner_column) = (&owner.lookup, &owner.column);
-    let owner_key = quote_spanned! {span=> ::core::clone::Clone::clone(#owner_column.get(owner))};
-    let store_key = quote_spanned! {foreign_key.span=>
-        Self::#fk_handle.set(self, #key_of::from_key(key))
-    };
-    quote! {
-        #def_fn
-
-        #[doc = #doc]
-        pub fn #accessor_ident(&self) -> #relation_type {
-            #new_relation
-        }
-
-        #[doc = #associate_doc]
-        pub fn #associate(&mut self, owner: &#related) {
-            #lookup
-            let key = #owner_key;
-            #store_key;
-        }
-
-        #dissociate
-    }
-}
-
-/// `dissociate_*`, for a foreign key that can be cleared: a key column cannot be null, so
-/// only a non-key optional one.
-fn dissociate(accessor: &Accessor, foreign: &Column) -> Option<TokenStream> {
-    let clearable = is_option(&foreign.ty) && matches!(foreign.role, Role::Regular | Role::Static);
-    if !clearable {
-        return None;
-    }
-    let runtime = &accessor.model.runtime;
-    let (p, orm) = (runtime.private(), runtime.root());
-    let dissociate = format_ident!("dissociate_{}", accessor.relation.name);
-    let (fk_field, fk_handle, foreign_name) = (&foreign.field, &foreign.handle, &foreign.name);
-    let related_name = &accessor.related_name;
-    let doc = format!(
-        "Clears this row's `{foreign_name}` in the database and in `self`: it then belongs to no `{related_name}`.\n\n\
-         Writes at once (an `UPDATE` setting `{foreign_name}` to null by this row's primary key), because saving \
-         the row would not: inserts leave `None` columns unset. On error, `self` is unchanged."
-    );
-    Some(quote! {
-        #[doc = #doc]
-        pub async fn #dissociate(
-            &mut self,
-            db: &#p::Db,
-        ) -> #orm::Result<()> {
-            let key = #p::Model::primary_key(self);
-            <Self as #p::Model>::update(&key)
-                .set_null(Self::#fk_handle)
-                .execute(db)
-                .await?;
-            self.#fk_field = ::core::option::Option::None;
-            ::core::result::Result::Ok(())
-        }
-    })
-}
-
-/// The compile-time access-path rule, evaluated against the related model's metadata, for
-/// the body of a generated fn: reading the related model by `column` (named by `option`).
-/// `column_handle` is the related column's handle, through its lookup trait: when the
-/// column is missing, that is the one error, and the const is not evaluated.
-fn access_check(
-    accessor: &Accessor,
-    column: &str,
-    option: &str,
-    allow_filtering: bool,
-    column_handle: &TokenStream,
-) -> TokenStream {
-    let Accessor {
-        model,
-        relation,
-        related_name,
-        ..
-    } = accessor;
-    let related = &relation.related;
-    let message = format!(
-        "`{}::{}` reads `{related_name}` by `{column}`, which is neither the whole partition key of `{related_name}` nor indexed, so each read would scan the table: make `{column}` the partition key of `{related_name}`, add `#[orm(index)]` to it, or accept the scan with `allow_filtering` in the relation attribute",
-        model.ident, relation.name
-    );
-    let missing = format!(
-        "`{}::{}`: `{related_name}` has no column `{column}`; set `{option}` to the CQL name of one of its columns",
-        model.ident, relation.name
-    );
-    let p = model.runtime.private_at(relation.span);
-    quote_spanned! {relation.span=>
-        const _: () = #p::check_access(
-            <#related as #p::Model>::TABLE,
-            #column_handle.name(),
-            #allow_filtering,
-            #missing,
-            #message,
-        );
     }
 }
 
@@ -476,7 +439,7 @@ pub fn eager_table(model: &Model) -> TokenStream {
         names.push((relation.name.clone(), relation.related.span(), true));
     }
     for morph in &model.morphs {
-        let morph_to = matches!(morph.side, crate::morph::Side::Child { .. });
+        let morph_to = matches!(morph.side, crate::morph::Side::Child(_));
         names.push((morph.accessor.clone(), morph.span, morph_to));
     }
     // Custom relationships (`#[relationship(...)]`), spanned at their attribute.

@@ -14,6 +14,7 @@ use super::{Field, Udt};
 use crate::names::snake_case;
 use crate::names::{checked, is_plain_name};
 use crate::runtime::Runtime;
+use crate::shape::no_generics;
 
 /// Parses and validates a `#[derive(Udt)]` input.
 pub fn udt(input: &DeriveInput) -> Result<Udt, Error> {
@@ -21,14 +22,10 @@ pub fn udt(input: &DeriveInput) -> Result<Udt, Error> {
     let mut errors = Error::accumulator();
     let ident = &attrs.ident;
 
-    if !attrs.generics.params.is_empty() {
-        errors.push(
-            Error::custom(
-                "a Udt cannot have generic parameters: it maps to one CQL type with fixed field types; remove them",
-            )
-            .with_span(&attrs.generics),
-        );
-    }
+    errors.handle(no_generics(
+        &attrs.generics,
+        "a Udt cannot have generic parameters: it maps to one CQL type with fixed field types; remove them",
+    ));
 
     let name = type_name(&attrs, &mut errors);
 

@@ -46,9 +46,8 @@ pub struct Captured {
 impl Captured {
     /// The CQL of every statement sent, in order.
     pub fn sent(&self) -> Vec<String> {
-        self.orm_events()
+        self.orm_events_saying("sending")
             .into_iter()
-            .filter(|e| e.fields.get("message").map(String::as_str) == Some("sending"))
             .filter_map(|e| e.fields.get("cql").cloned())
             .collect()
     }
@@ -68,6 +67,24 @@ impl Captured {
             .iter()
             .filter(|e| e.target.starts_with("orm_core"))
             .collect()
+    }
+
+    /// The ORM's events whose message is `message` (`"sending"` for each statement
+    /// sent, `"slow operation"` for the slow-operation warning), in order.
+    pub fn orm_events_saying(&self, message: &str) -> Vec<&CapturedEvent> {
+        self.orm_events()
+            .into_iter()
+            .filter(|e| e.fields.get("message").map(String::as_str) == Some(message))
+            .collect()
+    }
+
+    /// The ORM's spans, as [`Captured::orm_spans`], asserting there are `count` of them:
+    /// most tests check the number first, and the message of the failure lists them.
+    #[track_caller]
+    pub fn orm_spans_counted(&self, count: usize) -> Vec<(usize, &CapturedSpan)> {
+        let spans = self.orm_spans();
+        assert_eq!(spans.len(), count, "{spans:#?}");
+        spans
     }
 }
 

@@ -24,7 +24,6 @@ use futures::{StreamExt, TryStreamExt, stream};
 use orm_bench::process_cpu;
 use orm_core::eager;
 use orm_core::prelude::*;
-use orm_core::schema::Replication;
 use scylla::client::session::Session;
 use scylla::statement::prepared::PreparedStatement;
 use uuid::Uuid;
@@ -179,7 +178,7 @@ fn main() -> Result<()> {
     if only.is_empty() {
         return Err("--only takes letters among a,b,c,d,e".into());
     }
-    let server = std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned());
+    let server = orm_bench::scylla_uri();
     let proxy = match latency_ms {
         0.0 => None,
         delay => Some(proxy::Proxy::start(&server, delay)?),
@@ -207,9 +206,7 @@ async fn bench(
     latency_ms: f64,
 ) -> Result<()> {
     let db = Db::connect(uri).await?;
-    db.create_keyspace("orm_bench_eager", &Replication::Simple(1))
-        .await?;
-    db.use_keyspace("orm_bench_eager").await?;
+    orm_bench::use_keyspace(&db, "orm_bench_eager", false).await?;
     User::create_table(&db).await?;
     Post::create_table(&db).await?;
     let users = seed(&db, users_count).await?;

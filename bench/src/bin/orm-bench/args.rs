@@ -129,7 +129,7 @@ usage: cargo run --release -p orm-bench -- [options]
 
 pub(crate) fn parse_args() -> Result<Args> {
     let mut args = Args {
-        uri: std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned()),
+        uri: orm_bench::scylla_uri(),
         ops: 3000,
         ops_concurrent: 20_000,
         streams: 16,

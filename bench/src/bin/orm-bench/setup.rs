@@ -4,7 +4,6 @@ use std::sync::atomic::AtomicU64;
 
 use orm_core::Db;
 use orm_core::Model;
-use orm_core::schema::Replication;
 use scylla::client::session::Session;
 use uuid::Uuid;
 
@@ -43,11 +42,8 @@ pub(crate) async fn setup(args: &Args) -> Result<Ctx> {
     })?;
     if !args.reuse_data {
         eprintln!("dropping and creating keyspace {KEYSPACE} (replication factor 1)");
-        db.drop_keyspace(KEYSPACE).await?;
     }
-    db.create_keyspace(KEYSPACE, &Replication::Simple(1))
-        .await?;
-    db.use_keyspace(KEYSPACE).await?;
+    orm_bench::use_keyspace(&db, KEYSPACE, !args.reuse_data).await?;
     ReadRow::create_table(&db).await?;
     WriteRow::create_table(&db).await?;
 

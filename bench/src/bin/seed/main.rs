@@ -21,7 +21,6 @@ use orm_core::factory::fake::faker::lorem::en::Sentence;
 use orm_core::factory::fake::faker::name::en::Name;
 use orm_core::factory::rand::{SeedableRng, rngs::StdRng};
 use orm_core::prelude::*;
-use orm_core::schema::Replication;
 use uuid::Uuid;
 
 #[derive(Model, Debug, Clone)]
@@ -152,12 +151,8 @@ fn load_average() -> String {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = args();
-    let uri = std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned());
-    let db = Db::connect(&uri).await?;
-    db.drop_keyspace("orm_seed_bench").await?;
-    db.create_keyspace("orm_seed_bench", &Replication::Simple(1))
-        .await?;
-    db.use_keyspace("orm_seed_bench").await?;
+    let db = Db::connect(&orm_bench::scylla_uri()).await?;
+    orm_bench::use_keyspace(&db, "orm_seed_bench", true).await?;
     User::create_table(&db).await?;
     Post::create_table(&db).await?;
 
