@@ -215,6 +215,44 @@ async fn a_failing_query_records_its_error_kind() {
     assert!(failed.field("duration_us").is_some());
 }
 
+/// A write's span opens when the write is first polled, as an `async fn`'s would: a
+/// write built and dropped unpolled opens none (and sends nothing).
+#[tokio::test]
+async fn a_write_opens_its_span_when_polled_not_when_built() {
+    let db = db(&[User::TABLE]).await;
+    let user = User {
+        id: unique_id(),
+        name: "first".into(),
+    };
+    user.insert(&db).await.unwrap();
+    let (captured, _guard) = capture();
+    let sent = db.statements_executed();
+
+    drop(
+        User::update(&user.id)
+            .set(User::NAME, "second")
+            .execute(&db),
+    );
+    drop(User::delete_by_key(&db, &user.id));
+    drop(user.insert_query().ttl(60).execute(&db));
+    assert_eq!(captured.lock().unwrap().orm_spans_counted(0).len(), 0);
+    assert_eq!(db.statements_executed(), sent, "nothing is sent unpolled");
+
+    let update = User::update(&user.id)
+        .set(User::NAME, "second")
+        .execute(&db);
+    assert_eq!(captured.lock().unwrap().orm_spans_counted(0).len(), 0);
+    update.await.unwrap();
+    {
+        let captured = captured.lock().unwrap();
+        let spans = captured.orm_spans_counted(1);
+        let (_, span) = only(&spans, "update");
+        assert_eq!(span.field("statements"), Some("1"));
+    }
+    let found = User::find(&db, &user.id).await.unwrap().unwrap();
+    assert_eq!(found.name, "second");
+}
+
 /// A user with `posts` posts, inserted.
 async fn user_with_posts(db: &Db, posts: usize) -> User {
     let user = User {
