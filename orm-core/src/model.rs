@@ -61,7 +61,7 @@ pub trait Model:
 
     /// The full primary key: the key column's type for a one-column key, otherwise a
     /// tuple of the partition-key columns then the clustering columns, in declaration order.
-    type PrimaryKey: Send + Sync;
+    type PrimaryKey: Clone + Send + Sync;
 
     /// The partition key, shaped like [`PrimaryKey`](Model::PrimaryKey).
     type PartitionKey: Send + Sync;
@@ -167,7 +167,7 @@ pub trait Model:
 
     /// An update of the row with this full primary key; see [`Update`].
     fn update(key: &Self::PrimaryKey) -> Update<Self> {
-        Update::new(Self::__primary_key_conditions(key))
+        Update::new(key.clone())
     }
 
     /// An update of the static columns of the partition with this partition key (the

@@ -5,6 +5,7 @@ use std::marker::PhantomData;
 
 use futures::future::Either;
 
+use scylla::serialize::row::SerializeRow;
 use scylla::serialize::value::SerializeValue;
 
 use crate::condition::{Condition, Operator, Target};
@@ -297,6 +298,14 @@ impl<M: Model, K> KeyedWrite for Delete<M, K> {
 
     fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
         Delete::values(self)
+    }
+
+    fn primary_key(&self) -> Option<impl SerializeRow + Send + '_> {
+        None::<()>
+    }
+
+    fn after_key(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
+        std::iter::empty()
     }
 
     fn options(&self) -> &StatementOptions {

@@ -1,6 +1,7 @@
 //! Running a write by key (an update or a delete), conditional or not: the statement of
 //! its shape, its hooks, its span.
 
+use scylla::frame::response::result::ColumnSpec;
 use scylla::serialize::SerializationError;
 use scylla::serialize::row::{
     BuiltinSerializationError, BuiltinSerializationErrorKind, BuiltinTypeCheckError,
@@ -30,25 +31,30 @@ pub(crate) trait KeyedWrite: Sized + Send + Sync {
 
     /// The statement of this write's shape (rendered once per shape), or why not.
     fn statement(&self) -> Result<&'static StaticStatement, QueryError>;
-    /// The bound values, in marker order.
+    /// The bound values in marker order: those before the primary key when it is bound as
+    /// a row ([`primary_key`](Self::primary_key)), all of them otherwise.
     fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)>;
+    /// A row's full primary key bound as it is, after [`values`](Self::values) (the
+    /// model's own key serialization, as `find` binds it); `None` where conditions bind
+    /// the key.
+    fn primary_key(&self) -> Option<impl SerializeRow + Send + '_>;
+    /// The values bound after [`primary_key`](Self::primary_key) (an `IF`'s).
+    fn after_key(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)>;
     fn options(&self) -> &StatementOptions;
     fn before(&self) -> Result<(), Rejection>;
     /// What the write adds when it runs (an update's `updated_at = now`): called at the
     /// first poll, not when the future is built.
-    fn when_sent(self) -> Self {
-        self
-    }
+    fn when_sent(&mut self) {}
     fn after(&self);
 }
 
 /// Runs an unconditional write. Not an `async fn`: the one future returned is the span's
 /// around the write's, with no layer between them holding a copy.
-pub(crate) fn run<W: KeyedWrite>(write: W, db: &Db) -> impl Future<Output = Result<()>> {
+pub(crate) fn run<W: KeyedWrite>(mut write: W, db: &Db) -> impl Future<Output = Result<()>> {
     // Only the consistency is read from it (the span's), before `write` moves.
     let options = write.options().clone();
     let sent = async move {
-        let write = write.when_sent();
+        write.when_sent();
         let statement = write.statement()?;
         hook_verdict(W::Model::TABLE, W::OPERATION, write.before())?;
         db.execute_write(Cql::Static(statement), Bound(&write), write.options())
@@ -68,13 +74,13 @@ pub(crate) fn run<W: KeyedWrite>(write: W, db: &Db) -> impl Future<Output = Resu
 
 /// Runs a conditional write; tells whether it applied.
 pub(crate) fn run_conditional<W: KeyedWrite>(
-    write: W,
+    mut write: W,
     db: &Db,
 ) -> impl Future<Output = Result<LwtOutcome>> {
     // Only the consistency is read from it (the span's), before `write` moves.
     let options = write.options().clone();
     let sent = async move {
-        let write = write.when_sent();
+        write.when_sent();
         let statement = Cql::Static(write.statement()?);
         hook_verdict(W::Model::TABLE, W::OPERATION, write.before())?;
         let result = db
@@ -109,37 +115,77 @@ impl<W: KeyedWrite> SerializeRow for Bound<'_, W> {
         ctx: &RowSerializationContext<'_>,
         writer: &mut RowWriter<'_>,
     ) -> Result<(), SerializationError> {
-        let rust_name = std::any::type_name::<Values<'_>>();
-        let count = self.0.values().count();
+        let write = self.0;
         let columns = ctx.columns();
-        if columns.len() != count {
-            return Err(SerializationError::new(BuiltinTypeCheckError {
-                rust_name,
+        // Counted only on a mismatch: the statement was rendered from the same shape.
+        let wrong_count = || {
+            let key = match write.primary_key() {
+                Some(_) => W::Model::TABLE.primary_key().count(),
+                None => 0,
+            };
+            let count = write.values().count() + key + write.after_key().count();
+            SerializationError::new(BuiltinTypeCheckError {
+                rust_name: std::any::type_name::<Values<'_>>(),
                 kind: BuiltinTypeCheckErrorKind::WrongColumnCount {
                     rust_cols: count,
                     cql_cols: columns.len(),
                 },
-            }));
+            })
+        };
+        let mut at =
+            serialize_each(columns, 0, write.values(), writer).ok_or_else(wrong_count)??;
+        if let Some(key) = write.primary_key() {
+            let after = write.after_key().count();
+            let end = columns
+                .len()
+                .checked_sub(after)
+                .filter(|&end| end >= at)
+                .ok_or_else(wrong_count)?;
+            key.serialize(
+                &RowSerializationContext::from_specs(&columns[at..end]),
+                writer,
+            )?;
+            at = end;
         }
-        for (spec, value) in columns.iter().zip(self.0.values()) {
-            value
-                .serialize(spec.typ(), writer.make_cell_writer())
-                .map_err(|err| {
-                    SerializationError::new(BuiltinSerializationError {
-                        rust_name,
-                        kind: BuiltinSerializationErrorKind::ColumnSerializationFailed {
-                            name: spec.name().to_owned(),
-                            err,
-                        },
-                    })
-                })?;
+        let at =
+            serialize_each(columns, at, write.after_key(), writer).ok_or_else(wrong_count)??;
+        if at != columns.len() {
+            return Err(wrong_count());
         }
         Ok(())
     }
 
     fn is_empty(&self) -> bool {
-        self.0.values().next().is_none()
+        let write = self.0;
+        write.values().next().is_none()
+            && write.primary_key().is_none()
+            && write.after_key().next().is_none()
     }
+}
+
+/// Serializes `values` into `writer` for the columns from `columns[at]` on, one each;
+/// the index after the last, or `None` when there are more values than columns.
+fn serialize_each<'v>(
+    columns: &[ColumnSpec<'_>],
+    mut at: usize,
+    values: impl Iterator<Item = &'v (dyn SerializeValue + Send + Sync)>,
+    writer: &mut RowWriter<'_>,
+) -> Option<Result<usize, SerializationError>> {
+    for value in values {
+        let spec = columns.get(at)?;
+        let written = value.serialize(spec.typ(), writer.make_cell_writer());
+        if let Err(err) = written {
+            return Some(Err(SerializationError::new(BuiltinSerializationError {
+                rust_name: std::any::type_name::<Values<'_>>(),
+                kind: BuiltinSerializationErrorKind::ColumnSerializationFailed {
+                    name: spec.name().to_owned(),
+                    err,
+                },
+            })));
+        }
+        at += 1;
+    }
+    Some(Ok(at))
 }
 
 /// The bound values of a write that owns them, for batches.

@@ -3,6 +3,7 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use scylla::serialize::row::SerializeRow;
 use scylla::serialize::value::SerializeValue;
 use scylla::value::Counter;
 
@@ -104,9 +105,8 @@ use crate::write::{
 /// );
 /// ```
 #[must_use = "a write does nothing until it is executed: call `execute` with a `Db`"]
-pub struct Update<M, K = Unconditional> {
-    scope: Scope,
-    key: Vec<Condition<M>>,
+pub struct Update<M: Model, K = Unconditional> {
+    key: Key<M>,
     assignments: Vec<Assignment>,
     conditions: Vec<Condition<M>>,
     if_exists: bool,
@@ -116,11 +116,15 @@ pub struct Update<M, K = Unconditional> {
     _kind: PhantomData<fn() -> K>,
 }
 
-impl<M, K> std::fmt::Debug for Update<M, K> {
+impl<M: Model, K> std::fmt::Debug for Update<M, K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let key = match &self.key {
+            Key::Row(key) => M::__primary_key_conditions(key),
+            Key::Partition(conditions) => conditions.clone(),
+        };
         f.debug_struct("Update")
-            .field("scope", &self.scope)
-            .field("key", &self.key)
+            .field("scope", &self.scope())
+            .field("key", &key)
             .field("assignments", &self.assignments.len())
             .field("conditions", &self.conditions)
             .field("if_exists", &self.if_exists)
@@ -128,6 +132,15 @@ impl<M, K> std::fmt::Debug for Update<M, K> {
             .field("error", &self.error)
             .finish_non_exhaustive()
     }
+}
+
+/// What an update's `WHERE` binds.
+enum Key<M: Model> {
+    /// One row's full primary key, bound as it is (as `find` binds it): no conditions
+    /// built per update.
+    Row(M::PrimaryKey),
+    /// Conditions on one partition's key, for its static columns.
+    Partition(Vec<Condition<M>>),
 }
 
 /// What an update's `WHERE` names.
@@ -140,18 +153,17 @@ enum Scope {
 }
 
 impl<M: Model> Update<M> {
-    pub(crate) fn new(key: Vec<Condition<M>>) -> Self {
-        Self::with_scope(Scope::Row, key)
+    pub(crate) fn new(key: M::PrimaryKey) -> Self {
+        Self::with_key(Key::Row(key))
     }
 
     /// An update of one partition's static columns; `key` restricts the partition key.
     pub(crate) fn partition(key: Vec<Condition<M>>) -> Self {
-        Self::with_scope(Scope::Partition, key)
+        Self::with_key(Key::Partition(key))
     }
 
-    fn with_scope(scope: Scope, key: Vec<Condition<M>>) -> Self {
+    fn with_key(key: Key<M>) -> Self {
         Update {
-            scope,
             key,
             assignments: Vec::new(),
             conditions: Vec::new(),
@@ -305,7 +317,6 @@ impl<M: Model, K> Update<M, K> {
 
     fn conditional(self) -> Update<M, Conditional> {
         Update {
-            scope: self.scope,
             key: self.key,
             assignments: self.assignments,
             conditions: self.conditions,
@@ -373,7 +384,10 @@ impl<M: Model, K> Update<M, K> {
         sets.extend(updated_at.map(Set::Value));
         Ok(Statement {
             using: self.using.shape(),
-            conditions: Cond::all(&self.key),
+            conditions: match &self.key {
+                Key::Row(_) => M::TABLE.primary_key().map(|c| Cond::eq(c.name)).collect(),
+                Key::Partition(conditions) => Cond::all(conditions),
+            },
             guard: Guard::of(self.if_exists, &self.conditions),
             ..Statement::new(M::TABLE, Action::Update(sets))
         })
@@ -392,12 +406,12 @@ impl<M: Model, K> Update<M, K> {
     /// and describes (the model's `updated_at` column included), no values.
     fn shape_key(&self) -> ShapeKey {
         let header = 1
-            | usize::from(self.scope == Scope::Partition) << 2
+            | usize::from(self.scope() == Scope::Partition) << 2
             | usize::from(self.using.ttl.is_some()) << 3
             | usize::from(self.using.timestamp.is_some()) << 4
             | usize::from(self.if_exists) << 5
             | (self.assignments.len() & 0xff) << 8
-            | (self.key.len() & 0xff) << 16
+            | (self.partition_key().len() & 0xff) << 16
             | (self.conditions.len() & 0xff) << 24;
         let mut key = ShapeKey::new(header, M::TABLE);
         key.push(M::__UPDATED_AT.map_or(0, |c| c.as_ptr() as usize));
@@ -405,7 +419,8 @@ impl<M: Model, K> Update<M, K> {
             key.push(assignment.kind());
             key.name(assignment.column());
         }
-        for condition in self.key.iter().chain(&self.conditions) {
+        // A row's key is the table's primary key, all `=`: the table and the scope say it.
+        for condition in self.partition_key().iter().chain(&self.conditions) {
             key.condition(condition);
         }
         key
@@ -421,7 +436,7 @@ impl<M: Model, K> Update<M, K> {
                 .column(column)
                 .is_some_and(|c| c.role == KeyRole::Static)
         };
-        match self.scope {
+        match self.scope() {
             Scope::Partition => {
                 let row_column = self
                     .assigned_columns()
@@ -464,7 +479,7 @@ impl<M: Model, K> Update<M, K> {
         let is_static = M::TABLE
             .column(column)
             .is_some_and(|c| c.role == KeyRole::Static);
-        if self.scope == Scope::Partition && !is_static {
+        if self.scope() == Scope::Partition && !is_static {
             return None;
         }
         (!self.assignments.iter().any(|a| a.column() == column)).then_some(column)
@@ -472,21 +487,49 @@ impl<M: Model, K> Update<M, K> {
 
     /// Adds `updated_at = now` unless the caller assigned it (or it is a regular column
     /// and this update writes a partition's statics).
-    fn with_updated_at(mut self) -> Self {
+    fn add_updated_at(&mut self) {
         if let Some(column) = self.updated_at_column() {
             self.assignments
                 .push(Assignment::Set(column, Arc::new(now())));
         }
-        self
+    }
+    /// Whether this update writes one row or one partition's statics.
+    fn scope(&self) -> Scope {
+        match self.key {
+            Key::Row(_) => Scope::Row,
+            Key::Partition(_) => Scope::Partition,
+        }
     }
 
+    /// The conditions on the partition key of a partition's update (none for a row's).
+    fn partition_key(&self) -> &[Condition<M>] {
+        match &self.key {
+            Key::Row(_) => &[],
+            Key::Partition(conditions) => conditions,
+        }
+    }
+
+    /// The values bound before a row's key (all of them for a partition's update).
     fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
         let assignments = self.assignments.iter().flat_map(Assignment::values);
-        let conditions = self.key.iter().chain(&self.conditions);
+        let (partition, guard) = match &self.key {
+            Key::Row(_) => (&[][..], &[][..]),
+            Key::Partition(conditions) => (&conditions[..], &self.conditions[..]),
+        };
+        let conditions = partition.iter().chain(guard);
         self.using
             .values()
             .chain(assignments)
             .chain(conditions.map(|c| c.value.as_ref()))
+    }
+
+    /// The values bound after a row's key: its `IF` conditions'.
+    fn after_key(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
+        let guard = match self.key {
+            Key::Row(_) => &self.conditions[..],
+            Key::Partition(_) => &[][..],
+        };
+        guard.iter().map(|c| c.value.as_ref())
     }
 }
 
@@ -549,6 +592,17 @@ impl<M: Model, K> KeyedWrite for Update<M, K> {
         Update::values(self)
     }
 
+    fn primary_key(&self) -> Option<impl SerializeRow + Send + '_> {
+        match &self.key {
+            Key::Row(key) => Some(M::__primary_key_values(key)),
+            Key::Partition(_) => None,
+        }
+    }
+
+    fn after_key(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
+        Update::after_key(self)
+    }
+
     fn options(&self) -> &StatementOptions {
         &self.options
     }
@@ -561,16 +615,17 @@ impl<M: Model, K> KeyedWrite for Update<M, K> {
         M::after_update(self);
     }
 
-    fn when_sent(self) -> Self {
-        self.with_updated_at()
+    fn when_sent(&mut self) {
+        self.add_updated_at();
     }
 }
 
-crate::options::configure_by_options_field!(impl[M, K] Update<M, K>);
+crate::options::configure_by_options_field!(impl[M: Model, K] Update<M, K>);
 
 impl<'a, M: Model> IntoBatchItem<'a> for Update<M, Unconditional> {
     fn into_batch_item(self) -> Result<BatchItem<'a>> {
-        let update = self.with_updated_at();
+        let mut update = self;
+        update.add_updated_at();
         let statement = update.fixed()?;
         hook_verdict(M::TABLE, "update", M::before_update(&update))?;
         Ok(
