@@ -304,13 +304,14 @@ pub(crate) type TracedWrite<'a, F, T> =
 
 /// Runs a write's `future` inside the span of `operation` on `table`, started when the
 /// future is first polled: one statement, no rows. Not an `async fn`: the one future
-/// returned holds `future` itself, with no layer between them holding a copy.
+/// returned holds `future` itself, with no layer between them holding a copy. Of the
+/// write's options, the span records only its `consistency`.
 pub(crate) fn write<'a, T, F>(
     db: &'a Db,
     table: &'static TableMeta,
     operation: &'static str,
     statement: &'static str,
-    options: &StatementOptions,
+    consistency: Option<Consistency>,
     future: F,
 ) -> TracedWrite<'a, F, T>
 where
@@ -321,7 +322,7 @@ where
         table,
         operation,
         statement,
-        consistency: options.consistency,
+        consistency,
     };
     Traced {
         future,

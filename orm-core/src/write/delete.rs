@@ -354,7 +354,7 @@ pub(crate) fn delete_by_key<M: Model>(
         M::TABLE,
         "delete",
         "DELETE",
-        &UNSET,
+        None,
         sent,
     ))
 }

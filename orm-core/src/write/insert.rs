@@ -207,8 +207,8 @@ impl<'a, M: Model> Insert<'a, M> {
 
     /// Runs the insert.
     pub fn execute(self, db: &Db) -> impl Future<Output = Result<()>> + Send {
-        let options = self.options.clone();
-        crate::trace::write(db, M::TABLE, "insert", "INSERT", &options, async move {
+        let consistency = self.options.consistency;
+        crate::trace::write(db, M::TABLE, "insert", "INSERT", consistency, async move {
             let statement = self.fixed()?;
             hook_verdict(M::TABLE, "insert", self.model.before_insert())?;
             db.execute_write(Cql::Static(statement), self.values(), &self.options)
@@ -238,14 +238,14 @@ impl<M: Model> InsertIfNotExists<'_, M> {
 
     /// Runs the insert; tells whether it applied and, if not, the existing row.
     pub fn execute(self, db: &Db) -> impl Future<Output = Result<Inserted<M>>> + Send {
-        let options = self.0.options.clone();
+        let consistency = self.0.options.consistency;
         let run = self.run(db);
         crate::trace::write(
             db,
             M::TABLE,
             "insert if not exists",
             "INSERT",
-            &options,
+            consistency,
             run,
         )
     }

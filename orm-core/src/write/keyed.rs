@@ -51,8 +51,7 @@ pub(crate) trait KeyedWrite: Sized + Send + Sync {
 /// Runs an unconditional write. Not an `async fn`: the one future returned is the span's
 /// around the write's, with no layer between them holding a copy.
 pub(crate) fn run<W: KeyedWrite>(mut write: W, db: &Db) -> impl Future<Output = Result<()>> {
-    // Only the consistency is read from it (the span's), before `write` moves.
-    let options = write.options().clone();
+    let consistency = write.options().consistency;
     let sent = async move {
         write.when_sent();
         let statement = write.statement()?;
@@ -67,7 +66,7 @@ pub(crate) fn run<W: KeyedWrite>(mut write: W, db: &Db) -> impl Future<Output = 
         W::Model::TABLE,
         W::OPERATION,
         W::STATEMENT,
-        &options,
+        consistency,
         sent,
     )
 }
@@ -77,8 +76,7 @@ pub(crate) fn run_conditional<W: KeyedWrite>(
     mut write: W,
     db: &Db,
 ) -> impl Future<Output = Result<LwtOutcome>> {
-    // Only the consistency is read from it (the span's), before `write` moves.
-    let options = write.options().clone();
+    let consistency = write.options().consistency;
     let sent = async move {
         write.when_sent();
         let statement = Cql::Static(write.statement()?);
@@ -97,7 +95,7 @@ pub(crate) fn run_conditional<W: KeyedWrite>(
         W::Model::TABLE,
         W::CONDITIONAL,
         W::STATEMENT,
-        &options,
+        consistency,
         sent,
     )
 }
