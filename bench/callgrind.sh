@@ -11,6 +11,11 @@
 #   bench/callgrind.sh find                         # one operation
 #   bench/callgrind.sh update,delete                # writes by key
 #
+# REPEAT=n measures each side n times (n1 and n2 each time) and reports the median with the
+# range: glibc's allocator serves the driver's 4 KB blocks outside its per-thread cache, and
+# what that costs depends on the heap's state, which moves a run by a few hundred
+# instructions per operation.
+#
 # SUBSCRIBER=1 installs a tracing subscriber that keeps the ORM's spans (nothing printed),
 # to count what spans cost when someone listens. BIN=path runs that binary instead of
 # building one (say, one built at an earlier commit). SIDES=orm,raw limits the sides.
@@ -32,10 +37,14 @@ fi
 "$bin" --only find --rounds 1 --ops 1 --ops-concurrent 1 --concurrency 1 --warmup 0 \
     --alloc-ops 0 >/dev/null 2>&1
 
-instructions() { # op side n -> instructions of the whole run
-    local op=$1 side=$2 n=$3 size
+repeat=${REPEAT:-1}
+
+instructions() { # op side n repetition -> instructions of the whole run
+    local op=$1 side=$2 n=$3 r=$4 size file
     if [ "$op" = stream ]; then size=(--streams "$n"); else size=(--ops "$n" --slices 1); fi
-    valgrind --tool=callgrind --callgrind-out-file="$out/$op-$side-$n.out" "$bin" \
+    file="$out/$op-$side-$n.out"
+    if ((r > 1)); then file="$out/$op-$side-$n-r$r.out"; fi
+    valgrind --tool=callgrind --callgrind-out-file="$file" "$bin" \
         --current-thread --reuse-data --only "$op" --sides "$side" --concurrency 1 \
         --rounds 1 --warmup 0 --alloc-ops 0 "${size[@]}" ${SUBSCRIBER:+--subscriber} 2>&1 >/dev/null |
         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
@@ -53,11 +62,18 @@ for op in ${ops//,/ }; do
     sides=${SIDES:-$sides}
     raw=
     for side in ${sides//,/ }; do
-        a=$(instructions "$op" "$side" "$n1")
-        b=$(instructions "$op" "$side" "$n2")
-        per=$(((b - a) / unit))
+        runs=()
+        for ((r = 1; r <= repeat; r++)); do
+            a=$(instructions "$op" "$side" "$n1" "$r")
+            b=$(instructions "$op" "$side" "$n2" "$r")
+            runs+=($(((b - a) / unit)))
+        done
+        sorted=($(printf '%s\n' "${runs[@]}" | sort -n))
+        per=${sorted[$((repeat / 2))]}
+        range=
+        if ((repeat > 1)); then range=" (${sorted[0]}–${sorted[$((repeat - 1))]})"; fi
         raw=${raw:-$per}
-        awk -v op="$op" -v side="$side" -v per="$per" -v raw="$raw" \
-            'BEGIN { printf "| %s | %s | %d | %+.1f%% |\n", op, side, per, (per / raw - 1) * 100 }'
+        awk -v op="$op" -v side="$side" -v per="$per" -v raw="$raw" -v range="$range" \
+            'BEGIN { printf "| %s | %s | %d%s | %+.1f%% |\n", op, side, per, range, (per / raw - 1) * 100 }'
     done
 done

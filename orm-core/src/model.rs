@@ -224,6 +224,10 @@ pub struct ModelStatements {
     pub find: StaticStatement,
     /// The delete by primary key: the shape's one statement (`cql::fixed`), found once.
     pub delete: std::sync::OnceLock<&'static StaticStatement>,
+    /// The first shapes of this model's updates, found without the shared table.
+    pub(crate) updates: crate::cql::ShapeSlots,
+    /// The first shapes of this model's deletes built with conditions.
+    pub(crate) deletes: crate::cql::ShapeSlots,
 }
 
 impl ModelStatements {
@@ -232,6 +236,8 @@ impl ModelStatements {
             insert: StaticStatement::new(|| Statement::insert(M::TABLE).render()),
             find: StaticStatement::new(|| Statement::select_by_primary_key(M::TABLE).render()),
             delete: std::sync::OnceLock::new(),
+            updates: crate::cql::ShapeSlots::new(),
+            deletes: crate::cql::ShapeSlots::new(),
         }
     }
 }

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::{PoisonError, RwLock};
+use std::sync::{OnceLock, PoisonError, RwLock};
 
 use crate::condition::{Condition, Target};
 use crate::cql::Statement;
@@ -18,7 +18,7 @@ type Shapes = HashMap<Statement, &'static StaticStatement, BuildHasherDefault<Fx
 
 static SHAPES: RwLock<Shapes> = RwLock::new(HashMap::with_hasher(BuildHasherDefault::new()));
 
-type Keyed = HashMap<ShapeKey, &'static StaticStatement, BuildHasherDefault<FxHasher>>;
+type Keyed = HashMap<ShapeKey, &'static Known, BuildHasherDefault<FxHasher>>;
 
 /// Valid shapes by their [`ShapeKey`]: what a write by key reaches without building,
 /// checking or hashing its description.
@@ -49,7 +49,7 @@ pub(crate) fn fixed(shape: Statement) -> &'static StaticStatement {
 /// addresses), so one shape may have several keys: each leads to the one statement of
 /// the shape ([`fixed`] keeps it canonical). A shape too long for the words has no key
 /// and takes the path through its owned description.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct ShapeKey {
     /// Words used; `WORDS + 1` once the shape did not fit.
     len: usize,
@@ -126,32 +126,93 @@ impl std::hash::Hash for ShapeKey {
     }
 }
 
+/// A key found valid, and its shape's statement: kept for the process, so that
+/// [`ShapeSlots`] can hold it by reference.
+#[derive(Debug)]
+pub(crate) struct Known {
+    key: ShapeKey,
+    statement: &'static StaticStatement,
+}
+
+/// The first shapes one kind of write on one model used (a model's updates, say), each
+/// with its statement.
+///
+/// A program writes a model in a handful of shapes, most often one, so comparing its key
+/// with these few finds the statement without taking the process-wide table's lock or
+/// hashing the key. A shape beyond the first few goes through the table as before.
+#[derive(Debug)]
+pub(crate) struct ShapeSlots([OnceLock<&'static Known>; ShapeSlots::SLOTS]);
+
+impl ShapeSlots {
+    const SLOTS: usize = 4;
+
+    pub const fn new() -> Self {
+        ShapeSlots([const { OnceLock::new() }; ShapeSlots::SLOTS])
+    }
+
+    pub(crate) fn get(&self, key: &ShapeKey) -> Option<&'static StaticStatement> {
+        self.0
+            .iter()
+            .map_while(OnceLock::get)
+            .find(|known| known.key == *key)
+            .map(|known| known.statement)
+    }
+
+    /// Keeps `known` in the first free slot, if one is left.
+    fn keep(&self, known: &'static Known) {
+        for slot in &self.0 {
+            match slot.get() {
+                Some(kept) if std::ptr::eq(*kept, known) => return,
+                Some(_) => {}
+                // Another thread may fill this slot first: then the next one is tried.
+                None if slot.set(known).is_ok() => return,
+                None => {}
+            }
+        }
+    }
+}
+
 /// The statement of the shape `key` names, when a shape with that key was found valid
 /// before; otherwise `describe` checks the shape and describes it (its first use, an
-/// invalid shape, or a shape too long for a key), and a valid one is remembered by `key`.
+/// invalid shape, or a shape too long for a key), and a valid one is remembered by `key`
+/// (and in `slots`, the slots of this kind of write on this model).
 ///
 /// `describe` must succeed or fail by the shape alone (the things `key` holds), never by
 /// values: a key found here skips it.
 pub(crate) fn fixed_by_key(
     key: &ShapeKey,
+    slots: &ShapeSlots,
     describe: impl FnOnce() -> Result<Statement, QueryError>,
 ) -> Result<&'static StaticStatement, QueryError> {
     if key.words().is_none() {
         return describe().map(fixed);
     }
-    if let Some(statement) = KEYED
+    if let Some(statement) = slots.get(key) {
+        return Ok(statement);
+    }
+    let found = KEYED
         .read()
         .unwrap_or_else(PoisonError::into_inner)
         .get(key)
-    {
-        return Ok(statement);
-    }
-    let statement = fixed(describe()?);
-    KEYED
-        .write()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(*key, statement);
-    Ok(statement)
+        .copied();
+    let known = match found {
+        Some(known) => known,
+        None => {
+            let statement = fixed(describe()?);
+            *KEYED
+                .write()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(*key)
+                .or_insert_with(|| {
+                    Box::leak(Box::new(Known {
+                        key: *key,
+                        statement,
+                    }))
+                })
+        }
+    };
+    slots.keep(known);
+    Ok(known.statement)
 }
 
 /// The Fx hash (rustc's): a multiply and a rotate per word. Shapes are short and trusted

@@ -16,6 +16,6 @@ mod statement;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use fixed::{ShapeKey, fixed, fixed_by_key};
+pub(crate) use fixed::{ShapeKey, ShapeSlots, fixed, fixed_by_key};
 pub(crate) use render::column_list;
 pub(crate) use statement::{Action, Cond, Guard, Selector, Set, Statement, Using};

@@ -2,7 +2,7 @@
 
 use crate::condition::{Operator, Target, TupleColumns};
 use crate::cql::{
-    Action, Cond, Guard, Selector, Set, ShapeKey, Statement, Using, fixed, fixed_by_key,
+    Action, Cond, Guard, Selector, Set, ShapeKey, ShapeSlots, Statement, Using, fixed, fixed_by_key,
 };
 use crate::cql_type::CqlType;
 use crate::meta::{ClusteringOrder, ColumnMeta, KeyRole, TableMeta};
@@ -210,13 +210,14 @@ fn a_shape_key_finds_the_statement_of_its_shape_and_only_valid_shapes() {
         key
     };
     let describe = || Ok(Statement::delete_by_primary_key(&POSTS));
-    let by_key = fixed_by_key(&key(2, "title"), describe).unwrap();
+    let slots = ShapeSlots::new();
+    let by_key = fixed_by_key(&key(2, "title"), &slots, describe).unwrap();
     assert!(
         std::ptr::eq(by_key, fixed(Statement::delete_by_primary_key(&POSTS))),
         "a key leads to the shape's one statement"
     );
     let mut described = false;
-    let again = fixed_by_key(&key(2, "title"), || {
+    let again = fixed_by_key(&key(2, "title"), &slots, || {
         described = true;
         describe()
     })
@@ -225,13 +226,13 @@ fn a_shape_key_finds_the_statement_of_its_shape_and_only_valid_shapes() {
     assert!(!described, "a known key is not described again");
 
     // Another name (another key), the same shape: the same statement.
-    let other = fixed_by_key(&key(2, "id"), describe).unwrap();
+    let other = fixed_by_key(&key(2, "id"), &slots, describe).unwrap();
     assert!(std::ptr::eq(by_key, other));
 
     // An invalid shape is refused each time: it is never remembered.
     let refuse = || Err(QueryError::NothingToUpdate { model: "Post" });
     for _ in 0..2 {
-        assert!(fixed_by_key(&key(3, "title"), refuse).is_err());
+        assert!(fixed_by_key(&key(3, "title"), &slots, refuse).is_err());
     }
 
     // A shape too long for a key is described on every call.
@@ -241,11 +242,45 @@ fn a_shape_key_finds_the_statement_of_its_shape_and_only_valid_shapes() {
     }
     let mut calls = 0;
     for _ in 0..2 {
-        fixed_by_key(&long, || {
+        fixed_by_key(&long, &slots, || {
             calls += 1;
             describe()
         })
         .unwrap();
     }
     assert_eq!(calls, 2);
+}
+
+#[test]
+fn shape_slots_keep_a_models_first_shapes_and_the_table_serves_the_rest() {
+    let slots = ShapeSlots::new();
+    let key = |n: usize| {
+        let mut key = ShapeKey::new(100 + n, &POSTS);
+        key.name("title");
+        key
+    };
+    let describe = || Ok(Statement::delete_by_primary_key(&POSTS));
+    for n in 0..6 {
+        fixed_by_key(&key(n), &slots, describe).unwrap();
+    }
+    for n in 0..4 {
+        assert!(
+            std::ptr::eq(slots.get(&key(n)).unwrap(), fixed(describe().unwrap())),
+            "shape {n} is kept with its statement"
+        );
+    }
+    assert!(
+        slots.get(&key(4)).is_none(),
+        "four slots: a fifth shape is not kept"
+    );
+    let mut described = false;
+    fixed_by_key(&key(5), &slots, || {
+        described = true;
+        describe()
+    })
+    .unwrap();
+    assert!(
+        !described,
+        "a shape beyond the slots is still found in the table"
+    );
 }

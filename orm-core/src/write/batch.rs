@@ -87,22 +87,12 @@ pub trait IntoBatchItem<'a> {
 /// # }
 /// ```
 #[must_use = "a write does nothing until it is executed: call `execute` with a `Db`"]
+#[derive(Debug)]
 pub struct Batch<'a> {
     kind: BatchType,
     items: Vec<BatchItem<'a>>,
     options: StatementOptions,
     error: Option<Error>,
-}
-
-impl std::fmt::Debug for Batch<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Batch")
-            .field("kind", &self.kind)
-            .field("items", &self.items)
-            .field("options", &self.options)
-            .field("error", &self.error)
-            .finish()
-    }
 }
 
 impl<'a> Batch<'a> {

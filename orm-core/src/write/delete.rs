@@ -185,7 +185,9 @@ impl<M: Model, K> Delete<M, K> {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
-        crate::cql::fixed_by_key(&self.shape_key(), || self.statement())
+        crate::cql::fixed_by_key(&self.shape_key(), &M::__statements().deletes, || {
+            self.statement()
+        })
     }
 
     /// This delete's shape as a key: everything [`statement`](Self::statement) checks

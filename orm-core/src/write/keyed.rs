@@ -9,6 +9,7 @@ use scylla::serialize::row::{
 };
 use scylla::serialize::value::SerializeValue;
 use scylla::serialize::writers::RowWriter;
+use scylla::statement::Consistency;
 
 use crate::db::{Cql, Db};
 use crate::error::Result;
@@ -61,14 +62,7 @@ pub(crate) fn run<W: KeyedWrite>(mut write: W, db: &Db) -> impl Future<Output = 
         write.after();
         Ok(())
     };
-    crate::trace::write(
-        db,
-        W::Model::TABLE,
-        W::OPERATION,
-        W::STATEMENT,
-        consistency,
-        sent,
-    )
+    traced::<W, _>(db, W::OPERATION, consistency, sent)
 }
 
 /// Runs a conditional write; tells whether it applied.
@@ -90,10 +84,21 @@ pub(crate) fn run_conditional<W: KeyedWrite>(
         }
         Ok(outcome)
     };
+    traced::<W, _>(db, W::CONDITIONAL, consistency, sent)
+}
+
+/// `sent` inside the span of `operation` (an [`OPERATION`](KeyedWrite::OPERATION) or a
+/// [`CONDITIONAL`](KeyedWrite::CONDITIONAL)) on `W`'s model.
+fn traced<W: KeyedWrite, T>(
+    db: &Db,
+    operation: &'static str,
+    consistency: Option<Consistency>,
+    sent: impl Future<Output = Result<T>>,
+) -> impl Future<Output = Result<T>> {
     crate::trace::write(
         db,
         W::Model::TABLE,
-        W::CONDITIONAL,
+        operation,
         W::STATEMENT,
         consistency,
         sent,

@@ -107,7 +107,7 @@ use crate::write::{
 #[must_use = "a write does nothing until it is executed: call `execute` with a `Db`"]
 pub struct Update<M: Model, K = Unconditional> {
     key: Key<M>,
-    assignments: Vec<Assignment>,
+    assignments: Assignments,
     conditions: Vec<Condition<M>>,
     if_exists: bool,
     using: Using,
@@ -133,6 +133,10 @@ impl<M: Model, K> std::fmt::Debug for Update<M, K> {
             .finish_non_exhaustive()
     }
 }
+
+/// An update's `SET` items: two inline (a column and the model's `updated_at`, the usual
+/// update), more on the heap.
+type Assignments = smallvec::SmallVec<[Assignment; 2]>;
 
 /// What an update's `WHERE` binds.
 enum Key<M: Model> {
@@ -165,7 +169,7 @@ impl<M: Model> Update<M> {
     fn with_key(key: Key<M>) -> Self {
         Update {
             key,
-            assignments: Vec::new(),
+            assignments: Assignments::new(),
             conditions: Vec::new(),
             if_exists: false,
             using: Using::default(),
@@ -399,7 +403,9 @@ impl<M: Model, K> Update<M, K> {
         if let Some(error) = &self.error {
             return Err(error.clone());
         }
-        crate::cql::fixed_by_key(&self.shape_key(), || self.statement(None))
+        crate::cql::fixed_by_key(&self.shape_key(), &M::__statements().updates, || {
+            self.statement(None)
+        })
     }
 
     /// This update's shape as a key: everything [`statement`](Self::statement) checks

@@ -15,6 +15,11 @@ pub(crate) const NEW_NAME: &str = "renamed";
 
 /// `n` writes `op` (`Op::Update`: one column; `Op::Delete`: the row) by full primary key
 /// on one side, starting at `offset` in the key list.
+///
+/// One `drive` per side and write, as `insert` and `find` are: each side's future is then
+/// the size its own code makes it. One closure matching on the side would make every side
+/// carry the largest arm's future (the raw driver's, about 4 KB, held inline) and copy it
+/// into the task set per operation.
 pub(crate) async fn run_key_write(
     ctx: &Ctx,
     op: Op,
@@ -25,35 +30,56 @@ pub(crate) async fn run_key_write(
 ) -> Result<u64> {
     let db = &ctx.db;
     let session = ctx.session();
-    let raw = if op == Op::Update {
-        &ctx.raw_update
-    } else {
-        &ctx.raw_delete
-    };
-    drive(n, concurrency, |i| async move {
-        let key = ctx.find_key(offset, i);
-        match (side, op) {
-            (Side::Orm, Op::Update) => {
-                WriteRow::update(&key)
+    let caching = &ctx.charybdis;
+    let key = |i| ctx.find_key(offset, i);
+    match (side, op) {
+        (Side::Orm, Op::Update) => {
+            drive(n, concurrency, |i| async move {
+                WriteRow::update(&key(i))
                     .set(WriteRow::NAME, NEW_NAME)
                     .execute(db)
-                    .await?
-            }
-            (Side::Orm, _) => WriteRow::delete_by_key(db, &key).await?,
-            (Side::Charybdis, Op::Update) => {
-                charybdis::update_name(&ctx.charybdis, key, NEW_NAME).await?
-            }
-            (Side::Charybdis, _) => charybdis::delete(&ctx.charybdis, key).await?,
-            (_, Op::Update) => {
-                session
-                    .execute_unpaged(raw, (NEW_NAME, key.0, key.1))
                     .await?;
-            }
-            (_, _) => {
-                session.execute_unpaged(raw, key).await?;
-            }
+                Ok(1)
+            })
+            .await
         }
-        Ok(1)
-    })
-    .await
+        (Side::Orm, _) => {
+            drive(n, concurrency, |i| async move {
+                WriteRow::delete_by_key(db, &key(i)).await?;
+                Ok(1)
+            })
+            .await
+        }
+        (Side::Charybdis, Op::Update) => {
+            drive(n, concurrency, |i| async move {
+                charybdis::update_name(caching, key(i), NEW_NAME).await?;
+                Ok(1)
+            })
+            .await
+        }
+        (Side::Charybdis, _) => {
+            drive(n, concurrency, |i| async move {
+                charybdis::delete(caching, key(i)).await?;
+                Ok(1)
+            })
+            .await
+        }
+        (_, Op::Update) => {
+            let raw = &ctx.raw_update;
+            drive(n, concurrency, |i| async move {
+                let (pk, ck) = key(i);
+                session.execute_unpaged(raw, (NEW_NAME, pk, ck)).await?;
+                Ok(1)
+            })
+            .await
+        }
+        (_, _) => {
+            let raw = &ctx.raw_delete;
+            drive(n, concurrency, |i| async move {
+                session.execute_unpaged(raw, key(i)).await?;
+                Ok(1)
+            })
+            .await
+        }
+    }
 }
