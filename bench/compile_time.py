@@ -63,19 +63,25 @@ pub struct Post{k} {{
 """
 
 
+def charybdis_attribute(table, partition_keys, clustering_keys=""):
+    """The `#[charybdis_model]` attribute of one generated model: the pair's models have no
+    indexes or static columns, so only the table and the keys differ."""
+    return f"""#[charybdis_model(
+    table_name = {table},
+    partition_keys = [{partition_keys}],
+    clustering_keys = [{clustering_keys}],
+    global_secondary_indexes = [],
+    local_secondary_indexes = [],
+    static_columns = []
+)]"""
+
+
 def charybdis_models(pairs):
     yield "use charybdis::macros::charybdis_model;\n"
     yield "use charybdis::types::{BigInt, Int, Text, Uuid};\n"
     for k in range(pairs):
         yield f"""
-#[charybdis_model(
-    table_name = users_{k},
-    partition_keys = [id],
-    clustering_keys = [],
-    global_secondary_indexes = [],
-    local_secondary_indexes = [],
-    static_columns = []
-)]
+{charybdis_attribute(f"users_{k}", "id")}
 #[derive(Default, Debug, Clone)]
 pub struct User{k} {{
     pub id: Uuid,
@@ -85,14 +91,7 @@ pub struct User{k} {{
     pub views: BigInt,
 }}
 
-#[charybdis_model(
-    table_name = posts_{k},
-    partition_keys = [user_id],
-    clustering_keys = [id],
-    global_secondary_indexes = [],
-    local_secondary_indexes = [],
-    static_columns = []
-)]
+{charybdis_attribute(f"posts_{k}", "user_id", "id")}
 #[derive(Default, Debug, Clone)]
 pub struct Post{k} {{
     pub user_id: Uuid,

@@ -9,11 +9,12 @@
 use std::io::Write;
 
 use orm_core::prelude::*;
-use orm_core::schema::Replication;
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::prelude::*;
+
+mod support;
 
 #[derive(Model, Debug)]
 #[orm(table = "trace_users")]
@@ -55,11 +56,7 @@ async fn run<W>(writer: W) -> Result<(), Box<dyn std::error::Error>>
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
-    let uri = std::env::var("SCYLLA_URI").unwrap_or_else(|_| "127.0.0.1:9042".to_owned());
-    let db = Db::connect(&uri).await?;
-    db.create_keyspace("trace_eager_load", &Replication::Simple(1))
-        .await?;
-    db.use_keyspace("trace_eager_load").await?;
+    let db = support::connect("trace_eager_load").await?;
     User::create_table(&db).await?;
     Post::create_table(&db).await?;
     for user_id in [1, 2] {

@@ -8,6 +8,9 @@ use orm_core::{Error, QueryError, Select};
 use orm_tests::{assert_query_error, db, unique_id};
 use uuid::Uuid;
 
+mod post_comments;
+use post_comments::Comment;
+
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "eager_users")]
 #[has_many(Post, foreign_key = "user_id")]
@@ -36,16 +39,6 @@ struct Profile {
     #[orm(partition_key)]
     user_id: Uuid,
     bio: String,
-}
-
-#[derive(Model, Debug, Clone, PartialEq)]
-#[orm(table = "eager_comments")]
-struct Comment {
-    #[orm(partition_key)]
-    post_id: Uuid,
-    #[orm(clustering_key)]
-    id: i32,
-    body: String,
 }
 
 /// A day of readings: keyed by a `date`, a type without `Hash`, which eager loading

@@ -38,6 +38,16 @@ fn cli(keyspace: &str, dir: &Path, args: &[&str]) -> Output {
         .expect("the fixture binary runs")
 }
 
+/// A fresh keyspace `<prefix>seed_<name>` and migrations folder, the keyspace created by
+/// the tool's `sync`: where every test of the `seed` command starts.
+async fn synced(name: &str) -> (Db, String, PathBuf) {
+    let (db, keyspace) = fresh_keyspace(name).await;
+    let dir = migrations_dir(name);
+    let sync = cli(&keyspace, &dir, &["sync"]);
+    assert!(sync.status.success(), "{}", stderr(&sync));
+    (db, keyspace, dir)
+}
+
 async fn rows(db: &Db, keyspace: &str, table: &str) -> i64 {
     let result = db
         .query_unpaged(
@@ -56,10 +66,7 @@ async fn rows(db: &Db, keyspace: &str, table: &str) -> i64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn seed_runs_a_seeder_and_truncates_only_the_applications_tables() {
-    let (db, keyspace) = fresh_keyspace("run").await;
-    let dir = migrations_dir("run");
-    let sync = cli(&keyspace, &dir, &["sync"]);
-    assert!(sync.status.success(), "{}", stderr(&sync));
+    let (db, keyspace, dir) = synced("run").await;
     let up = cli(&keyspace, &dir, &["up"]);
     assert_eq!(stdout(&up), "applied 0001\n", "{}", stderr(&up));
 
@@ -97,10 +104,7 @@ async fn seed_runs_a_seeder_and_truncates_only_the_applications_tables() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unknown_seeder_is_refused_with_the_names() {
-    let (db, keyspace) = fresh_keyspace("unknown").await;
-    let dir = migrations_dir("unknown");
-    let sync = cli(&keyspace, &dir, &["sync"]);
-    assert!(sync.status.success(), "{}", stderr(&sync));
+    let (db, keyspace, dir) = synced("unknown").await;
 
     let seed = cli(&keyspace, &dir, &["seed", "garden", "--truncate"]);
     assert_eq!(seed.status.code(), Some(3));

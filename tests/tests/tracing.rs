@@ -3,6 +3,7 @@
 //! never logged; the slow-operation warning.
 
 mod capture;
+mod post_comments;
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use scylla::response::PagingState;
 use uuid::Uuid;
 
 use capture::{CapturedSpan, capture};
+use post_comments::Comment;
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[orm(table = "tracing_users")]
@@ -33,16 +35,6 @@ struct Post {
     user_id: Uuid,
     #[orm(clustering_key)]
     id: Uuid,
-}
-
-#[derive(Model, Debug, Clone, PartialEq)]
-#[orm(table = "tracing_comments")]
-struct Comment {
-    #[orm(partition_key)]
-    post_id: Uuid,
-    #[orm(clustering_key)]
-    id: i32,
-    body: String,
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
