@@ -202,13 +202,22 @@ impl ChildExpansion<'_> {
         quote!(<#first as #p::Model>::PrimaryKey)
     }
 
+    /// `MorphParent<Model, hash>`, spanned at `span`: the trait each listed parent type
+    /// implements for this `morph_to`, whose `MORPH_TYPE` is the type name a row stores.
+    /// The parent checks, the loader and `associate_*` all name it.
+    fn parent_trait(&self, span: Span) -> TokenStream {
+        let p = self.model.runtime.private_at(span);
+        let ident = &self.model.ident;
+        let hash = column_hash(&self.morph.name);
+        quote_spanned!(span=> #p::MorphParent<#ident, #hash>)
+    }
+
     /// The enum of parents, a check per listed type that it is a parent, and the enum's
     /// `MorphTargets` impl.
     fn items(&self) -> TokenStream {
         let derives = &self.side.derives;
         let ident = &self.model.ident;
         let enum_ident = &self.enum_ident;
-        let hash = column_hash(&self.morph.name);
         let enum_doc = format!(
             "The possible owners of a `{ident}` through `{}`.",
             self.morph.name
@@ -217,10 +226,10 @@ impl ChildExpansion<'_> {
         let variants = self.side.types.iter().map(|t| &t.variant);
         let parent_checks = self.side.types.iter().map(|parent| {
             let ty = &parent.path;
-            let p = self.model.runtime.private_at(ty.span());
+            let parent_trait = self.parent_trait(ty.span());
             quote_spanned! {ty.span()=>
                 const _: fn() = || {
-                    fn parent<T: #p::MorphParent<#ident, #hash>>() {}
+                    fn parent<T: #parent_trait>() {}
                     parent::<#ty>();
                 };
             }
@@ -246,10 +255,9 @@ impl ChildExpansion<'_> {
 
     /// `MorphTargets`: loading the parent a type name and key point at.
     fn morph_targets(&self) -> TokenStream {
-        let ident = &self.model.ident;
         let enum_ident = &self.enum_ident;
         let p = self.model.runtime.private();
-        let hash = column_hash(&self.morph.name);
+        let parent_trait = self.parent_trait(Span::call_site());
         let key = self.key();
         let loads = self.side.types.iter().map(|Parent { path: ty, variant }| {
             let at = self.model.runtime.private_at(ty.span());
@@ -257,7 +265,7 @@ impl ChildExpansion<'_> {
                 <#key as #at::SameKey<<#ty as #at::Model>::PrimaryKey>>::as_key(key)
             };
             quote! {
-                if type_name == <#ty as #p::MorphParent<#ident, #hash>>::MORPH_TYPE {
+                if type_name == <#ty as #parent_trait>::MORPH_TYPE {
                     let found = <#ty as #p::Model>::find(db, #as_key).await?;
                     return #p::Result::Ok(found.map(Self::#variant));
                 }
@@ -266,14 +274,16 @@ impl ChildExpansion<'_> {
         let finds = self.side.types.iter().map(|Parent { path: ty, .. }| {
             quote! {
                 (
-                    <#ty as #p::MorphParent<#ident, #hash>>::MORPH_TYPE,
+                    <#ty as #parent_trait>::MORPH_TYPE,
                     <#ty as #p::Model>::__statements().find.cql(),
                 )
             }
         });
-        let type_names = self.side.types.iter().map(
-            |Parent { path: ty, .. }| quote!(<#ty as #p::MorphParent<#ident, #hash>>::MORPH_TYPE),
-        );
+        let type_names = self
+            .side
+            .types
+            .iter()
+            .map(|Parent { path: ty, .. }| quote!(<#ty as #parent_trait>::MORPH_TYPE));
         quote! {
             #[automatically_derived]
             impl #p::MorphTargets<#key> for #enum_ident {
@@ -305,7 +315,7 @@ impl ChildExpansion<'_> {
         let ident = &self.model.ident;
         let enum_ident = &self.enum_ident;
         let p = self.model.runtime.private();
-        let hash = column_hash(&self.morph.name);
+        let parent_trait = self.parent_trait(Span::call_site());
         let key = self.key();
         let name = &self.morph.name;
         let accessor = accessor(&self.morph.accessor, Span::call_site());
@@ -341,7 +351,7 @@ impl ChildExpansion<'_> {
             /// Points this row at `owner` (sets its type and key columns); save the row to persist it.
             pub fn #associate<P>(&mut self, owner: &P)
             where
-                P: #p::MorphParent<#ident, #hash>,
+                P: #parent_trait,
                 #id_ty: #p::KeyOf<<P as #p::Model>::PrimaryKey>,
             {
                 self.#type_field = #type_key::from_key(::std::string::String::from(P::MORPH_TYPE));
