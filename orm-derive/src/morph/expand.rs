@@ -111,7 +111,6 @@ impl ParentExpansion<'_> {
         let model_name = self.model.ident.to_string();
         let child = &self.side.child;
         let child_name = last_segment(child);
-        let name = &self.morph.accessor;
         let (local_name, type_name, id_name) = (
             &self.side.local.name,
             &self.side.type_column.name,
@@ -122,18 +121,16 @@ impl ParentExpansion<'_> {
         } else {
             quote!(MorphOne)
         };
-        let allow_filtering = self.side.allow_filtering;
         def_statics(
-            &self.model.runtime,
+            self.model,
             DefStatics {
-                name: quote!(#name),
+                name: &self.morph.accessor,
                 kind,
-                model: quote!(#model_name),
-                related: quote!(#child_name),
+                related: &child_name,
                 foreign_key: quote!(#id_name),
                 local_key: quote!(#local_name),
                 query_column: quote!(#id_name),
-                allow_filtering: quote!(#allow_filtering),
+                allow_filtering: self.side.allow_filtering,
                 morph_type: quote!(::core::option::Option::Some((#type_name, #model_name))),
                 reads: Some(quote!(#child)),
             },
@@ -375,21 +372,17 @@ impl ChildExpansion<'_> {
 
     /// `static DEF` of the accessor.
     fn def(&self) -> TokenStream {
-        let name = &self.morph.name;
-        let model_name = self.model.ident.to_string();
-        let related = self.related();
         let id_name = &self.side.id_column.name;
         def_statics(
-            &self.model.runtime,
+            self.model,
             DefStatics {
-                name: quote!(#name),
+                name: &self.morph.name,
                 kind: quote!(MorphTo),
-                model: quote!(#model_name),
-                related: quote!(#related),
+                related: &self.related(),
                 foreign_key: quote!(#id_name),
                 local_key: quote!(#id_name),
                 query_column: quote!(#id_name),
-                allow_filtering: quote!(false),
+                allow_filtering: false,
                 morph_type: quote!(::core::option::Option::None),
                 reads: None,
             },
