@@ -37,26 +37,33 @@ pub fn given_in_vain(
     }
 }
 
-/// `value` when neither it nor the accumulators hold an error; otherwise every error, in
-/// order: `before`'s, `value`'s, then `after`'s. A check that resolves something (a column
-/// named in an attribute) returns it as a `Result`, so the value reaches the typed ast
-/// only when it exists, and its error keeps its place among the others.
-pub fn in_order<T>(
-    before: Accumulator,
-    value: Result<T, Error>,
-    after: Accumulator,
-) -> Result<T, Error> {
-    let mut errors = before.into_inner();
-    let value = match value {
-        Ok(value) => Some(value),
-        Err(error) => {
-            errors.push(error);
-            None
+/// Where a check that resolves something (a column named in an attribute) reports its
+/// other errors: `before` the value's own error, or `after` it. The relation and the morph
+/// checks both resolve a column this way.
+#[derive(Default)]
+pub struct BeforeAndAfter {
+    pub before: Accumulator,
+    pub after: Accumulator,
+}
+
+impl BeforeAndAfter {
+    /// `value` when neither it nor the accumulators hold an error; otherwise every error,
+    /// in order: `before`'s, `value`'s, then `after`'s. A check that resolves something
+    /// returns it as a `Result`, so the value reaches the typed ast only when it exists,
+    /// and its error keeps its place among the others.
+    pub fn finish<T>(self, value: Result<T, Error>) -> Result<T, Error> {
+        let mut errors = self.before.into_inner();
+        let value = match value {
+            Ok(value) => Some(value),
+            Err(error) => {
+                errors.push(error);
+                None
+            }
+        };
+        errors.extend(self.after.into_inner());
+        match value {
+            Some(value) if errors.is_empty() => Ok(value),
+            _ => Err(Error::multiple(errors)),
         }
-    };
-    errors.extend(after.into_inner());
-    match value {
-        Some(value) if errors.is_empty() => Ok(value),
-        _ => Err(Error::multiple(errors)),
     }
 }

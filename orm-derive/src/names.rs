@@ -7,6 +7,8 @@
 //! that must not change when a dependency revises its word lists, and a guess the rules
 //! cannot make safely is refused with the fix (`name = "..."`) instead of being made.
 
+use std::collections::HashMap;
+
 use darling::Error;
 use darling::error::Accumulator;
 use heck::ToSnakeCase;
@@ -106,6 +108,28 @@ pub fn checked(
         errors.push(Error::custom(message(given)).with_span(&given.span()));
     }
     given.as_str().to_owned()
+}
+
+/// An error at each field whose CQL name an earlier field already has (naming the nearest
+/// such one): `fields` as `(field, name)`, `target` what the names are (`column`, `the UDT
+/// field`). Models and UDTs both map each field to a name of its own, so one place refuses
+/// a clash, with one message.
+pub fn check_unique_names<'a>(
+    fields: impl IntoIterator<Item = (&'a syn::Ident, &'a str)>,
+    target: &str,
+    errors: &mut Accumulator,
+) {
+    let mut seen: HashMap<&str, &syn::Ident> = HashMap::new();
+    for (field, name) in fields {
+        if let Some(first) = seen.insert(name, field) {
+            errors.push(
+                Error::custom(format!(
+                    "fields `{first}` and `{field}` both map to {target} `{name}`: give one of them `#[orm(rename = \"...\")]`"
+                ))
+                .with_span(field),
+            );
+        }
+    }
 }
 
 /// Whether a name is a plain CQL identifier: ASCII letters, digits or underscores.

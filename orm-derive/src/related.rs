@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
 use crate::keys::Named;
+use crate::model::Model;
 use crate::names::{column_hash, lookup_trait};
 use crate::runtime::Runtime;
 
@@ -51,16 +52,18 @@ pub fn column_lookup(runtime: &Runtime, named: &Named, option: &str) -> TokenStr
     }
 }
 
-/// The pieces of a relation accessor's `static DEF: RelationDef`.
-pub struct DefStatics {
-    pub name: TokenStream,
+/// The pieces of a relation accessor's `static DEF: RelationDef`, besides the model it is
+/// on, which [`def_statics`] takes as it is.
+pub struct DefStatics<'a> {
+    /// The accessor's base name.
+    pub name: &'a str,
     pub kind: TokenStream,
-    pub model: TokenStream,
-    pub related: TokenStream,
+    /// The related model's name (`Post`; `Post | Video` for a `morph_to`).
+    pub related: &'a str,
     pub foreign_key: TokenStream,
     pub local_key: TokenStream,
     pub query_column: TokenStream,
-    pub allow_filtering: TokenStream,
+    pub allow_filtering: bool,
     pub morph_type: TokenStream,
     /// The related model, for the kinds whose `get`/`first` read its table directly:
     /// they also get a `static STATEMENTS` rendered from `DEF`.
@@ -68,13 +71,13 @@ pub struct DefStatics {
 }
 
 /// `static DEF` (and `STATEMENTS` when the relation reads the related table itself), for
-/// the body of a relation accessor.
-pub fn def_statics(runtime: &Runtime, def: DefStatics) -> TokenStream {
-    let p = runtime.private();
+/// the body of a relation accessor of `model`.
+pub fn def_statics(model: &Model, def: DefStatics) -> TokenStream {
+    let p = model.runtime.private();
+    let model_name = model.ident.to_string();
     let DefStatics {
         name,
         kind,
-        model,
         related,
         foreign_key,
         local_key,
@@ -99,7 +102,7 @@ pub fn def_statics(runtime: &Runtime, def: DefStatics) -> TokenStream {
         static DEF: #p::RelationDef = #p::RelationDef::new(
             #name,
             #p::RelationKind::#kind,
-            #model,
+            #model_name,
             #related,
             #foreign_key,
             #local_key,

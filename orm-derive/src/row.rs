@@ -31,7 +31,11 @@ impl<'a> RowField<'a> {
 /// (`__COLUMN_0`), and the local holding its value (`__title`).
 struct Names<'a> {
     runtime: &'a Runtime,
+    /// The hidden path to the runtime, `runtime.private()`.
+    p: TokenStream,
     ident: &'a syn::Ident,
+    /// The struct's name, as errors about its rows name it.
+    model_name: String,
     fields: &'a [RowField<'a>],
     skipped: &'a [syn::Ident],
     consts: Vec<syn::Ident>,
@@ -60,7 +64,9 @@ pub fn deserialize(
         .collect();
     let names = Names {
         runtime,
+        p: runtime.private(),
         ident,
+        model_name: ident.to_string(),
         fields,
         skipped,
         slots: fields
@@ -70,9 +76,12 @@ pub fn deserialize(
         consts,
         const_items,
     };
-    let p = runtime.private();
-    let model_name = ident.to_string();
-    let const_items = &names.const_items;
+    let Names {
+        p,
+        model_name,
+        const_items,
+        ..
+    } = &names;
     let checks = fields.iter().zip(&names.consts).map(|(f, name)| {
         let ty = f.ty;
         let p = runtime.private_at(ty.span());
@@ -113,17 +122,25 @@ impl Names<'_> {
             .map(|((field, name), slot)| (field, name, slot))
     }
 
+    /// `field: Default::default(),` for each skipped field: both ways of reading a row
+    /// build the struct, and neither reads these.
+    fn skipped_defaults(&self) -> TokenStream {
+        let Names { p, skipped, .. } = self;
+        quote!(#(#skipped: #p::Default::default(),)*)
+    }
+
     /// `fn by_name(row)`: reading the columns in any order (a user's own statement, an LWT
     /// result).
     fn by_name(&self) -> TokenStream {
         let Names {
             runtime,
+            p,
             ident,
-            skipped,
+            model_name,
             const_items,
             ..
         } = self;
-        let (p, model_name) = (runtime.private(), ident.to_string());
+        let skipped = self.skipped_defaults();
         let declare_slots = self.each().map(|(f, _, slot)| {
             let ty = f.ty;
             quote!(let mut #slot: #p::Option<#ty> = #p::Option::None;)
@@ -172,7 +189,7 @@ impl Names<'_> {
                 }
                 #p::Result::Ok(#ident {
                     #(#assign,)*
-                    #(#skipped: #p::Default::default(),)*
+                    #skipped
                 })
             }
         }
@@ -183,12 +200,10 @@ impl Names<'_> {
     fn in_order(&self) -> TokenStream {
         let Names {
             runtime,
-            ident,
-            fields,
-            skipped,
+            p,
+            model_name,
             ..
         } = self;
-        let (p, model_name) = (runtime.private(), ident.to_string());
         let reads = self.each().map(|(f, name, slot)| {
             let ty = f.ty;
             let p = runtime.private_at(ty.span());
@@ -204,11 +219,12 @@ impl Names<'_> {
                 let #slot: #ty = #p::read_value(#model_name, #name, column)?;
             }
         });
+        let skipped = self.skipped_defaults();
         let fields_in_order = self.each().map(|(f, _, slot)| {
             let field = f.field;
             quote!(#field: #slot)
         });
-        let count = fields.len();
+        let count = self.fields.len();
         quote! {
             // The ORM's own statements list columns in declaration order: read them
             // straight into the fields, one name comparison each.
@@ -219,7 +235,7 @@ impl Names<'_> {
             #(#reads)*
             #p::Result::Ok(Self {
                 #(#fields_in_order,)*
-                #(#skipped: #p::Default::default(),)*
+                #skipped
             })
         }
     }

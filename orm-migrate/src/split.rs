@@ -39,7 +39,6 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
     // a batch from the statements inside it.
     let mut words = String::new();
     let mut i = 0;
-    let line_at = |at: usize| script[..at].matches('\n').count() + 1;
     while i < bytes.len() {
         let rest = &bytes[i..];
         match bytes[i] {
@@ -57,7 +56,7 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
                         None => {
                             return Err(SplitError {
                                 what,
-                                line: line_at(open),
+                                line: line_at(script, open),
                             });
                         }
                         Some(&b) if b == quote => {
@@ -75,16 +74,7 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
                 words.push_str(" '' ");
             }
             b'$' if rest.starts_with(b"$$") => {
-                let open = i;
-                match script[i + 2..].find("$$") {
-                    Some(end) => i += 2 + end + 2,
-                    None => {
-                        return Err(SplitError {
-                            what: "$$ string",
-                            line: line_at(open),
-                        });
-                    }
-                }
+                i = past_close(script, i, "$$", "$$ string")?;
                 has_code = true;
                 words.push_str(" '' ");
             }
@@ -95,16 +85,7 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
             }
             b'/' if rest.starts_with(b"/*") => {
                 words.push(' ');
-                let open = i;
-                match script[i + 2..].find("*/") {
-                    Some(end) => i += 2 + end + 2,
-                    None => {
-                        return Err(SplitError {
-                            what: "block comment",
-                            line: line_at(open),
-                        });
-                    }
-                }
+                i = past_close(script, i, "*/", "block comment")?;
             }
             b';' if inside_batch(&words) => {
                 words.push(' ');
@@ -134,6 +115,29 @@ pub fn split_statements(script: &str) -> Result<Vec<String>, SplitError> {
         statements.push(script[start..].trim().to_owned());
     }
     Ok(statements)
+}
+
+/// The 1-based line of `script` that byte `at` stands on.
+fn line_at(script: &str, at: usize) -> usize {
+    script[..at].matches('\n').count() + 1
+}
+
+/// Where scanning goes on after a `what` whose two-byte opener stands at `open`: just past
+/// the first `close` after the opener. The `$$` string and the block comment end the same
+/// way, so one place says what "unterminated" means for both.
+fn past_close(
+    script: &str,
+    open: usize,
+    close: &str,
+    what: &'static str,
+) -> Result<usize, SplitError> {
+    match script[open + 2..].find(close) {
+        Some(end) => Ok(open + 2 + end + close.len()),
+        None => Err(SplitError {
+            what,
+            line: line_at(script, open),
+        }),
+    }
 }
 
 /// Whether `words` (a piece so far) opened a batch that `APPLY BATCH` has not closed.

@@ -12,7 +12,7 @@ use syn::DeriveInput;
 
 use super::attr::{FieldAttrs, ModelAttrs};
 use crate::model::{Column, Model, Role, Timestamp};
-use crate::names::{column_name, is_plain_name};
+use crate::names::{check_unique_names, column_name, is_plain_name};
 use crate::runtime::Runtime;
 use crate::shape::named_fields;
 
@@ -48,7 +48,8 @@ pub fn model(input: &DeriveInput) -> Result<Model, Error> {
         }
     }
 
-    check_duplicate_names(&columns, &mut errors);
+    let names = columns.iter().map(|c| (&c.field, c.name.as_str()));
+    check_unique_names(names, "column", &mut errors);
     check_handle_names(&columns, &mut errors);
     check_keys(&attrs.ident, &columns, &mut errors);
     check_timestamps(&columns, &mut errors);
@@ -219,21 +220,6 @@ fn timestamp(field: &FieldAttrs, role: Role, errors: &mut Accumulator) -> Option
         );
     }
     Some(timestamp)
-}
-
-fn check_duplicate_names(columns: &[Column], errors: &mut Accumulator) {
-    let mut seen: HashMap<&str, &Column> = HashMap::new();
-    for column in columns {
-        if let Some(first) = seen.insert(&column.name, column) {
-            errors.push(
-                Error::custom(format!(
-                    "fields `{}` and `{}` both map to column `{}`: give one of them `#[orm(rename = \"...\")]`",
-                    first.field, column.field, column.name
-                ))
-                .with_span(&column.field.span()),
-            );
-        }
-    }
 }
 
 /// Column handles are associated consts named after the fields in upper case; they must

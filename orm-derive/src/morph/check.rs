@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 
 use super::attr::{ATTRIBUTES, Options, Parsed, Written, WrittenSide};
 use super::{ChildSide, Morph, Parent, ParentSide, Side};
-use crate::errors::{given_in_vain, in_order};
+use crate::errors::{BeforeAndAfter, given_in_vain};
 use crate::keys::Named;
 use crate::keys::{local_column, named_or, own_column};
 use crate::model::Column;
@@ -43,10 +43,9 @@ fn one(
     columns: &[Column],
 ) -> Result<Morph, Error> {
     let parsed = super::attr::parse(attr, written)?;
-    let mut before = Error::accumulator();
-    let mut after = Error::accumulator();
+    let mut errors = BeforeAndAfter::default();
     let name = &parsed.name;
-    checked(name, is_snake_ident, &mut before, |name| {
+    checked(name, is_snake_ident, &mut errors.before, |name| {
         format!(
             "invalid morph name {name:?}: use lower-case letters, digits and underscores, starting with a letter"
         )
@@ -67,12 +66,12 @@ fn one(
         columns,
     };
     let side = match &parsed.side {
-        WrittenSide::Child => child(&given, &mut after),
+        WrittenSide::Child => child(&given, &mut errors.after),
         WrittenSide::Parent { many, child } => {
-            parent(*many, child, &given, &mut before, &mut after)
+            parent(*many, child, &given, &mut errors.before, &mut errors.after)
         }
     };
-    in_order(before, side, after).map(|(accessor, side)| Morph {
+    errors.finish(side).map(|(accessor, side)| Morph {
         name: name.as_str().to_owned(),
         accessor,
         span: attr.span(),

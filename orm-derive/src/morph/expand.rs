@@ -111,7 +111,6 @@ impl ParentExpansion<'_> {
         let model_name = self.model.ident.to_string();
         let child = &self.side.child;
         let child_name = last_segment(child);
-        let name = &self.morph.accessor;
         let (local_name, type_name, id_name) = (
             &self.side.local.name,
             &self.side.type_column.name,
@@ -122,18 +121,16 @@ impl ParentExpansion<'_> {
         } else {
             quote!(MorphOne)
         };
-        let allow_filtering = self.side.allow_filtering;
         def_statics(
-            &self.model.runtime,
+            self.model,
             DefStatics {
-                name: quote!(#name),
+                name: &self.morph.accessor,
                 kind,
-                model: quote!(#model_name),
-                related: quote!(#child_name),
+                related: &child_name,
                 foreign_key: quote!(#id_name),
                 local_key: quote!(#local_name),
                 query_column: quote!(#id_name),
-                allow_filtering: quote!(#allow_filtering),
+                allow_filtering: self.side.allow_filtering,
                 morph_type: quote!(::core::option::Option::Some((#type_name, #model_name))),
                 reads: Some(quote!(#child)),
             },
@@ -202,13 +199,22 @@ impl ChildExpansion<'_> {
         quote!(<#first as #p::Model>::PrimaryKey)
     }
 
+    /// `MorphParent<Model, hash>`, spanned at `span`: the trait each listed parent type
+    /// implements for this `morph_to`, whose `MORPH_TYPE` is the type name a row stores.
+    /// The parent checks, the loader and `associate_*` all name it.
+    fn parent_trait(&self, span: Span) -> TokenStream {
+        let p = self.model.runtime.private_at(span);
+        let ident = &self.model.ident;
+        let hash = column_hash(&self.morph.name);
+        quote_spanned!(span=> #p::MorphParent<#ident, #hash>)
+    }
+
     /// The enum of parents, a check per listed type that it is a parent, and the enum's
     /// `MorphTargets` impl.
     fn items(&self) -> TokenStream {
         let derives = &self.side.derives;
         let ident = &self.model.ident;
         let enum_ident = &self.enum_ident;
-        let hash = column_hash(&self.morph.name);
         let enum_doc = format!(
             "The possible owners of a `{ident}` through `{}`.",
             self.morph.name
@@ -217,10 +223,10 @@ impl ChildExpansion<'_> {
         let variants = self.side.types.iter().map(|t| &t.variant);
         let parent_checks = self.side.types.iter().map(|parent| {
             let ty = &parent.path;
-            let p = self.model.runtime.private_at(ty.span());
+            let parent_trait = self.parent_trait(ty.span());
             quote_spanned! {ty.span()=>
                 const _: fn() = || {
-                    fn parent<T: #p::MorphParent<#ident, #hash>>() {}
+                    fn parent<T: #parent_trait>() {}
                     parent::<#ty>();
                 };
             }
@@ -246,10 +252,9 @@ impl ChildExpansion<'_> {
 
     /// `MorphTargets`: loading the parent a type name and key point at.
     fn morph_targets(&self) -> TokenStream {
-        let ident = &self.model.ident;
         let enum_ident = &self.enum_ident;
         let p = self.model.runtime.private();
-        let hash = column_hash(&self.morph.name);
+        let parent_trait = self.parent_trait(Span::call_site());
         let key = self.key();
         let loads = self.side.types.iter().map(|Parent { path: ty, variant }| {
             let at = self.model.runtime.private_at(ty.span());
@@ -257,7 +262,7 @@ impl ChildExpansion<'_> {
                 <#key as #at::SameKey<<#ty as #at::Model>::PrimaryKey>>::as_key(key)
             };
             quote! {
-                if type_name == <#ty as #p::MorphParent<#ident, #hash>>::MORPH_TYPE {
+                if type_name == <#ty as #parent_trait>::MORPH_TYPE {
                     let found = <#ty as #p::Model>::find(db, #as_key).await?;
                     return #p::Result::Ok(found.map(Self::#variant));
                 }
@@ -266,14 +271,16 @@ impl ChildExpansion<'_> {
         let finds = self.side.types.iter().map(|Parent { path: ty, .. }| {
             quote! {
                 (
-                    <#ty as #p::MorphParent<#ident, #hash>>::MORPH_TYPE,
+                    <#ty as #parent_trait>::MORPH_TYPE,
                     <#ty as #p::Model>::__statements().find.cql(),
                 )
             }
         });
-        let type_names = self.side.types.iter().map(
-            |Parent { path: ty, .. }| quote!(<#ty as #p::MorphParent<#ident, #hash>>::MORPH_TYPE),
-        );
+        let type_names = self
+            .side
+            .types
+            .iter()
+            .map(|Parent { path: ty, .. }| quote!(<#ty as #parent_trait>::MORPH_TYPE));
         quote! {
             #[automatically_derived]
             impl #p::MorphTargets<#key> for #enum_ident {
@@ -305,7 +312,7 @@ impl ChildExpansion<'_> {
         let ident = &self.model.ident;
         let enum_ident = &self.enum_ident;
         let p = self.model.runtime.private();
-        let hash = column_hash(&self.morph.name);
+        let parent_trait = self.parent_trait(Span::call_site());
         let key = self.key();
         let name = &self.morph.name;
         let accessor = accessor(&self.morph.accessor, Span::call_site());
@@ -341,7 +348,7 @@ impl ChildExpansion<'_> {
             /// Points this row at `owner` (sets its type and key columns); save the row to persist it.
             pub fn #associate<P>(&mut self, owner: &P)
             where
-                P: #p::MorphParent<#ident, #hash>,
+                P: #parent_trait,
                 #id_ty: #p::KeyOf<<P as #p::Model>::PrimaryKey>,
             {
                 self.#type_field = #type_key::from_key(::std::string::String::from(P::MORPH_TYPE));
@@ -365,21 +372,17 @@ impl ChildExpansion<'_> {
 
     /// `static DEF` of the accessor.
     fn def(&self) -> TokenStream {
-        let name = &self.morph.name;
-        let model_name = self.model.ident.to_string();
-        let related = self.related();
         let id_name = &self.side.id_column.name;
         def_statics(
-            &self.model.runtime,
+            self.model,
             DefStatics {
-                name: quote!(#name),
+                name: &self.morph.name,
                 kind: quote!(MorphTo),
-                model: quote!(#model_name),
-                related: quote!(#related),
+                related: &self.related(),
                 foreign_key: quote!(#id_name),
                 local_key: quote!(#id_name),
                 query_column: quote!(#id_name),
-                allow_filtering: quote!(false),
+                allow_filtering: false,
                 morph_type: quote!(::core::option::Option::None),
                 reads: None,
             },

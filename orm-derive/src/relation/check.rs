@@ -7,7 +7,7 @@ use syn::spanned::Spanned;
 
 use super::attr::{ATTRIBUTES, Options, Written};
 use super::{Kind, Relation};
-use crate::errors::{given_in_vain, in_order};
+use crate::errors::{BeforeAndAfter, given_in_vain};
 use crate::keys::{default_local_key, local_column, named_or, own_column};
 use crate::model::Column;
 use crate::names::{checked, default_plural, is_snake_ident, last_segment, snake_case};
@@ -38,12 +38,6 @@ pub fn check(
     relations
 }
 
-/// Where a check reports: before the relation's resolved column, or after it.
-struct Errors {
-    before: Accumulator,
-    after: Accumulator,
-}
-
 fn one(
     attr: &syn::Attribute,
     written: Written,
@@ -51,10 +45,7 @@ fn one(
     columns: &[Column],
 ) -> Result<Relation, Error> {
     let (related, options) = super::attr::parse(attr, written)?;
-    let mut errors = Errors {
-        before: Error::accumulator(),
-        after: Error::accumulator(),
-    };
+    let mut errors = BeforeAndAfter::default();
     if written != Written::BelongsToMany {
         check_pivot_options(&options, attr, &mut errors.before);
     }
@@ -72,7 +63,7 @@ fn one(
         Written::BelongsToMany => belongs_to_many(&given, &mut errors),
     };
     let name = name(written, &options, &related, &mut errors.after);
-    in_order(errors.before, kind, errors.after).map(|kind| Relation {
+    errors.finish(kind).map(|kind| Relation {
         related,
         name,
         span: attr.span(),
@@ -175,7 +166,7 @@ fn belongs_to(given: &Given, errors: &mut Accumulator) -> Result<Kind, Error> {
 }
 
 /// `belongs_to_many`: a `pivot`, and none of the key options (its keys are the pivot's).
-fn belongs_to_many(given: &Given, errors: &mut Errors) -> Result<Kind, Error> {
+fn belongs_to_many(given: &Given, errors: &mut BeforeAndAfter) -> Result<Kind, Error> {
     let Given {
         options,
         attr,

@@ -91,9 +91,6 @@ fn expand_one(model: &Model, relation: &Relation) -> TokenStream {
 impl Accessor<'_> {
     /// `static DEF` for this relation.
     fn def(&self, def: PartialDef) -> TokenStream {
-        let name = &self.relation.name;
-        let model_name = self.model.ident.to_string();
-        let related_name = &self.related_name;
         let PartialDef {
             kind,
             foreign_key,
@@ -101,18 +98,16 @@ impl Accessor<'_> {
             query_column,
             reads,
         } = def;
-        let allow_filtering = self.allow_filtering;
         def_statics(
-            &self.model.runtime,
+            self.model,
             DefStatics {
-                name: quote!(#name),
+                name: &self.relation.name,
                 kind,
-                model: quote!(#model_name),
-                related: quote!(#related_name),
+                related: &self.related_name,
                 foreign_key,
                 local_key,
                 query_column,
-                allow_filtering: quote!(#allow_filtering),
+                allow_filtering: self.allow_filtering,
                 morph_type: quote!(::core::option::Option::None),
                 reads,
             },

@@ -1,8 +1,6 @@
 //! Every rule a `#[derive(Udt)]` struct must follow, checked with a spanned error that says
 //! what to change. Errors are accumulated so one compile reports all of them.
 
-use std::collections::HashMap;
-
 use darling::ast::{Data, Style};
 use darling::error::Accumulator;
 use darling::{Error, FromDeriveInput};
@@ -12,7 +10,7 @@ use syn::ext::IdentExt;
 use super::attr::{UdtAttrs, UdtFieldAttrs};
 use super::{Field, Udt};
 use crate::names::snake_case;
-use crate::names::{checked, is_plain_name};
+use crate::names::{check_unique_names, checked, is_plain_name};
 use crate::runtime::Runtime;
 use crate::shape::no_generics;
 
@@ -52,7 +50,8 @@ pub fn udt(input: &DeriveInput) -> Result<Udt, Error> {
         }
         Err(error) => errors.push(error),
     }
-    check_duplicate_names(&fields, &mut errors);
+    let names = fields.iter().map(|f| (&f.ident, f.name.as_str()));
+    check_unique_names(names, "the UDT field", &mut errors);
 
     errors.finish_with(Udt {
         runtime: Runtime::new(attrs.krate.as_ref()),
@@ -148,20 +147,5 @@ fn field(ident: syn::Ident, field: UdtFieldAttrs, errors: &mut Accumulator) -> F
         ident,
         ty: field.ty,
         name,
-    }
-}
-
-fn check_duplicate_names(fields: &[Field], errors: &mut Accumulator) {
-    let mut seen: HashMap<&str, &Field> = HashMap::new();
-    for field in fields {
-        if let Some(first) = seen.insert(&field.name, field) {
-            errors.push(
-                Error::custom(format!(
-                    "fields `{}` and `{}` both map to the UDT field `{}`: give one of them `#[orm(rename = \"...\")]`",
-                    first.ident, field.ident, field.name
-                ))
-                .with_span(&field.ident),
-            );
-        }
     }
 }

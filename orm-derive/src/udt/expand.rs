@@ -8,7 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::Udt;
+use super::{Field, Udt};
 
 /// The `impl`s of `Udt`, `CqlTyped`, `SerializeValue` and `DeserializeValue`.
 pub fn udt(udt: &Udt) -> TokenStream {
@@ -133,44 +133,41 @@ fn fields_read(udt: &Udt) -> (TokenStream, TokenStream, TokenStream) {
     let runtime = &udt.runtime;
     let p = runtime.private();
     let meta = quote!(<Self as #p::Udt>::META);
-    let indexes: Vec<Literal> = (0..udt.fields.len())
-        .map(Literal::usize_unsuffixed)
+    // Each field with its index in `META.fields` and the local its value is read into.
+    let each: Vec<(&Field, Literal, syn::Ident)> = udt
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            (
+                f,
+                Literal::usize_unsuffixed(i),
+                format_ident!("__field_{}", i),
+            )
+        })
         .collect();
-    let slots: Vec<syn::Ident> = (0..udt.fields.len())
-        .map(|i| format_ident!("__field_{}", i))
-        .collect();
-    let declare_slots = udt.fields.iter().zip(&slots).map(|(f, slot)| {
+    let declare_slots = each.iter().map(|(f, _, slot)| {
         let ty = &f.ty;
         quote! {
             let mut #slot: #p::Option<#ty> = #p::Option::None;
         }
     });
-    let arms = udt
-        .fields
-        .iter()
-        .zip(&indexes)
-        .zip(&slots)
-        .map(|((f, index), slot)| {
-            let at = runtime.private_at(f.ty.span());
-            quote_spanned! {f.ty.span()=>
-                #index => {
-                    #slot = #at::Option::Some(
-                        #at::read_udt_field(#rust, #meta, #index, typ, value)?,
-                    );
-                }
+    let arms = each.iter().map(|(f, index, slot)| {
+        let at = runtime.private_at(f.ty.span());
+        quote_spanned! {f.ty.span()=>
+            #index => {
+                #slot = #at::Option::Some(
+                    #at::read_udt_field(#rust, #meta, #index, typ, value)?,
+                );
             }
-        });
-    let assign = udt
-        .fields
-        .iter()
-        .zip(&indexes)
-        .zip(&slots)
-        .map(|((f, index), slot)| {
-            let field = &f.ident;
-            quote! {
-                #field: #p::filled_udt_field(#rust, #meta, #index, #slot)?
-            }
-        });
+        }
+    });
+    let assign = each.iter().map(|(f, index, slot)| {
+        let field = &f.ident;
+        quote! {
+            #field: #p::filled_udt_field(#rust, #meta, #index, #slot)?
+        }
+    });
     (
         quote!(#(#declare_slots)*),
         quote!(#(#arms)*),
