@@ -8,7 +8,7 @@ use scylla::serialize::value::SerializeValue;
 use scylla::value::Counter;
 
 use crate::column::Column;
-use crate::condition::Condition;
+use crate::condition::{BoundValue, Condition};
 use crate::cql::{Action, Cond, Guard, Set, ShapeKey, Statement};
 use crate::cql_type::{Element, FieldType, MapKey};
 use crate::db::Db;
@@ -191,6 +191,19 @@ impl<M: Model, K> Update<M, K> {
         self.assign_meta(Some(column.meta()), assignment)
     }
 
+    /// Adds the `SET` item `kind` makes of `column` and `value` (bound, never in the text).
+    fn assign_value<T, V>(
+        self,
+        column: Column<M, T>,
+        kind: fn(&'static str, BoundValue) -> Assignment,
+        value: V,
+    ) -> Self
+    where
+        V: SerializeValue + Send + Sync + 'static,
+    {
+        self.assign(column, kind(column.name(), Arc::new(value)))
+    }
+
     fn assign_meta(mut self, column: Option<&'static ColumnMeta>, assignment: Assignment) -> Self {
         if column.is_some_and(|c| c.is_partition_key() || c.is_clustering_key()) {
             return self.fail(QueryError::KeyColumnAssigned {
@@ -207,23 +220,17 @@ impl<M: Model, K> Update<M, K> {
     where
         T: FieldType + Send + Sync + 'static,
     {
-        self.assign(
-            column,
-            Assignment::Set(column.name(), Arc::new(UnsetIfNull(value.into()))),
-        )
+        self.assign_value(column, Assignment::Set, UnsetIfNull(value.into()))
     }
 
     /// `column = null`: clears an optional column (this writes a tombstone).
     pub fn set_null<T>(self, column: Column<M, Option<T>>) -> Self {
-        self.assign(column, Assignment::Set(column.name(), Arc::new(Null)))
+        self.assign_value(column, Assignment::Set, Null)
     }
 
     /// `counter = counter + by`.
     pub fn increment<T: CounterValue>(self, column: Column<M, T>, by: i64) -> Self {
-        self.assign(
-            column,
-            Assignment::Add(column.name(), Arc::new(Counter(by))),
-        )
+        self.assign_value(column, Assignment::Add, Counter(by))
     }
 
     /// `counter = counter + by`, the counter named at run time (factories write counter
@@ -238,10 +245,7 @@ impl<M: Model, K> Update<M, K> {
 
     /// `counter = counter - by`.
     pub fn decrement<T: CounterValue>(self, column: Column<M, T>, by: i64) -> Self {
-        self.assign(
-            column,
-            Assignment::Subtract(column.name(), Arc::new(Counter(by))),
-        )
+        self.assign_value(column, Assignment::Subtract, Counter(by))
     }
 
     /// `column = column + items`: appends to a list, adds to a set, merges into a map.
@@ -249,10 +253,7 @@ impl<M: Model, K> Update<M, K> {
     where
         T: Element + FieldType + Send + Sync + 'static,
     {
-        self.assign(
-            column,
-            Assignment::Add(column.name(), Arc::new(items.into())),
-        )
+        self.assign_value(column, Assignment::Add, items.into())
     }
 
     /// `column = column - items`: removes elements from a list or a set.
@@ -260,10 +261,7 @@ impl<M: Model, K> Update<M, K> {
     where
         T: Removable + FieldType + Send + Sync + 'static,
     {
-        self.assign(
-            column,
-            Assignment::Subtract(column.name(), Arc::new(items.into())),
-        )
+        self.assign_value(column, Assignment::Subtract, items.into())
     }
 
     /// `column = items + column`: prepends to a list.
@@ -271,7 +269,7 @@ impl<M: Model, K> Update<M, K> {
     where
         Vec<E>: FieldType + Send + Sync + 'static,
     {
-        self.assign(column, Assignment::Prepend(column.name(), Arc::new(items)))
+        self.assign_value(column, Assignment::Prepend, items)
     }
 
     /// `column[key] = value`: sets one entry of a map.
@@ -299,7 +297,7 @@ impl<M: Model, K> Update<M, K> {
         Vec<T::Key>: SerializeValue,
     {
         let keys: Vec<T::Key> = keys.into_iter().collect();
-        self.assign(column, Assignment::Subtract(column.name(), Arc::new(keys)))
+        self.assign_value(column, Assignment::Subtract, keys)
     }
 
     /// The written values expire `seconds` after the write (`USING TTL`).
