@@ -6,17 +6,18 @@ use scylla::value::Counter;
 
 use crate::condition::BoundValue;
 use crate::cql::Set;
+use crate::write::value::Value;
 
 /// One `SET` item.
 pub(crate) enum Assignment {
     /// `c = ?`
-    Set(&'static str, BoundValue),
+    Set(&'static str, Value),
     /// `c = c + ?` (counters, list append, set add, map merge)
-    Add(&'static str, BoundValue),
+    Add(&'static str, Value),
     /// `c = c - ?` (counters, list and set removal, map key removal)
-    Subtract(&'static str, BoundValue),
+    Subtract(&'static str, Value),
     /// `c = ? + c` (list prepend)
-    Prepend(&'static str, BoundValue),
+    Prepend(&'static str, Value),
     /// `c[?] = ?` (one map entry)
     Put(&'static str, BoundValue, BoundValue),
 }
@@ -61,10 +62,10 @@ impl Assignment {
             Assignment::Set(_, v)
             | Assignment::Add(_, v)
             | Assignment::Subtract(_, v)
-            | Assignment::Prepend(_, v) => (v, None),
-            Assignment::Put(_, k, v) => (k, Some(v)),
+            | Assignment::Prepend(_, v) => (v.as_dyn(), None),
+            Assignment::Put(_, k, v) => (k.as_ref(), Some(v)),
         };
-        std::iter::once(first.as_ref()).chain(second.map(|v| v.as_ref()))
+        std::iter::once(first).chain(second.map(|v| v.as_ref()))
     }
 }
 

@@ -8,6 +8,7 @@ mod keyed;
 mod lwt;
 mod update;
 mod using;
+mod value;
 
 pub use assignment::{CounterValue, Removable};
 pub use batch::{Batch, BatchItem, IntoBatchItem};

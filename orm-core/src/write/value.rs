@@ -1,0 +1,105 @@
+//! The bound value of a `SET` item, held in place when it is of a common small type.
+
+use std::any::Any;
+use std::sync::Arc;
+
+use scylla::serialize::value::SerializeValue;
+use scylla::value::{Counter, CqlTimestamp};
+use uuid::Uuid;
+
+use crate::condition::BoundValue;
+use crate::row::{Null, UnsetIfNull};
+
+/// A `SET` item's value. The values updates set most (text, integers, uuids, timestamps,
+/// counters, an explicit null) are held in place, so that setting one allocates nothing
+/// beyond what the value owns itself (a `String`'s text); any other value is shared behind
+/// an `Arc`. Measured with `bench/callgrind.sh update`: the `Arc` of one `String` cost
+/// about 200 client instructions per update (its allocation, its atomic count, its free).
+pub(crate) enum Value {
+    Text(UnsetIfNull<String>),
+    OptionalText(UnsetIfNull<Option<String>>),
+    BigInt(UnsetIfNull<i64>),
+    Int(UnsetIfNull<i32>),
+    Uuid(UnsetIfNull<Uuid>),
+    Timestamp(CqlTimestamp),
+    Counter(Counter),
+    Null(Null),
+    Shared(BoundValue),
+}
+
+impl Value {
+    /// `value`, in place when its type is one of the variants above.
+    ///
+    /// The type is found by `Any` on the value's slot, which compiles to no test at
+    /// all: each instance of this function knows `V` and keeps the one branch that fits.
+    pub(crate) fn new<V: SerializeValue + Send + Sync + 'static>(value: V) -> Value {
+        let mut slot = Some(value);
+        let any: &mut dyn Any = &mut slot;
+        if let Some(text) = take(any) {
+            return Value::Text(text);
+        }
+        if let Some(text) = take(any) {
+            return Value::OptionalText(text);
+        }
+        if let Some(number) = take(any) {
+            return Value::BigInt(number);
+        }
+        if let Some(number) = take(any) {
+            return Value::Int(number);
+        }
+        if let Some(id) = take(any) {
+            return Value::Uuid(id);
+        }
+        if let Some(timestamp) = take(any) {
+            return Value::Timestamp(timestamp);
+        }
+        if let Some(counter) = take(any) {
+            return Value::Counter(counter);
+        }
+        if let Some(null) = take(any) {
+            return Value::Null(null);
+        }
+        // Still `Some`: no `take` above matched. An `Option` serializes as its value.
+        Value::Shared(Arc::new(slot))
+    }
+
+    /// The value, to serialize.
+    pub(crate) fn as_dyn(&self) -> &(dyn SerializeValue + Send + Sync) {
+        match self {
+            Value::Text(value) => value,
+            Value::OptionalText(value) => value,
+            Value::BigInt(value) => value,
+            Value::Int(value) => value,
+            Value::Uuid(value) => value,
+            Value::Timestamp(value) => value,
+            Value::Counter(value) => value,
+            Value::Null(value) => value,
+            Value::Shared(value) => value.as_ref(),
+        }
+    }
+}
+
+/// The value in `slot` (an `Option<V>`) when `V` is `T`, taken out; `None` otherwise.
+fn take<T: 'static>(slot: &mut dyn Any) -> Option<T> {
+    slot.downcast_mut::<Option<T>>()?.take()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_values_are_held_in_place_and_others_shared() {
+        assert!(matches!(
+            Value::new(UnsetIfNull("x".to_owned())),
+            Value::Text(_)
+        ));
+        assert!(matches!(Value::new(UnsetIfNull(7_i64)), Value::BigInt(_)));
+        assert!(matches!(Value::new(Counter(1)), Value::Counter(_)));
+        assert!(matches!(Value::new(Null), Value::Null(_)));
+        assert!(matches!(
+            Value::new(UnsetIfNull(vec![1_i32])),
+            Value::Shared(_)
+        ));
+    }
+}
