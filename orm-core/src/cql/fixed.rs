@@ -150,6 +150,7 @@ impl ShapeSlots {
         ShapeSlots([const { OnceLock::new() }; ShapeSlots::SLOTS])
     }
 
+    #[inline]
     pub(crate) fn get(&self, key: &ShapeKey) -> Option<&'static StaticStatement> {
         self.0
             .iter()

@@ -23,6 +23,7 @@ pub(crate) enum Assignment {
 }
 
 impl Assignment {
+    #[inline]
     pub fn column(&self) -> &'static str {
         match self {
             Assignment::Set(c, _)
@@ -34,6 +35,7 @@ impl Assignment {
     }
 
     /// Which kind of `SET` item this is, as a number (for a shape's key).
+    #[inline]
     pub fn kind(&self) -> usize {
         match self {
             Assignment::Set(..) => 0,
@@ -55,6 +57,7 @@ impl Assignment {
         }
     }
 
+    #[inline]
     pub fn values(
         &self,
     ) -> impl Iterator<Item = &(dyn scylla::serialize::value::SerializeValue + Send + Sync)> {

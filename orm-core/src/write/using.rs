@@ -32,6 +32,7 @@ impl Using {
     }
 
     /// The bound values, in the order the statement writes their markers.
+    #[inline]
     pub fn values(&self) -> impl Iterator<Item = &(dyn SerializeValue + Send + Sync)> {
         let ttl = self
             .ttl

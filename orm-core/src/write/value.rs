@@ -64,6 +64,7 @@ impl Value {
     }
 
     /// The value, to serialize.
+    #[inline]
     pub(crate) fn as_dyn(&self) -> &(dyn SerializeValue + Send + Sync) {
         match self {
             Value::Text(value) => value,
