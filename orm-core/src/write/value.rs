@@ -30,37 +30,23 @@ pub(crate) enum Value {
 impl Value {
     /// `value`, in place when its type is one of the variants above.
     ///
-    /// The type is found by `Any` on the value's slot, which compiles to no test at
-    /// all: each instance of this function knows `V` and keeps the one branch that fits.
+    /// The type is found by `Any` on the value's slot: each `take` compares two
+    /// `TypeId`s known when the function is compiled for `V`, so what runs is the one
+    /// branch that fits.
     pub(crate) fn new<V: SerializeValue + Send + Sync + 'static>(value: V) -> Value {
         let mut slot = Some(value);
         let any: &mut dyn Any = &mut slot;
-        if let Some(text) = take(any) {
-            return Value::Text(text);
-        }
-        if let Some(text) = take(any) {
-            return Value::OptionalText(text);
-        }
-        if let Some(number) = take(any) {
-            return Value::BigInt(number);
-        }
-        if let Some(number) = take(any) {
-            return Value::Int(number);
-        }
-        if let Some(id) = take(any) {
-            return Value::Uuid(id);
-        }
-        if let Some(timestamp) = take(any) {
-            return Value::Timestamp(timestamp);
-        }
-        if let Some(counter) = take(any) {
-            return Value::Counter(counter);
-        }
-        if let Some(null) = take(any) {
-            return Value::Null(null);
-        }
-        // Still `Some`: no `take` above matched. An `Option` serializes as its value.
-        Value::Shared(Arc::new(slot))
+        let held = take(any)
+            .map(Value::Text)
+            .or_else(|| take(any).map(Value::OptionalText))
+            .or_else(|| take(any).map(Value::BigInt))
+            .or_else(|| take(any).map(Value::Int))
+            .or_else(|| take(any).map(Value::Uuid))
+            .or_else(|| take(any).map(Value::Timestamp))
+            .or_else(|| take(any).map(Value::Counter))
+            .or_else(|| take(any).map(Value::Null));
+        // Otherwise `slot` is still `Some`, and an `Option` serializes as its value.
+        held.unwrap_or_else(|| Value::Shared(Arc::new(slot)))
     }
 
     /// The value, to serialize.
