@@ -33,7 +33,6 @@ struct Names<'a> {
     runtime: &'a Runtime,
     /// The hidden path to the runtime, `runtime.private()`.
     p: TokenStream,
-    ident: &'a syn::Ident,
     /// The struct's name, as errors about its rows name it.
     model_name: String,
     fields: &'a [RowField<'a>],
@@ -65,7 +64,6 @@ pub fn deserialize(
     let names = Names {
         runtime,
         p: runtime.private(),
-        ident,
         model_name: ident.to_string(),
         fields,
         skipped,
@@ -89,8 +87,7 @@ pub fn deserialize(
             (#name, #p::type_checker::<#ty>())
         }
     });
-    let by_name = names.by_name();
-    let in_order = names.in_order();
+    let body = names.body();
     quote! {
         #[automatically_derived]
         impl<'__frame, '__meta> #p::DeserializeRow<'__frame, '__meta> for #ident {
@@ -105,8 +102,7 @@ pub fn deserialize(
                 row: #p::ColumnIterator<'__frame, '__meta>,
             ) -> #p::Result<Self, #p::DeserializationError> {
                 #(#const_items)*
-                #by_name
-                #in_order
+                #body
             }
         }
     }
@@ -122,22 +118,26 @@ impl Names<'_> {
             .map(|((field, name), slot)| (field, name, slot))
     }
 
-    /// `field: Default::default(),` for each skipped field: both ways of reading a row
-    /// build the struct, and neither reads these.
+    /// `field: Default::default(),` for each skipped field: no column is read into it.
     fn skipped_defaults(&self) -> TokenStream {
         let Names { p, skipped, .. } = self;
         quote!(#(#skipped: #p::Default::default(),)*)
     }
 
-    /// `fn by_name(row)`: reading the columns in any order (a user's own statement, an LWT
-    /// result).
-    fn by_name(&self) -> TokenStream {
+    /// The body of `deserialize`: one loop over the row's columns, each matched by name
+    /// into its field's slot, so any column order reads (the ORM's own statements, a
+    /// user's, an LWT result).
+    ///
+    /// A loop rather than one straight-line read per column in declaration order: that
+    /// form runs fewer instructions per row but took 8 to 23% more CPU time per row on
+    /// this project's machine (as does the driver's own tuple impl, which has that
+    /// shape), the loop as little as the driver's derive (`bench/src/bin/row_decode.rs`,
+    /// BENCHMARKS.md "Reading a row").
+    fn body(&self) -> TokenStream {
         let Names {
             runtime,
             p,
-            ident,
             model_name,
-            const_items,
             ..
         } = self;
         let skipped = self.skipped_defaults();
@@ -169,72 +169,20 @@ impl Names<'_> {
             }
         });
         quote! {
-            // Any other column order (a user's own statement, an LWT result).
-            #[inline(never)]
-            fn by_name(
-                row: #p::ColumnIterator<'_, '_>,
-            ) -> #p::Result<#ident, #p::DeserializationError> {
-                #(#const_items)*
-                #(#declare_slots)*
-                for column in row {
-                    let column = column?;
-                    match column.spec.name() {
-                        #(#arms)*
-                        other => {
-                            return #p::Result::Err(
-                                #p::unexpected_column(#model_name, other),
-                            );
-                        }
+            #(#declare_slots)*
+            for column in row {
+                let column = column?;
+                match column.spec.name() {
+                    #(#arms)*
+                    other => {
+                        return #p::Result::Err(
+                            #p::unexpected_column(#model_name, other),
+                        );
                     }
                 }
-                #p::Result::Ok(#ident {
-                    #(#assign,)*
-                    #skipped
-                })
             }
-        }
-    }
-
-    /// Reading the columns in declaration order, as the ORM's own statements list them,
-    /// falling back to `by_name` at the first other column.
-    fn in_order(&self) -> TokenStream {
-        let Names {
-            runtime,
-            p,
-            model_name,
-            ..
-        } = self;
-        let reads = self.each().map(|(f, name, slot)| {
-            let ty = f.ty;
-            let p = runtime.private_at(ty.span());
-            quote_spanned! {ty.span()=>
-                let #p::Option::Some(#p::Result::Ok(column)) =
-                    columns.next()
-                else {
-                    return by_name(row);
-                };
-                if column.spec.name() != #name {
-                    return by_name(row);
-                }
-                let #slot: #ty = #p::read_value(#model_name, #name, column)?;
-            }
-        });
-        let skipped = self.skipped_defaults();
-        let fields_in_order = self.each().map(|(f, _, slot)| {
-            let field = f.field;
-            quote!(#field: #slot)
-        });
-        let count = self.fields.len();
-        quote! {
-            // The ORM's own statements list columns in declaration order: read them
-            // straight into the fields, one name comparison each.
-            let mut columns = #p::Clone::clone(&row);
-            if columns.columns_remaining() != #count {
-                return by_name(row);
-            }
-            #(#reads)*
             #p::Result::Ok(Self {
-                #(#fields_in_order,)*
+                #(#assign,)*
                 #skipped
             })
         }
