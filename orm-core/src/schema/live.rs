@@ -167,9 +167,13 @@ mod tests {
 
     #[test]
     fn an_index_target_names_its_column() {
-        assert_eq!(index_target_column("email"), "email");
-        assert_eq!(index_target_column("\"Email\""), "Email");
-        assert_eq!(index_target_column("values(tags)"), "tags");
-        assert_eq!(index_target_column("keys(\"Attrs\")"), "Attrs");
+        for (target, column) in [
+            ("email", "email"),
+            ("\"Email\"", "Email"),
+            ("values(tags)", "tags"),
+            ("keys(\"Attrs\")", "Attrs"),
+        ] {
+            assert_eq!(index_target_column(target), column, "{target}");
+        }
     }
 }
