@@ -78,6 +78,12 @@ impl MigrateError {
                 | MigrateError::Orm(orm_core::Error::SchemaRefused { .. })
         )
     }
+
+    /// A response from the server that could not be read as the tool expects (`error`
+    /// says why).
+    pub(crate) fn unexpected_response(error: impl std::fmt::Display) -> Self {
+        MigrateError::Blocked(format!("unexpected response: {error}"))
+    }
 }
 
 /// A migration (or its down migration) that failed.

@@ -199,22 +199,19 @@ fn lwt_outcome(
 ) -> Result<(bool, Option<String>)> {
     let rows = result
         .into_rows_result()
-        .map_err(|e| MigrateError::Blocked(format!("unexpected response: {e}")))?;
-    let columns: Vec<String> = rows
+        .map_err(MigrateError::unexpected_response)?;
+    let owner_at = rows
         .column_specs()
         .iter()
-        .map(|spec| spec.name().to_owned())
-        .collect();
+        .position(|spec| spec.name() == "owner");
     let row = rows
         .rows::<Row>()
-        .map_err(|e| MigrateError::Blocked(format!("unexpected response: {e}")))?
+        .map_err(MigrateError::unexpected_response)?
         .next()
         .ok_or_else(|| MigrateError::Blocked("a lightweight transaction returned no row".into()))?
-        .map_err(|e| MigrateError::Blocked(format!("unexpected response: {e}")))?;
+        .map_err(MigrateError::unexpected_response)?;
     let applied = matches!(row.columns.first(), Some(Some(CqlValue::Boolean(true))));
-    let owner = columns
-        .iter()
-        .position(|name| name == "owner")
+    let owner = owner_at
         .and_then(|at| row.columns.get(at).cloned().flatten())
         .and_then(|value| match value {
             CqlValue::Text(text) => Some(text),

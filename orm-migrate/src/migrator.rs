@@ -144,7 +144,7 @@ impl Migrator {
     /// - [`MigrateError::Failed`]: a migration failed; the ones before it are applied and
     ///   its record names the statement and the error.
     pub async fn up(&self, to: Option<i64>) -> Result<Vec<i64>> {
-        self.leased(async |migrations, lease| self.up_leased(migrations, to, lease).await)
+        self.leased(async |held| self.up_leased(held, to).await)
             .await
     }
 
@@ -152,28 +152,35 @@ impl Migrator {
     /// when `to` is `None`. Each needs a down file (or function); if one lacks it, nothing
     /// runs. Returns the versions it reverted.
     pub async fn down(&self, to: Option<i64>) -> Result<Vec<i64>> {
-        self.leased(async |migrations, lease| self.down_leased(migrations, to, lease).await)
+        self.leased(async |held| self.down_leased(held, to).await)
             .await
     }
 
     /// Marks a failed or interrupted migration applied, after its remaining statements
     /// were run (or made unnecessary) by hand. Its current checksum is recorded.
     pub async fn resolve(&self, version: i64) -> Result<()> {
-        self.leased(async |migrations, _| self.resolve_leased(migrations, version).await)
+        self.leased(async |held| self.resolve_leased(held, version).await)
             .await
     }
 
     /// Loads the migrations, makes sure the keyspace and the record tables exist, then
-    /// runs `run` holding the lease, which is released whether `run` succeeds or not
-    /// (`run`'s error first when both fail).
-    async fn leased<T>(
-        &self,
-        run: impl AsyncFnOnce(&[Migration], &Lease) -> Result<T>,
-    ) -> Result<T> {
+    /// reads the records and runs `run` holding the lease, which is released whether `run`
+    /// succeeds or not (`run`'s error first when both fail).
+    async fn leased<T>(&self, run: impl AsyncFnOnce(&Held<'_>) -> Result<T>) -> Result<T> {
         let migrations = self.migrations.load()?;
         self.prepare().await?;
         let lease = self.lease().await?;
-        let outcome = run(&migrations, &lease).await;
+        let outcome = async {
+            // Read under the lease: what another migrator applied before is seen here.
+            let records = record::read_all(&self.db, &self.keyspace).await?;
+            run(&Held {
+                migrations: &migrations,
+                records,
+                lease: &lease,
+            })
+            .await
+        }
+        .await;
         let released = lease.release().await;
         let value = outcome?;
         released?;
@@ -211,15 +218,9 @@ impl Migrator {
         .await
     }
 
-    async fn up_leased(
-        &self,
-        migrations: &[Migration],
-        to: Option<i64>,
-        lease: &Lease,
-    ) -> Result<Vec<i64>> {
-        // Read under the lease: what another migrator applied before is seen here.
-        let records = record::read_all(&self.db, &self.keyspace).await?;
-        let changed: Vec<String> = crate::status::merge(migrations, &records, Some(&self.owner))
+    async fn up_leased(&self, held: &Held<'_>, to: Option<i64>) -> Result<Vec<i64>> {
+        let (migrations, records) = (held.migrations, &held.records);
+        let changed: Vec<String> = crate::status::merge(migrations, records, Some(&self.owner))
             .into_iter()
             .filter(|status| status.state == State::Changed)
             .map(|status| format!("{:04} {}", status.version, status.name))
@@ -259,7 +260,7 @@ impl Migrator {
         let mut applied = Vec::new();
         for migration in pending {
             let record = records.iter().find(|r| r.version == migration.version);
-            if let Err(mut error) = self.apply(migration, record, lease).await {
+            if let Err(mut error) = self.apply(migration, record, held.lease).await {
                 if let MigrateError::Failed(failure) = &mut error {
                     failure.done.clone_from(&applied);
                 }
@@ -418,13 +419,8 @@ impl Migrator {
         }))
     }
 
-    async fn down_leased(
-        &self,
-        migrations: &[Migration],
-        to: Option<i64>,
-        lease: &Lease,
-    ) -> Result<Vec<i64>> {
-        let records = record::read_all(&self.db, &self.keyspace).await?;
+    async fn down_leased(&self, held: &Held<'_>, to: Option<i64>) -> Result<Vec<i64>> {
+        let (migrations, records) = (held.migrations, &held.records);
         if let Some(record) = records
             .iter()
             .find(|r| matches!(r.outcome, Outcome::Failed | Outcome::Running))
@@ -462,7 +458,7 @@ impl Migrator {
                 } => {
                     let mut failure = None;
                     for (index, statement) in down.iter().enumerate() {
-                        lease.check()?;
+                        held.lease.check()?;
                         if let Err(error) = self.run_statement(statement).await {
                             failure = Some((
                                 Some((index, statement.clone())),
@@ -477,7 +473,7 @@ impl Migrator {
                 Body::Rust {
                     down: Some(down), ..
                 } => {
-                    lease.check()?;
+                    held.lease.check()?;
                     down(&self.db)
                         .await
                         .err()
@@ -513,8 +509,8 @@ impl Migrator {
         Ok(reverted)
     }
 
-    async fn resolve_leased(&self, migrations: &[Migration], version: i64) -> Result<()> {
-        let records = record::read_all(&self.db, &self.keyspace).await?;
+    async fn resolve_leased(&self, held: &Held<'_>, version: i64) -> Result<()> {
+        let (migrations, records) = (held.migrations, &held.records);
         let record = records.iter().find(|r| r.version == version);
         let Some(record) = record.filter(|r| r.outcome != Outcome::Applied) else {
             return Err(MigrateError::Blocked(format!(
@@ -541,6 +537,16 @@ impl Migrator {
         resolved.at = record::now();
         record::write(&self.db, &self.keyspace, &resolved).await
     }
+}
+
+/// What `up`, `down` and `resolve` work from while they hold the lease.
+struct Held<'a> {
+    /// The migrations in the folder or the code.
+    migrations: &'a [Migration],
+    /// The keyspace's records, read once the lease was taken.
+    records: Vec<Record>,
+    /// The lease, checked before each statement.
+    lease: &'a Lease,
 }
 
 /// An error and its sources, joined by `: `.

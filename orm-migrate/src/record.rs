@@ -240,12 +240,12 @@ pub(crate) fn rows(
 ) -> Result<std::vec::IntoIter<Row>> {
     let rows = result
         .into_rows_result()
-        .map_err(|e| MigrateError::Blocked(format!("unexpected response: {e}")))?;
+        .map_err(MigrateError::unexpected_response)?;
     let rows: Vec<Row> = rows
         .rows::<Row>()
-        .map_err(|e| MigrateError::Blocked(format!("unexpected response: {e}")))?
+        .map_err(MigrateError::unexpected_response)?
         .collect::<std::result::Result<_, _>>()
-        .map_err(|e| MigrateError::Blocked(format!("unexpected response: {e}")))?;
+        .map_err(MigrateError::unexpected_response)?;
     Ok(rows.into_iter())
 }
 

@@ -66,12 +66,7 @@ impl LiveKeyspace {
     /// # }
     /// ```
     pub async fn read(db: &Db, keyspace: &str) -> Result<Option<LiveKeyspace>> {
-        let exists: Vec<(String,)> = rows(
-            db,
-            "SELECT keyspace_name FROM system_schema.keyspaces WHERE keyspace_name = ?",
-            keyspace,
-        )
-        .await?;
+        let exists: Vec<(String,)> = rows(db, keyspace, "keyspaces", "keyspace_name").await?;
         if exists.is_empty() {
             return Ok(None);
         }
@@ -80,13 +75,8 @@ impl LiveKeyspace {
             ..LiveKeyspace::default()
         };
 
-        let tables: Vec<(String, Option<i32>)> = rows(
-            db,
-            "SELECT table_name, default_time_to_live FROM system_schema.tables \
-             WHERE keyspace_name = ?",
-            keyspace,
-        )
-        .await?;
+        let tables: Vec<(String, Option<i32>)> =
+            rows(db, keyspace, "tables", "table_name, default_time_to_live").await?;
         for (name, ttl) in tables {
             let table = LiveTable {
                 default_ttl: ttl.unwrap_or(0),
@@ -98,9 +88,9 @@ impl LiveKeyspace {
         type ColumnRow = (String, String, String, i32, String, String);
         let columns: Vec<ColumnRow> = rows(
             db,
-            "SELECT table_name, column_name, kind, position, clustering_order, type \
-             FROM system_schema.columns WHERE keyspace_name = ?",
             keyspace,
+            "columns",
+            "table_name, column_name, kind, position, clustering_order, type",
         )
         .await?;
         for (table, column, kind, position, clustering_order, cql_type) in columns {
@@ -116,25 +106,15 @@ impl LiveKeyspace {
             }
         }
 
-        let types: Vec<(String, Vec<String>, Vec<String>)> = rows(
-            db,
-            "SELECT type_name, field_names, field_types FROM system_schema.types \
-             WHERE keyspace_name = ?",
-            keyspace,
-        )
-        .await?;
+        let types: Vec<(String, Vec<String>, Vec<String>)> =
+            rows(db, keyspace, "types", "type_name, field_names, field_types").await?;
         for (name, names, types) in types {
             let fields = names.into_iter().zip(types).collect();
             live.udts.insert(name, LiveUdt { fields });
         }
 
-        let indexes: Vec<(String, String, BTreeMap<String, String>)> = rows(
-            db,
-            "SELECT table_name, index_name, options FROM system_schema.indexes \
-             WHERE keyspace_name = ?",
-            keyspace,
-        )
-        .await?;
+        let indexes: Vec<(String, String, BTreeMap<String, String>)> =
+            rows(db, keyspace, "indexes", "table_name, index_name, options").await?;
         for (table, index, options) in indexes {
             if let (Some(table), Some(target)) =
                 (live.tables.get_mut(&table), options.get("target"))
@@ -159,14 +139,17 @@ fn index_target_column(target: &str) -> String {
     }
 }
 
-async fn rows<R>(db: &Db, cql: &'static str, keyspace: &str) -> Result<Vec<R>>
+/// `columns` of the rows of `system_schema.{table}` that describe `keyspace` (every
+/// table there is keyed by `keyspace_name`), one `R` a row.
+async fn rows<R>(db: &Db, keyspace: &str, table: &str, columns: &str) -> Result<Vec<R>>
 where
     R: for<'f, 'm> DeserializeRow<'f, 'm>,
 {
-    let result = db.query_unpaged(cql, (keyspace,)).await?;
+    let cql = format!("SELECT {columns} FROM system_schema.{table} WHERE keyspace_name = ?");
+    let result = db.query_unpaged(cql.clone(), (keyspace,)).await?;
     let read_error = |source: crate::error::RowsReadError| Error::Rows {
         model: "system_schema",
-        cql: cql.into(),
+        cql: cql.clone().into(),
         source,
     };
     let rows = result
@@ -184,9 +167,13 @@ mod tests {
 
     #[test]
     fn an_index_target_names_its_column() {
-        assert_eq!(index_target_column("email"), "email");
-        assert_eq!(index_target_column("\"Email\""), "Email");
-        assert_eq!(index_target_column("values(tags)"), "tags");
-        assert_eq!(index_target_column("keys(\"Attrs\")"), "Attrs");
+        for (target, column) in [
+            ("email", "email"),
+            ("\"Email\"", "Email"),
+            ("values(tags)", "tags"),
+            ("keys(\"Attrs\")", "Attrs"),
+        ] {
+            assert_eq!(index_target_column(target), column, "{target}");
+        }
     }
 }

@@ -33,20 +33,12 @@ pub fn pivot(input: &syn::DeriveInput) -> Result<Pivot, Error> {
     let right_model = errors.handle(side(&attrs.right, "right"));
     let (columns, left, right) = fields(ident, attrs.data, &mut errors);
     let given = (&attrs.table, &attrs.inverse_table);
-    let table = table_name(
-        ident,
-        given.0,
-        "table",
-        (&attrs.left, &attrs.right),
-        &mut errors,
-    );
-    let inverse_table = table_name(
-        ident,
-        given.1,
-        "inverse_table",
-        (&attrs.right, &attrs.left),
-        &mut errors,
-    );
+    // Each direction's table, partitioned by its first model's key.
+    let [table, inverse_table] = [
+        (given.0, "table", (&attrs.left, &attrs.right)),
+        (given.1, "inverse_table", (&attrs.right, &attrs.left)),
+    ]
+    .map(|(given, option, models)| table_name(ident, given, option, models, &mut errors));
     check_tables(ident, given, (&table, &inverse_table), &mut errors);
     // Each `None` comes with its error, pushed by `handle`.
     match (left_model, left, right_model, right) {

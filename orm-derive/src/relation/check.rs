@@ -57,10 +57,10 @@ fn one(
         columns,
     };
     let kind = match written {
-        Written::HasOne => has(false, &given, &mut errors.before),
-        Written::HasMany => has(true, &given, &mut errors.before),
-        Written::BelongsTo => belongs_to(&given, &mut errors.before),
-        Written::BelongsToMany => belongs_to_many(&given, &mut errors),
+        Written::HasOne => given.has(false, &mut errors.before),
+        Written::HasMany => given.has(true, &mut errors.before),
+        Written::BelongsTo => given.belongs_to(&mut errors.before),
+        Written::BelongsToMany => given.belongs_to_many(&mut errors),
     };
     let name = name(written, &options, &related, &mut errors.after);
     errors.finish(kind).map(|kind| Relation {
@@ -91,121 +91,118 @@ fn check_pivot_options(options: &Options, attr: &syn::Attribute, errors: &mut Ac
     });
 }
 
-/// `has_one` / `has_many`: this model's `local_key` (default: its partition key), held by
-/// the related model's `foreign_key` (default: `<model>_id`).
-fn has(many: bool, given: &Given, errors: &mut Accumulator) -> Result<Kind, Error> {
-    let Given {
-        options,
-        related,
-        attr,
-        model,
-        columns,
-    } = given;
-    if let Some(owner) = &options.owner_key {
-        let attribute = if many { "has_many" } else { "has_one" };
-        errors.push(
-            Error::custom(format!(
-                "`owner_key` belongs to `belongs_to`; in `{attribute}` the parent's column is `local_key`"
-            ))
-            .with_span(&owner.span()),
-        );
-    }
-    let local = local_column(
-        options.local_key.as_ref(),
-        model,
-        columns,
-        attr.span(),
-        errors,
-    );
-    let foreign_key = named_or(
-        options.foreign_key.as_ref(),
-        || format!("{}_id", snake_case(&model.to_string())),
-        related.span(),
-    );
-    local.map(|local| Kind::Has {
-        many,
-        foreign_key,
-        local,
-        allow_filtering: options.allow_filtering.is_present(),
-    })
-}
-
-/// `belongs_to`: this model's `foreign_key` (default: `<related>_id`) holds the owner's
-/// `owner_key` (default: its one-column partition key).
-fn belongs_to(given: &Given, errors: &mut Accumulator) -> Result<Kind, Error> {
-    let Given {
-        options,
-        related,
-        model,
-        columns,
-        ..
-    } = given;
-    if let Some(local) = &options.local_key {
-        errors.push(
-            Error::custom(
-                "`local_key` belongs to `has_one`/`has_many`; in `belongs_to` the owner's column is `owner_key`",
-            )
-            .with_span(&local.span()),
-        );
-    }
-    let foreign_key = named_or(
-        options.foreign_key.as_ref(),
-        || format!("{}_id", snake_case(&last_segment(related))),
-        related.span(),
-    );
-    let owner_key = options
-        .owner_key
-        .as_ref()
-        .map(|owner| named_or(Some(owner), String::new, owner.span()));
-    own_column(model, &foreign_key, "foreign_key", columns).map(|foreign| Kind::BelongsTo {
-        foreign,
-        foreign_key,
-        owner_key,
-        allow_filtering: options.allow_filtering.is_present(),
-    })
-}
-
-/// `belongs_to_many`: a `pivot`, and none of the key options (its keys are the pivot's).
-fn belongs_to_many(given: &Given, errors: &mut BeforeAndAfter) -> Result<Kind, Error> {
-    let Given {
-        options,
-        attr,
-        model,
-        columns,
-        ..
-    } = given;
-    let allow_filtering = &options.allow_filtering;
-    for (given, option) in [
-        (
-            options.foreign_key.as_ref().map(|v| v.span()),
-            "foreign_key",
-        ),
-        (options.local_key.as_ref().map(|v| v.span()), "local_key"),
-        (options.owner_key.as_ref().map(|v| v.span()), "owner_key"),
-        (
-            allow_filtering.is_present().then(|| allow_filtering.span()),
-            "allow_filtering",
-        ),
-    ] {
-        if let Some(span) = given {
-            errors.before.push(
+impl Given<'_> {
+    /// `has_one` / `has_many`: this model's `local_key` (default: its partition key), held by
+    /// the related model's `foreign_key` (default: `<model>_id`).
+    fn has(&self, many: bool, errors: &mut Accumulator) -> Result<Kind, Error> {
+        if let Some(owner) = &self.options.owner_key {
+            let attribute = if many { "has_many" } else { "has_one" };
+            errors.push(
                 Error::custom(format!(
-                    "`{option}` does not apply to `belongs_to_many`: its keys are the pivot's `left`/`right` fields"
+                    "`owner_key` belongs to `belongs_to`; in `{attribute}` the parent's column is `local_key`"
                 ))
-                .with_span(&span),
+                .with_span(&owner.span()),
             );
         }
+        let local = local_column(
+            self.options.local_key.as_ref(),
+            self.model,
+            self.columns,
+            self.attr.span(),
+            errors,
+        );
+        let foreign_key = named_or(
+            self.options.foreign_key.as_ref(),
+            || format!("{}_id", snake_case(&self.model.to_string())),
+            self.related.span(),
+        );
+        local.map(|local| Kind::Has {
+            many,
+            foreign_key,
+            local,
+            allow_filtering: self.options.allow_filtering.is_present(),
+        })
     }
-    let pivot = options.pivot.clone().ok_or_else(|| {
-        Error::custom("`belongs_to_many` needs `pivot = PivotType`, a `#[derive(Pivot)]` struct")
-            .with_span(attr)
-    });
-    let local = default_local_key(model, columns, attr.span(), &mut errors.after);
-    pivot.map(|pivot| Kind::BelongsToMany {
-        pivot,
-        inverse: options.inverse.is_present(),
-        local_key: local.name,
-    })
+
+    /// `belongs_to`: this model's `foreign_key` (default: `<related>_id`) holds the owner's
+    /// `owner_key` (default: its one-column partition key).
+    fn belongs_to(&self, errors: &mut Accumulator) -> Result<Kind, Error> {
+        if let Some(local) = &self.options.local_key {
+            errors.push(
+                Error::custom(
+                    "`local_key` belongs to `has_one`/`has_many`; in `belongs_to` the owner's column is `owner_key`",
+                )
+                .with_span(&local.span()),
+            );
+        }
+        let foreign_key = named_or(
+            self.options.foreign_key.as_ref(),
+            || format!("{}_id", snake_case(&last_segment(self.related))),
+            self.related.span(),
+        );
+        let owner_key = self
+            .options
+            .owner_key
+            .as_ref()
+            .map(|owner| named_or(Some(owner), String::new, owner.span()));
+        own_column(self.model, &foreign_key, "foreign_key", self.columns).map(|foreign| {
+            Kind::BelongsTo {
+                foreign,
+                foreign_key,
+                owner_key,
+                allow_filtering: self.options.allow_filtering.is_present(),
+            }
+        })
+    }
+
+    /// `belongs_to_many`: a `pivot`, and none of the key options (its keys are the pivot's).
+    fn belongs_to_many(&self, errors: &mut BeforeAndAfter) -> Result<Kind, Error> {
+        let allow_filtering = &self.options.allow_filtering;
+        for (given, option) in [
+            (
+                self.options.foreign_key.as_ref().map(|v| v.span()),
+                "foreign_key",
+            ),
+            (
+                self.options.local_key.as_ref().map(|v| v.span()),
+                "local_key",
+            ),
+            (
+                self.options.owner_key.as_ref().map(|v| v.span()),
+                "owner_key",
+            ),
+            (
+                allow_filtering.is_present().then(|| allow_filtering.span()),
+                "allow_filtering",
+            ),
+        ] {
+            if let Some(span) = given {
+                errors.before.push(
+                    Error::custom(format!(
+                        "`{option}` does not apply to `belongs_to_many`: its keys are the pivot's `left`/`right` fields"
+                    ))
+                    .with_span(&span),
+                );
+            }
+        }
+        let pivot = self.options.pivot.clone().ok_or_else(|| {
+            Error::custom(
+                "`belongs_to_many` needs `pivot = PivotType`, a `#[derive(Pivot)]` struct",
+            )
+            .with_span(self.attr)
+        });
+        let local = default_local_key(
+            self.model,
+            self.columns,
+            self.attr.span(),
+            &mut errors.after,
+        );
+        pivot.map(|pivot| Kind::BelongsToMany {
+            pivot,
+            inverse: self.options.inverse.is_present(),
+            local_key: local.name,
+        })
+    }
 }
 
 /// The accessor's base name: `name`, checked, or the related model's in snake case, plural
