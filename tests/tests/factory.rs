@@ -8,7 +8,7 @@ use orm_core::factory::fake::Fake;
 use orm_core::factory::fake::faker::internet::en::SafeEmail;
 use orm_core::factory::fake::faker::lorem::en::{Sentence, Word};
 use orm_core::factory::fake::faker::name::en::Name;
-use orm_core::factory::{Factory, FactoryError, MAX_COUNT, Seeder, Seeding};
+use orm_core::factory::{Factory, FactoryError, MAX_COUNT, Seeded, Seeder, Seeding};
 use orm_core::prelude::*;
 use orm_core::schema::{Replication, Schema};
 use orm_core::scylla::value::Counter;
@@ -311,15 +311,18 @@ async fn counters_with_a_composite_key() {
     assert_eq!(again.views, Counter(row.views.0 * 2));
 }
 
+/// What `factory` writes, which must succeed.
+async fn create<M: Model>(db: &Db, factory: Factory<M>) -> Seeded<M> {
+    factory
+        .create(db)
+        .await
+        .expect("the factory writes its rows")
+}
+
 #[tokio::test]
 async fn for_fills_owner_keys_from_a_factory_or_a_row() {
     let db = db(&TABLES).await;
-    let seeded = posts()
-        .times(3)
-        .for_("user", users())
-        .create(&db)
-        .await
-        .unwrap();
+    let seeded = create(&db, posts().times(3).for_("user", users())).await;
     assert_eq!(seeded.report.rows("User"), 1);
     let owner = seeded.rows[0]
         .user_id
@@ -332,12 +335,7 @@ async fn for_fills_owner_keys_from_a_factory_or_a_row() {
     assert_eq!(author.posts_relation().get(&db).await.unwrap().len(), 3);
 
     // has_one: each user gets its one profile.
-    let seeded = users()
-        .times(3)
-        .has("profile", profiles())
-        .create(&db)
-        .await
-        .unwrap();
+    let seeded = create(&db, users().times(3).has("profile", profiles())).await;
     assert_eq!(seeded.report.rows("Profile"), 3);
     for user in &seeded.rows {
         let profile = user.profile_relation().get(&db).await.unwrap();
@@ -345,22 +343,18 @@ async fn for_fills_owner_keys_from_a_factory_or_a_row() {
     }
 
     let existing = users().create_one(&db).await.unwrap();
-    let seeded = posts()
-        .times(2)
-        .for_row("user", &existing)
-        .create(&db)
-        .await
-        .unwrap();
+    let seeded = create(&db, posts().times(2).for_row("user", &existing)).await;
     assert_eq!(seeded.report.rows("User"), 0);
     assert!(seeded.rows.iter().all(|p| p.user_id == Some(existing.id)));
 
     // attach with new related rows per post, both directions agreeing.
-    let seeded = posts()
-        .times(2)
-        .attach("tags", tags().times(3), |_| PostTag::default())
-        .create(&db)
-        .await
-        .unwrap();
+    let seeded = create(
+        &db,
+        posts()
+            .times(2)
+            .attach("tags", tags().times(3), |_| PostTag::default()),
+    )
+    .await;
     assert_eq!(seeded.report.rows("Tag"), 6);
     for post in &seeded.rows {
         let joined = post.tags_relation().get(&db).await.unwrap();
