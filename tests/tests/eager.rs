@@ -4,7 +4,7 @@
 use orm_core::eager;
 use orm_core::prelude::*;
 use orm_core::scylla::value::CqlDate;
-use orm_core::{Error, QueryError, Select};
+use orm_core::{EagerQuery, Error, QueryError, Select};
 use orm_tests::{assert_query_error, db, unique_id};
 use uuid::Uuid;
 
@@ -117,6 +117,11 @@ fn the_user(user: &User) -> Select<User> {
 /// The query of the rows of `users`.
 fn the_users(users: &[User]) -> Select<User> {
     User::query().filter(User::ID.in_(ids(users)))
+}
+
+/// The error `query` fails with; it must fail.
+async fn refused(db: &Db, query: EagerQuery<User>) -> Error {
+    query.get(db).await.expect_err("the query fails")
 }
 
 #[tokio::test]
@@ -248,12 +253,10 @@ async fn keys_without_hash_group_too() {
         .collect();
     assert_eq!(counts, [2, 1, 2, 0]);
 
-    let readings = Reading::query()
+    let of_day_2 = Reading::query()
         .filter(Reading::DAY.eq(days[2].day))
-        .with(Reading::day_relation)
-        .get(&db)
-        .await
-        .unwrap();
+        .with(Reading::day_relation);
+    let readings = of_day_2.get(&db).await.unwrap();
     assert_eq!(readings.len(), 2);
     for reading in &readings {
         let day = reading.related(Reading::day_relation).unwrap();
@@ -363,22 +366,14 @@ async fn names_and_unloaded_relations_are_error_values() {
     let db = db(&TABLES).await;
     let users = blog(&db, 2).await;
 
-    let err = the_user(&users[0])
-        .with(["posts", "postz"])
-        .get(&db)
-        .await
-        .unwrap_err();
+    let err = refused(&db, the_user(&users[0]).with(["posts", "postz"])).await;
     assert_query_error!(
         err,
         QueryError::UnknownRelation { .. },
         "User has no relation `postz`; its relations are: posts, profile"
     );
 
-    let err = User::query()
-        .with("posts.authr")
-        .get(&db)
-        .await
-        .unwrap_err();
+    let err = refused(&db, User::query().with("posts.authr")).await;
     assert_eq!(
         err.to_string(),
         "Post has no relation `authr`; its relations are: user, comments"
@@ -483,7 +478,7 @@ async fn hostile_paths_are_refused_before_anything_is_sent() {
     for path in [huge.as_str(), cyclic.as_str()] {
         let before = db.statements_executed();
         let started = std::time::Instant::now();
-        let err = the_user(&users[0]).with(path).get(&db).await.unwrap_err();
+        let err = refused(&db, the_user(&users[0]).with(path)).await;
         assert_query_error!(err, QueryError::EagerPathTooLong { .. });
         assert_eq!(db.statements_executed(), before, "nothing is sent");
         let message = err.to_string();

@@ -99,13 +99,11 @@ async fn morph_many_and_morph_one_fill_the_childrens_key_and_type() {
 
     // Eager loading sees the same graph.
     let ids: Vec<Uuid> = seeded.rows.iter().map(|p| p.id).collect();
-    let loaded = Post::query()
+    let seeded_posts = Post::query()
         .filter(Post::ID.in_(ids))
         .with(Post::comments_relation)
-        .with(Post::image_relation)
-        .get(&db)
-        .await
-        .unwrap();
+        .with(Post::image_relation);
+    let loaded = seeded_posts.get(&db).await.unwrap();
     assert_eq!(loaded.len(), 4);
     for post in &loaded {
         let comments = post.related(Post::comments_relation).unwrap();
@@ -401,12 +399,10 @@ async fn custom_relationships_fill_the_key_columns_they_declare() {
     }
     // Eager loading through the derived relationship sees the same rows.
     let ids: Vec<Uuid> = seeded.rows.iter().map(|a| a.id).collect();
-    let loaded = Author::query()
+    let seeded_authors = Author::query()
         .filter(Author::ID.in_(ids))
-        .with(Author::notes_relation)
-        .get(&db)
-        .await
-        .unwrap();
+        .with(Author::notes_relation);
+    let loaded = seeded_authors.get(&db).await.unwrap();
     assert!(
         loaded
             .iter()
