@@ -18,7 +18,7 @@ use orm_core::schema::Replication;
 use orm_core::scylla::policies::load_balancing::{NodeIdentifier, SingleTargetLoadBalancingPolicy};
 use orm_core::scylla::policies::speculative_execution::SimpleSpeculativeExecutionPolicy;
 use orm_core::scylla::statement::Consistency;
-use orm_core::{Error, Pivot};
+use orm_core::{Error, Pivot, Select};
 use orm_tests::{error_chain_with, run_script, stdout};
 use tokio::sync::{Mutex, OnceCell};
 use uuid::Uuid;
@@ -126,6 +126,21 @@ async fn cluster_db() -> Db {
     db
 }
 
+/// A new account named `name`, written at the handle's consistency.
+async fn new_account(db: &Db, name: &str) -> Account {
+    let account = Account {
+        id: Uuid::new_v4(),
+        name: name.into(),
+    };
+    account.insert(db).await.unwrap();
+    account
+}
+
+/// The query of the account `id`.
+fn by_id(id: Uuid) -> Select<Account> {
+    Account::query().filter(Account::ID.eq(id))
+}
+
 /// The error and every cause below it, one message each.
 fn chain(error: &Error) -> String {
     error_chain_with(error, " / ")
@@ -207,11 +222,7 @@ async fn wait_until_all_nodes_answer(db: &Db, account: Uuid) {
 async fn quorum_keeps_working_while_a_node_is_killed_and_comes_back() {
     let _turn = TURN.lock().await;
     let db = cluster_db().await;
-    let account = Account {
-        id: Uuid::new_v4(),
-        name: "ledger".into(),
-    };
-    account.insert(&db).await.unwrap();
+    let account = new_account(&db, "ledger").await;
 
     // Writes at QUORUM, 8 at a time; node 3 is killed (-9) after the 100th acknowledgement,
     // and writing goes on until 100 more were acknowledged after the kill.
@@ -320,8 +331,7 @@ async fn quorum_keeps_working_while_a_node_is_killed_and_comes_back() {
     let mut before_unavailable: BTreeMap<String, usize> = BTreeMap::new();
     let unavailable = loop {
         let started_read = Instant::now();
-        let err = Account::query()
-            .filter(Account::ID.eq(account.id))
+        let err = by_id(account.id)
             .consistency(Consistency::All)
             .first(&db)
             .await
@@ -362,13 +372,12 @@ async fn quorum_keeps_working_while_a_node_is_killed_and_comes_back() {
     assert!(renamed.applied);
 
     // An eager load and a many-to-many sync, with the node still down.
-    let loaded = Account::query()
-        .filter(Account::ID.eq(account.id))
+    let loaded = by_id(account.id)
         .with(Account::entries_relation)
         .first(&db)
         .await
         .unwrap()
-        .unwrap();
+        .expect("the account");
     assert_eq!(
         loaded.related(Account::entries_relation).unwrap().len(),
         read.len()
@@ -468,11 +477,7 @@ async fn a_table_created_through_one_node_is_usable_through_another_at_once() {
 async fn every_kind_of_call_ends_within_its_timeout_on_a_stalled_cluster() {
     let _turn = TURN.lock().await;
     let db = cluster_db().await;
-    let account = Account {
-        id: Uuid::new_v4(),
-        name: "stalled".into(),
-    };
-    account.insert(&db).await.unwrap();
+    let account = new_account(&db, "stalled").await;
     Account::find(&db, &account.id).await.unwrap();
     for node in ["1", "2", "3"] {
         cluster(&["pause", node]);
@@ -518,8 +523,7 @@ async fn every_kind_of_call_ends_within_its_timeout_on_a_stalled_cluster() {
     check("pivot write", TIMEOUT, started.elapsed(), result);
 
     let started = Instant::now();
-    let result = Account::query()
-        .filter(Account::ID.eq(account.id))
+    let result = by_id(account.id)
         .with(Account::entries_relation)
         .get(&db)
         .await
@@ -583,11 +587,7 @@ async fn idempotent_reads_are_speculated_around_a_stalled_node() {
         .await
         .unwrap();
     db.use_keyspace(KEYSPACE).await.unwrap();
-    let account = Account {
-        id: Uuid::new_v4(),
-        name: "speculated".into(),
-    };
-    account.insert(&db).await.unwrap();
+    let account = new_account(&db, "speculated").await;
     // Prepare the read before the stall, so only its execution is measured.
     Account::find(&db, &account.id).await.unwrap();
     cluster(&["pause", "1"]);
@@ -602,12 +602,7 @@ async fn idempotent_reads_are_speculated_around_a_stalled_node() {
         .await;
     // The same reads marked not idempotent wait for node 1 whenever it is picked first.
     let pinned: Vec<Result<Option<Account>, Error>> = stream::iter(0..reads)
-        .map(|_| {
-            Account::query()
-                .filter(Account::ID.eq(account.id))
-                .idempotent(false)
-                .first(&db)
-        })
+        .map(|_| by_id(account.id).idempotent(false).first(&db))
         .buffer_unordered(reads)
         .collect()
         .await;
