@@ -262,10 +262,10 @@ async fn refused_and_nothing_run(
 /// A key change and a type change of `posts`: each refused, and nothing runs.
 #[tokio::test]
 async fn a_key_or_type_change_is_refused_and_nothing_runs() {
-    let changes: [(&str, fn(&str) -> Schema, &str, &str); 2] = [
+    let changes = [
         (
             "key_change",
-            v2_with_post::<key_changed::Post>,
+            v2_with_post::<key_changed::Post> as fn(&str) -> Schema,
             "posts.seq",
             "is clustering column 1 on the server and partition key column 2 in the model",
         ),
