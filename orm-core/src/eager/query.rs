@@ -1,5 +1,6 @@
 //! A model query that also loads relations: `Model::query().with(...)`.
 
+use derive_where::derive_where;
 use futures::future::try_join_all;
 
 use crate::db::Db;
@@ -16,6 +17,7 @@ use crate::trace::Operation;
 /// [`Select::with_count`], [`Select::has`] or [`Select::where_has`], and by `with` on a
 /// relation.
 #[must_use = "a query does nothing until it is run: call `get`, `first`, `stream`, ... with a `Db`"]
+#[derive_where(Debug)]
 pub struct EagerQuery<M> {
     select: Select<M>,
     loads: Vec<With<M>>,
@@ -23,19 +25,6 @@ pub struct EagerQuery<M> {
     filters: Vec<With<M>>,
     concurrency: usize,
     error: Option<QueryError>,
-}
-
-impl<M> std::fmt::Debug for EagerQuery<M> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EagerQuery")
-            .field("select", &self.select)
-            .field("loads", &self.loads)
-            .field("counts", &self.counts)
-            .field("filters", &self.filters)
-            .field("concurrency", &self.concurrency)
-            .field("error", &self.error)
-            .finish()
-    }
 }
 
 impl<M: Model> Select<M> {

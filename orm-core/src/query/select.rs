@@ -2,6 +2,7 @@
 
 use std::marker::PhantomData;
 
+use derive_where::derive_where;
 use futures::Stream;
 use scylla::response::PagingState;
 use scylla::serialize::value::SerializeValue;
@@ -59,6 +60,7 @@ use crate::trace::Operation;
 /// );
 /// ```
 #[must_use = "a query does nothing until it is run: call `get`, `first`, `stream`, ... with a `Db`"]
+#[derive_where(Debug)]
 pub struct Select<M, R = M> {
     conditions: Vec<Condition<M>>,
     orderings: Vec<Ordering<M>>,
@@ -69,21 +71,8 @@ pub struct Select<M, R = M> {
     options: StatementOptions,
     /// The first mistake made while building; reported by the terminal method.
     error: Option<QueryError>,
+    #[derive_where(skip)]
     _row: PhantomData<fn() -> R>,
-}
-
-impl<M, R> std::fmt::Debug for Select<M, R> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Select")
-            .field("conditions", &self.conditions)
-            .field("orderings", &self.orderings)
-            .field("limit", &self.limit)
-            .field("per_partition_limit", &self.per_partition_limit)
-            .field("allow_filtering", &self.allow_filtering)
-            .field("full_scan", &self.full_scan)
-            .field("error", &self.error)
-            .finish_non_exhaustive()
-    }
 }
 
 /// What a rendered statement selects.

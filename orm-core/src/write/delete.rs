@@ -3,6 +3,7 @@
 use std::future::Future;
 use std::marker::PhantomData;
 
+use derive_where::derive_where;
 use futures::future::Either;
 
 use scylla::serialize::row::SerializeRow;
@@ -59,6 +60,7 @@ use crate::write::{
 /// );
 /// ```
 #[must_use = "a write does nothing until it is executed: call `execute` with a `Db`"]
+#[derive_where(Debug)]
 pub struct Delete<M, K = Unconditional> {
     conditions: Vec<Condition<M>>,
     checks: Vec<Condition<M>>,
@@ -66,19 +68,8 @@ pub struct Delete<M, K = Unconditional> {
     using: Using,
     options: StatementOptions,
     error: Option<QueryError>,
+    #[derive_where(skip)]
     _kind: PhantomData<fn() -> K>,
-}
-
-impl<M, K> std::fmt::Debug for Delete<M, K> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Delete")
-            .field("conditions", &self.conditions)
-            .field("checks", &self.checks)
-            .field("if_exists", &self.if_exists)
-            .field("options", &self.options)
-            .field("error", &self.error)
-            .finish_non_exhaustive()
-    }
 }
 
 impl<M: Model> Delete<M> {
