@@ -222,6 +222,20 @@ async fn wait_until_all_nodes_answer(db: &Db, account: Uuid) {
 async fn quorum_keeps_working_while_a_node_is_killed_and_comes_back() {
     let _turn = TURN.lock().await;
     let db = cluster_db().await;
+    // Coordinators with fresh failure detectors. The stall tests pause nodes (all three at
+    // once, up to about 45 s), and a coordinator that lived through that took over 120 s to
+    // convict the killed node in one CI run (`aadf37d`, both stall tests first), against 15
+    // to 40 s otherwise. Nodes 1 and 2 restarted here remember none of it, whichever tests
+    // ran before.
+    for node in ["1", "2"] {
+        tokio::task::spawn_blocking(move || {
+            cluster(&["kill", node]);
+            cluster(&["start", node]);
+        })
+        .await
+        .unwrap();
+    }
+    wait_until_all_nodes_answer(&db, Uuid::new_v4()).await;
     let account = new_account(&db, "ledger").await;
 
     // Writes at QUORUM, 8 at a time; node 3 is killed (-9) after the 100th acknowledgement,
