@@ -66,17 +66,11 @@ type TupleRow = (Uuid, i64, String, String, i32, i64);
 
 /// The same row read the way the ORM's derive read it before: one straight-line read per
 /// column in declaration order, each checking its column's name (its fallback to a read
-/// by name for another order is left out: these rows never take it).
+/// by name for another order is left out: these rows never take it). The fields are the
+/// driver's row's, so only the way of reading differs.
 #[allow(dead_code)]
 #[derive(Debug)]
-struct StraightRow {
-    pk: Uuid,
-    ck: i64,
-    name: String,
-    payload: String,
-    score: i32,
-    views: i64,
-}
+struct StraightRow(DriverRow);
 
 impl<'f, 'm> DeserializeRowTrait<'f, 'm> for StraightRow {
     fn type_check(specs: &[ColumnSpec<'_>]) -> Result<(), TypeCheckError> {
@@ -100,14 +94,14 @@ impl<'f, 'm> DeserializeRowTrait<'f, 'm> for StraightRow {
                 private::read_value("StraightRow", $name, column)?
             }};
         }
-        Ok(StraightRow {
+        Ok(StraightRow(DriverRow {
             pk: read!("pk"),
             ck: read!("ck"),
             name: read!("name"),
             payload: read!("payload"),
             score: read!("score"),
             views: read!("views"),
-        })
+        }))
     }
 }
 
