@@ -129,7 +129,7 @@ impl Names<'_> {
     /// user's, an LWT result).
     ///
     /// A loop rather than one straight-line read per column in declaration order: that
-    /// form runs fewer instructions per row but took 8 to 23% more CPU time per row on
+    /// form runs fewer instructions per row but took 5 to 20% more CPU time per row on
     /// this project's machine (as does the driver's own tuple impl, which has that
     /// shape), the loop as little as the driver's derive (`bench/src/bin/row_decode.rs`,
     /// BENCHMARKS.md "Reading a row").
