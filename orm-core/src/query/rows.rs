@@ -134,8 +134,7 @@ where
 /// nothing listens, is the driver's own poll behind one check.
 pub(crate) struct RowStream<R> {
     rows: scylla::client::pager::TypedRowStream<R>,
-    model: &'static str,
-    cql: String,
+    source: RowSource,
     trace: StreamTrace,
 }
 
@@ -164,19 +163,38 @@ where
         };
         Ok(RowStream {
             rows,
-            model,
-            cql,
+            source: RowSource { model, cql },
             trace,
         })
     }
 }
 
-/// One row of `rows`, its error naming `model` and `cql`.
-#[inline]
+/// Where a stream's rows come from, for its errors: one pointer for the poll to keep.
+struct RowSource {
+    model: &'static str,
+    cql: String,
+}
+
+impl RowSource {
+    #[cold]
+    #[inline(never)]
+    fn error(&self, e: scylla::errors::NextRowError) -> Error {
+        Error::Rows {
+            model: self.model,
+            cql: self.cql.clone().into(),
+            source: RowsReadError::NextRow(Box::new(e)),
+        }
+    }
+}
+
+/// The driver's next row, its error naming the model and the CQL text. Kept small (the
+/// error built out of line from one pointer, nothing loaded before the driver's poll) so
+/// that the caller's poll takes it in whole: per row, the stream then costs what the
+/// driver's own stream costs.
+#[inline(always)]
 fn poll_row<R>(
     rows: &mut scylla::client::pager::TypedRowStream<R>,
-    model: &'static str,
-    cql: &str,
+    source: &RowSource,
     cx: &mut Context<'_>,
 ) -> Poll<Option<Result<R>>>
 where
@@ -184,18 +202,26 @@ where
 {
     match Pin::new(rows).poll_next(cx) {
         Poll::Ready(Some(Ok(row))) => Poll::Ready(Some(Ok(row))),
-        Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(next_row_error(model, cql, e)))),
+        Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(source.error(e)))),
         Poll::Ready(None) => Poll::Ready(None),
         Poll::Pending => Poll::Pending,
     }
 }
 
-#[cold]
-fn next_row_error(model: &'static str, cql: &str, e: scylla::errors::NextRowError) -> Error {
-    Error::Rows {
-        model,
-        cql: cql.to_owned().into(),
-        source: RowsReadError::NextRow(Box::new(e)),
+impl<R> RowStream<R>
+where
+    R: for<'f, 'm> DeserializeRow<'f, 'm> + Send + 'static,
+{
+    /// [`poll_row`] for a stream someone listens to: counted and ended by its trace, out
+    /// of line.
+    #[inline(never)]
+    fn poll_traced(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<R>>> {
+        let RowStream {
+            rows,
+            source,
+            trace,
+        } = self;
+        trace.poll(|| poll_row(rows, source, cx))
     }
 }
 
@@ -207,16 +233,11 @@ where
 
     #[inline]
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<R>>> {
-        let RowStream {
-            rows,
-            model,
-            cql,
-            trace,
-        } = &mut *self;
-        if !trace.is_listening() {
-            return poll_row(rows, model, cql, cx);
+        let this = &mut *self;
+        if this.trace.is_listening() {
+            return this.poll_traced(cx);
         }
-        trace.poll(|| poll_row(rows, model, cql, cx))
+        poll_row(&mut this.rows, &this.source, cx)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
