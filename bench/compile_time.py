@@ -8,9 +8,11 @@ related (`#[has_many]` on the user, `#[belongs_to]` on the post); charybdis has 
 relations, so its models are the same structs without them.
 
 Each crate is built once (dependencies included), then rebuilt `--runs` times after
-touching its source: only the user crate recompiles. Reported per side and count: the
-median CPU time (user + system of cargo and rustc, from getrusage of the children; CPU
-time moves much less than wall time on a busy machine) and the median wall time.
+touching its source: only the user crate recompiles. The two sides alternate within each
+run (the first side flips every run). Reported per side and count: the median CPU time
+(user + system of cargo and rustc, from getrusage of the children; CPU time moves much
+less than wall time on a busy machine) and the median wall time; then the median of the
+per-run ratios ORM/charybdis, with their range.
 
     bench/compile_time.py [--models 10,50] [--runs 5]
 
@@ -156,25 +158,33 @@ def main():
     print("| models | side | CPU, median (s) | wall, median (s) | CPU per run (s) |")
     print("|---:|---|---:|---:|---|")
     for models in counts:
-        medians = {}
-        for side in SIDES:
-            crate = generate(side, models)
+        crates = {side: generate(side, models) for side in SIDES}
+        for crate in crates.values():
             build(crate)  # dependencies, and a first build of the crate
-            cpus, walls = [], []
-            for _ in range(args.runs):
-                (crate / "src" / "main.rs").touch()
-                cpu, wall = build(crate)
-                cpus.append(cpu)
-                walls.append(wall)
-            medians[side] = statistics.median(cpus)
-            runs = ", ".join(f"{c:.2f}" for c in cpus)
+        # The sides alternate within each run (the first side flips every run), and the
+        # ratio is paired per run: load that changes between runs cancels out.
+        cpus = {side: [] for side in SIDES}
+        walls = {side: [] for side in SIDES}
+        for run in range(args.runs):
+            order = list(SIDES) if run % 2 == 0 else list(reversed(SIDES))
+            for side in order:
+                (crates[side] / "src" / "main.rs").touch()
+                cpu, wall = build(crates[side])
+                cpus[side].append(cpu)
+                walls[side].append(wall)
+        for side in SIDES:
+            runs = ", ".join(f"{c:.2f}" for c in cpus[side])
             print(
-                f"| {models} | {side} | {medians[side]:.2f} | {statistics.median(walls):.2f} "
-                f"| {runs} |",
+                f"| {models} | {side} | {statistics.median(cpus[side]):.2f} "
+                f"| {statistics.median(walls[side]):.2f} | {runs} |",
                 flush=True,
             )
-        print(f"| {models} | ORM/charybdis | **{medians['orm'] / medians['charybdis']:.2f}x** | | |")
-
+        paired = sorted(o / c for o, c in zip(cpus["orm"], cpus["charybdis"]))
+        print(
+            f"| {models} | ORM/charybdis, paired per run | **{statistics.median(paired):.2f}x** "
+            f"({paired[0]:.2f}-{paired[-1]:.2f}) | | |",
+            flush=True,
+        )
 
 if __name__ == "__main__":
     main()
