@@ -152,11 +152,7 @@ where
         let rows = match pager.rows_stream::<R>() {
             Ok(rows) => rows,
             Err(e) => {
-                let error = Error::Rows {
-                    model,
-                    cql: cql.into(),
-                    source: RowsReadError::Type(e),
-                };
+                let error = rows_error(model, Cql::Built(&cql), RowsReadError::Type(e));
                 trace.failed(&error);
                 return Err(error);
             }
@@ -179,11 +175,8 @@ impl RowSource {
     #[cold]
     #[inline(never)]
     fn error(&self, e: scylla::errors::NextRowError) -> Error {
-        Error::Rows {
-            model: self.model,
-            cql: self.cql.clone().into(),
-            source: RowsReadError::NextRow(Box::new(e)),
-        }
+        let source = RowsReadError::NextRow(Box::new(e));
+        rows_error(self.model, Cql::Built(&self.cql), source)
     }
 }
 
