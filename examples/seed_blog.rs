@@ -119,14 +119,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .model::<Comment>()
         .model::<Tag>()
         .pivot::<PostTag>();
-    db.create_keyspace(schema.keyspace(), schema.replication())
-        .await?;
+    // The keyspace and every table listed, created where missing.
+    schema.sync(&db).await?;
     db.use_keyspace(schema.keyspace()).await?;
-    User::create_table(&db).await?;
-    Post::create_table(&db).await?;
-    Comment::create_table(&db).await?;
-    Tag::create_table(&db).await?;
-    PostTag::create_tables(&db).await?;
 
     // One call: empty the tables, then seed.
     let report = Seeding::new(&db).truncate(&schema).run(&BlogSeeder).await?;

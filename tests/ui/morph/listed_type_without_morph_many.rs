@@ -1,11 +1,6 @@
 use orm_core::Model;
 
-#[derive(Model)]
-#[morph_many(Comment, name = "commentable")]
-struct Post {
-    #[orm(partition_key)]
-    id: i64,
-}
+include!("../shared/commentable_post.rs");
 
 // Video is listed below but never declares `#[morph_many(Comment, name = "commentable")]`.
 #[derive(Model)]

@@ -7,10 +7,6 @@ struct Post {
     id: i64,
 }
 
-#[derive(Model)]
-struct Tag {
-    #[orm(partition_key)]
-    id: i64,
-}
+include!("../shared/tag_by_id.rs");
 
 fn main() {}

@@ -7,10 +7,6 @@ struct User {
     id: i64,
 }
 
-#[derive(Model)]
-struct Post {
-    #[orm(partition_key)]
-    user_id: i64,
-}
+include!("../shared/posts_by_user.rs");
 
 fn main() {}
